@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import { nodeCryptoProvider } from './crypto/provider.js';
+import { setCrypto } from './crypto/current.js';
+import type { Database } from './db/client.js';
+import type { UseCaseContext } from './http/context.js';
+import { AppError } from './http/errors.js';
+import { authPlugin, requireActor } from './modules/auth/routes.js';
+import { itemRoutes } from './modules/items/routes/items.js';
+import { hopRoutes } from './modules/items/routes/hops.js';
+import { orgRoutes } from './modules/orgs/routes.js';
+import { periodicalRoutes } from './modules/periodicals/routes.js';
+import { securityHeaders } from './http/security-headers.js';
+
+// Validation messages people read are Chinese.
+z.config(z.locales.zhCN());
+
+export type App = FastifyInstance;
+
+/** Access rule every route must declare (SECURITY.md §9: deny by default; start-up fails without one). */
+export type RouteAccess = 'public' | 'user';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    database: Database;
+    config: Config;
+  }
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+export async function buildApp(opts: { database: Database; config: Config; logger?: boolean }): Promise<App> {
+  const { database, config } = opts;
+  setCrypto(nodeCryptoProvider(Buffer.from(config.auditKey)));
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.decorate('database', database);
+  app.decorate('config', config);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.access && route.method !== 'HEAD')
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access policy`);
+  });
+
+  app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/'))
+      return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    if (existsSync(WEB_DIST + 'index.html')) return reply.type('text/html').sendFile('index.html');
+    return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: '政讯 Zhengxun API',
+        description: '政务信息报送、编辑、采用平台的接口。状态变更需要登录会话 Cookie 与 X-CSRF-Token 请求头。',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'zx_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyCookie);
+  await app.register(securityHeaders);
+  await app.register(authPlugin);
+  await app.register(orgRoutes);
+  await app.register(itemRoutes);
+  await app.register(hopRoutes);
+  await app.register(periodicalRoutes);
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+    database: database.kind,
+  }));
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+  }
+  return app;
+}
+
+function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    if (error.code === 'rate_limited' && typeof error.details?.retryAfter === 'number')
+      void reply.header('Retry-After', String(error.details.retryAfter));
+    return reply.code(error.status).send({ code: error.code, message: error.message, details: error.details });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const first = error.validation[0];
+    const field = first ? fieldOf(first.instancePath, first.params) : '';
+    const context = error.validationContext ?? 'body';
+    return reply.code(400).send({
+      code: 'validation',
+      message: `请求参数错误：${field || context} ${first?.message ?? ''}`.trim(),
+      details: {
+        field,
+        issues: error.validation.map((v) => ({ field: fieldOf(v.instancePath, v.params), message: v.message })),
+      },
+    });
+  }
+  const e = error as { statusCode?: number; code?: string; message?: string };
+  // Postgres constraint violations that reach here are conflicts with existing data, not server bugs.
+  if (e.code === '23505') return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
+  if (e.code === '23514' || e.code === '23503')
+    return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
+    return reply.code(e.statusCode).send({ code, message: `请求无效：${e.message ?? ''}` });
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  return reply.code(500).send({ code: 'internal', message: '服务器内部错误，请稍后重试或联系管理员' });
+}
+
+function fieldOf(instancePath: string, params: unknown): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const p = params as { keys?: string[]; missingProperty?: string } | undefined;
+  const extra = p?.keys?.join(',') ?? p?.missingProperty;
+  return [path, extra].filter(Boolean).join('.');
+}
+
+/** Runs a mutating request's use case in one transaction, with the acting user and one clock reading. */
+export function inTransaction<T>(req: FastifyRequest, fn: (ctx: UseCaseContext) => Promise<T>): Promise<T> {
+  const actor = requireActor(req);
+  return req.server.database.db.transaction((tx) =>
+    fn({ actor, tx, now: new Date(), ip: req.ip ?? null, requestId: String(req.id) }),
+  );
+}
+
+/** Same, for reads: no transaction needed, the same context shape. */
+export function readContext(req: FastifyRequest): UseCaseContext {
+  return {
+    actor: requireActor(req),
+    tx: req.server.database.db,
+    now: new Date(),
+    ip: req.ip ?? null,
+    requestId: String(req.id),
+  };
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+
+/** Configuration from the environment, with defaults that run on a fresh machine. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** demo: loads the demo tree and accounts on first start. production: no account until bootstrapped. */
+  mode: 'demo' | 'production';
+  /** Cookies get `Secure` and the `__Host-` prefix; set when served behind TLS. */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  auditKey: string;
+  /** Session idle timeout and absolute lifetime, minutes. */
+  sessionIdleMinutes: number;
+  sessionAbsoluteMinutes: number;
+  /** Per-IP login attempts per minute (SECURITY.md §4). */
+  loginPerMinute: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = env.ZX_MODE === 'production' ? 'production' : 'demo';
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    mode,
+    secureCookies: env.ZX_SECURE_COOKIES === '1',
+    trustProxy: env.ZX_TRUST_PROXY === '1',
+    auditKey: env.ZX_AUDIT_KEY ?? (mode === 'demo' ? 'zhengxun-demo-audit-key' : ''),
+    sessionIdleMinutes: Number(env.ZX_SESSION_IDLE_MINUTES ?? 30),
+    sessionAbsoluteMinutes: Number(env.ZX_SESSION_ABSOLUTE_MINUTES ?? 720),
+    loginPerMinute: Number(env.ZX_LOGIN_PER_MINUTE ?? 6),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

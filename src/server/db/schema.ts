@@ -1,0 +1,6 @@
+/** Every table, for Drizzle and drizzle-kit. Each module owns its own schema file. */
+export * from '../modules/orgs/schema.js';
+export * from '../modules/auth/schema.js';
+export * from '../modules/audit/schema.js';
+export * from '../modules/periodicals/schema.js';
+export * from '../modules/items/schema.js';

@@ -1,0 +1,39 @@
+/**
+ * One error type with stable codes. The HTTP status comes from this table, never from message text.
+ * Messages are for people: Chinese, saying what to do.
+ */
+export const ERROR_STATUS = {
+  validation: 400,
+  unauthenticated: 401,
+  password_change_required: 403,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  illegal_transition: 409,
+  stale_version: 409,
+  classified_content: 422,
+  too_large: 413,
+  rate_limited: 429,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = '记录') => new AppError('not_found', `${what}不存在或您无权查看`);
+export const forbidden = (message: string) => new AppError('forbidden', message);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError('conflict', message, details);
+export const invalid = (field: string, message: string) =>
+  new AppError('validation', `${field}：${message}`, { field });

@@ -1,0 +1,41 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { loadDemoData } from '../demo/seed.js';
+import { purgeExpiredSessions } from './modules/auth/sessions.js';
+
+/** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.mode === 'production' && !config.auditKey) {
+    console.error('ZX_AUDIT_KEY must be set in production (the audit log HMAC key).');
+    process.exit(1);
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(database);
+  const app = await buildApp({ database, config });
+  if (applied.length) app.log.info({ applied }, 'migrations applied');
+  if (config.mode === 'demo') {
+    const loaded = await loadDemoData(database.db);
+    if (loaded) app.log.info('demo organisation tree and accounts loaded');
+  }
+  const timer = setInterval(() => void purgeExpiredSessions(database.db, new Date()).catch(() => undefined), 600_000);
+  timer.unref();
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(`\n  政讯 Zhengxun 已启动（${config.mode === 'demo' ? '演示模式' : '生产模式'}，数据库：${database.kind === 'pglite' ? `内嵌 PGlite ${config.dataDir}` : 'PostgreSQL'}）`);
+  console.log(`  打开浏览器访问： http://${shown}:${config.port}/\n`);
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { randomToken, sha256 } from '../../crypto/provider.js';
+import type { Actor } from '../../http/context.js';
+import { memberships, users } from '../orgs/schema.js';
+import { sessions } from './schema.js';
+
+export const ADMIN_IDLE_MINUTES = 15;
+
+export interface SessionPolicy {
+  idleMinutes: number;
+  absoluteMinutes: number;
+}
+
+/** Creates a server-side session; returns the cookie token (256 bits) and the CSRF token. */
+export async function createSession(
+  db: Db,
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy },
+): Promise<{ token: string; csrfToken: string }> {
+  const token = randomToken(32);
+  const csrfToken = randomToken(32);
+  await db.insert(sessions).values({
+    idHash: sha256(token),
+    userId,
+    csrfToken,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    createdAt: meta.now,
+    lastSeenAt: meta.now,
+    expiresAt: new Date(meta.now.getTime() + meta.policy.absoluteMinutes * 60_000),
+  });
+  return { token, csrfToken };
+}
+
+export interface ResolvedSession {
+  idHash: string;
+  csrfToken: string;
+  actor: Actor;
+  mustChangePassword: boolean;
+}
+
+/**
+ * Resolves a cookie token to its session and actor, enforcing the idle timeout (shorter for the three
+ * administrators) and the absolute lifetime; an expired session is deleted.
+ */
+export async function resolveSession(
+  db: Db,
+  token: string,
+  now: Date,
+  policy: SessionPolicy,
+): Promise<ResolvedSession | null> {
+  const idHash = sha256(token);
+  const [row] = await db
+    .select({ s: sessions, u: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
+  if (!row || row.u.disabled) {
+    if (row) await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  const ms = await db
+    .select({ orgId: memberships.orgId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, row.u.id));
+  const isAdmin = ms.some((m) => m.role === 'sys_admin' || m.role === 'sec_admin' || m.role === 'audit_admin');
+  const idle = isAdmin ? Math.min(ADMIN_IDLE_MINUTES, policy.idleMinutes) : policy.idleMinutes;
+  if (now.getTime() - row.s.lastSeenAt.getTime() > idle * 60_000) {
+    await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  // Touch at most once a minute to keep reads cheap.
+  if (now.getTime() - row.s.lastSeenAt.getTime() > 60_000)
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+  return {
+    idHash,
+    csrfToken: row.s.csrfToken,
+    mustChangePassword: row.u.mustChangePassword,
+    actor: { userId: row.u.id, username: row.u.username, displayName: row.u.displayName, memberships: ms },
+  };
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+  await db.execute(sql`delete from login_attempts where at < ${new Date(now.getTime() - 3_600_000)}`);
+}

@@ -1,0 +1,57 @@
+import { diffChars } from 'diff';
+import sanitizeHtml from 'sanitize-html';
+
+/**
+ * Rich text allow-list. Anything else (script, style, iframe, svg, event handlers, javascript:/data: URLs,
+ * Word's mso- styles) is dropped. Idempotent: sanitising sanitised HTML returns it unchanged.
+ */
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'h2', 'h3', 'h4', 'blockquote',
+    'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'figure', 'figcaption', 'span', 'sub', 'sup',
+  ],
+  allowedAttributes: { img: ['src', 'alt', 'title'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
+  allowedSchemes: ['https', 'http'],
+  allowedSchemesByTag: { img: ['https', 'http'] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Relative image URLs are our own attachment endpoints.
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+  transformTags: { b: 'strong', i: 'em' },
+  exclusiveFilter: (frame) => frame.tag === 'span' && !frame.text.trim(),
+};
+
+export function sanitizeRichText(html: string): string {
+  return sanitizeHtml(html, OPTIONS).trim();
+}
+
+/** Plain text of sanitised HTML: block ends become line breaks, entities decoded. */
+export function htmlToText(html: string): string {
+  const withBreaks = html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|h2|h3|h4|li|blockquote|tr|figcaption)>/gi, '\n');
+  const stripped = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} });
+  return stripped
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export interface DiffPart {
+  op: 'equal' | 'insert' | 'delete';
+  text: string;
+}
+
+/** Character diff of two versions' plain text: Chinese has no spaces, so characters are the honest unit. */
+export function diffText(before: string, after: string): DiffPart[] {
+  return diffChars(before, after).map((c) => ({
+    op: c.added ? 'insert' : c.removed ? 'delete' : 'equal',
+    text: c.value,
+  }));
+}

@@ -1,0 +1,223 @@
+import { and, desc, eq, exists, gte, ilike, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.js';
+import { orgsWithRole, type Actor } from '../../http/context.js';
+import { invalid } from '../../http/errors.js';
+import { HUB_ROLES, UNIT_ROLES } from '../orgs/domain.js';
+import { orgs, users } from '../orgs/schema.js';
+import type { Category, Urgency } from './domain/catalog.js';
+import type { HopState, ItemState } from './domain/states.js';
+import { hops, itemCoReporters, items } from './schema.js';
+
+/** Keyset cursor over (timestamp desc, id desc): stable under inserts, no OFFSET scans. */
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const at = new Date(iso ?? '');
+  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw invalid('cursor', '分页游标无效');
+  return { at, id };
+}
+
+/**
+ * The one definition of "items this actor may see", as SQL, shared by lists and search: items of the
+ * actor's units; co-reported items once past the draft; items any hop of which reached a hub the actor
+ * works for. Mirrors the `view` rule of the item policy.
+ */
+export function visibleItemsWhere(actor: Actor): SQL {
+  const unitOrgs = orgsWithRole(actor, UNIT_ROLES);
+  const hubOrgs = orgsWithRole(actor, HUB_ROLES);
+  const clauses: SQL[] = [];
+  if (unitOrgs.length) {
+    clauses.push(inArray(items.orgId, unitOrgs));
+    clauses.push(
+      and(
+        ne(items.state, 'draft'),
+        exists(
+          sql`select 1 from ${itemCoReporters} where ${itemCoReporters.itemId} = ${items.id} and ${inArray(itemCoReporters.orgId, unitOrgs)}`,
+        ),
+      )!,
+    );
+  }
+  if (hubOrgs.length)
+    clauses.push(exists(sql`select 1 from ${hops} where ${hops.itemId} = ${items.id} and ${inArray(hops.toOrgId, hubOrgs)}`));
+  return clauses.length ? or(...clauses)! : sql`false`;
+}
+
+export type ItemBox = 'mine' | 'unit' | 'review' | 'signoff';
+
+export interface ItemListFilter {
+  box: ItemBox;
+  state?: ItemState | undefined;
+  category?: Category | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** The unit-side lists: my items, the unit's items, the review and sign-off queues. */
+export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
+  const where: SQL[] = [visibleItemsWhere(actor)];
+  switch (f.box) {
+    case 'mine':
+      where.push(eq(items.authorId, actor.userId));
+      break;
+    case 'unit':
+      where.push(inArray(items.orgId, orgsWithRole(actor, UNIT_ROLES)));
+      break;
+    case 'review':
+      where.push(eq(items.state, 'in_review'), inArray(items.orgId, orgsWithRole(actor, ['reviewer', 'signer'])));
+      break;
+    case 'signoff':
+      where.push(eq(items.state, 'awaiting_signoff'), inArray(items.orgId, orgsWithRole(actor, ['signer'])));
+      break;
+  }
+  if (f.state) where.push(eq(items.state, f.state));
+  if (f.category) where.push(eq(items.category, f.category));
+  if (f.q) where.push(ilike(items.title, `%${escapeLike(f.q)}%`));
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    where.push(or(lt(items.updatedAt, c.at), and(eq(items.updatedAt, c.at), lt(items.id, c.id)))!);
+  }
+  const rows = await db
+    .select({
+      id: items.id,
+      title: items.title,
+      state: items.state,
+      category: items.category,
+      urgency: items.urgency,
+      orgId: items.orgId,
+      orgName: orgs.name,
+      authorName: users.displayName,
+      currentVersionNo: items.currentVersionNo,
+      updatedAt: items.updatedAt,
+      submittedAt: items.submittedAt,
+      hopStates: sql<HopState[]>`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${items.id} and ${hops.parentHopId} is null), '{}')`,
+    })
+    .from(items)
+    .innerJoin(orgs, eq(orgs.id, items.orgId))
+    .innerJoin(users, eq(users.id, items.authorId))
+    .where(and(...where))
+    .orderBy(desc(items.updatedAt), desc(items.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+}
+
+export interface InboxFilter {
+  hubId?: string | undefined;
+  state?: HopState | undefined;
+  category?: Category | undefined;
+  urgency?: Urgency | undefined;
+  fromOrgId?: string | undefined;
+  q?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+const fromOrg = alias(orgs, 'from_org');
+const toOrg = alias(orgs, 'to_org');
+
+/** A hub's 收件箱: hops addressed to the hubs the actor works for, newest first, keyset-paginated. */
+export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
+  const hubIds = orgsWithRole(actor, HUB_ROLES);
+  if (f.hubId && !hubIds.includes(f.hubId)) throw invalid('hubId', '您不是该单位的编辑');
+  const scope = f.hubId ? [f.hubId] : hubIds;
+  if (scope.length === 0) return { rows: [], nextCursor: null };
+  const where: SQL[] = [inArray(hops.toOrgId, scope), ne(hops.state, 'withdrawn')];
+  if (f.state) where.push(eq(hops.state, f.state));
+  if (f.category) where.push(eq(items.category, f.category));
+  if (f.urgency) where.push(eq(hops.urgency, f.urgency));
+  if (f.fromOrgId) where.push(eq(hops.fromOrgId, f.fromOrgId));
+  if (f.q) where.push(ilike(items.title, `%${escapeLike(f.q)}%`));
+  if (f.since) where.push(gte(hops.submittedAt, f.since));
+  if (f.until) where.push(lte(hops.submittedAt, f.until));
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    where.push(or(lt(hops.submittedAt, c.at), and(eq(hops.submittedAt, c.at), lt(hops.id, c.id)))!);
+  }
+  const rows = await db
+    .select({
+      hopId: hops.id,
+      itemId: items.id,
+      title: items.title,
+      category: items.category,
+      urgency: hops.urgency,
+      state: hops.state,
+      stage: hops.stage,
+      forwarded: sql<boolean>`${hops.parentHopId} is not null`,
+      fromOrgId: hops.fromOrgId,
+      fromOrgName: fromOrg.name,
+      toOrgId: hops.toOrgId,
+      toOrgName: toOrg.name,
+      originOrgName: orgs.name,
+      submittedAt: hops.submittedAt,
+      receivedAt: hops.receivedAt,
+      signForDeadline: hops.signForDeadline,
+    })
+    .from(hops)
+    .innerJoin(items, eq(items.id, hops.itemId))
+    .innerJoin(orgs, eq(orgs.id, items.orgId))
+    .innerJoin(fromOrg, eq(fromOrg.id, hops.fromOrgId))
+    .innerJoin(toOrg, eq(toOrg.id, hops.toOrgId))
+    .where(and(...where))
+    .orderBy(desc(hops.submittedAt), desc(hops.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.submittedAt, last.hopId) : null };
+}
+
+/** What awaits the actor, for the 工作台. */
+export async function dashboardCounts(db: Db, actor: Actor) {
+  const reviewOrgs = orgsWithRole(actor, ['reviewer']);
+  const signOrgs = orgsWithRole(actor, ['signer']);
+  const writerOrgs = orgsWithRole(actor, ['writer']);
+  const hubIds = orgsWithRole(actor, HUB_ROLES);
+  const count = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
+  const n = sql<number>`count(*)::int`;
+  const [drafts, revising, toReview, toSign, pending, received, returnedToMe] = await Promise.all([
+    count(db.select({ n }).from(items).where(and(eq(items.authorId, actor.userId), eq(items.state, 'draft')))),
+    count(
+      writerOrgs.length
+        ? db.select({ n }).from(items).where(and(inArray(items.orgId, writerOrgs), eq(items.state, 'revising')))
+        : Promise.resolve([]),
+    ),
+    count(
+      reviewOrgs.length
+        ? db.select({ n }).from(items).where(and(inArray(items.orgId, reviewOrgs), eq(items.state, 'in_review')))
+        : Promise.resolve([]),
+    ),
+    count(
+      signOrgs.length
+        ? db.select({ n }).from(items).where(and(inArray(items.orgId, signOrgs), eq(items.state, 'awaiting_signoff')))
+        : Promise.resolve([]),
+    ),
+    count(
+      hubIds.length
+        ? db.select({ n }).from(hops).where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'pending')))
+        : Promise.resolve([]),
+    ),
+    count(
+      hubIds.length
+        ? db.select({ n }).from(hops).where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'received')))
+        : Promise.resolve([]),
+    ),
+    count(
+      hubIds.length
+        ? db.select({ n }).from(hops).where(and(inArray(hops.fromOrgId, hubIds), eq(hops.state, 'returned')))
+        : Promise.resolve([]),
+    ),
+  ]);
+  return { drafts, revising, toReview, toSign, pending, received, returnedToMe };
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+

@@ -1,0 +1,121 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { UseCaseContext } from '../../../http/context.js';
+import { AppError } from '../../../http/errors.js';
+import {
+  HOP_ACTION_LABELS,
+  HOP_STATE_LABELS,
+  HOP_STATES,
+  ITEM_ACTION_LABELS,
+  ITEM_STATE_LABELS,
+  nextHopState,
+  nextItemState,
+  type HopAction,
+  type HopState,
+  type ItemAction,
+  type ItemState,
+} from '../domain/states.js';
+import { recordEvent } from '../repo.js';
+import { hops, items, type HopRow, type ItemRow } from '../schema.js';
+
+export function illegalItemTransition(action: ItemAction, state: ItemState): AppError {
+  return new AppError(
+    'illegal_transition',
+    `稿件当前状态为「${ITEM_STATE_LABELS[state]}」，不能${ITEM_ACTION_LABELS[action]}`,
+    { state, action },
+  );
+}
+
+/** Whether a hub ever sent this item back: decides whether a return inside the unit leads to draft or revising. */
+export async function wasReturned(ctx: UseCaseContext, itemId: string): Promise<boolean> {
+  const r = await ctx.tx
+    .select({ id: hops.id })
+    .from(hops)
+    .where(and(eq(hops.itemId, itemId), eq(hops.state, 'returned')))
+    .limit(1);
+  return r.length > 0;
+}
+
+/**
+ * Moves the item along one arrow of the state table as a compare-and-set on (state, row_version), and
+ * writes its event. A concurrent change makes the update miss and answers 409; nothing is half-done.
+ */
+export async function transitionItem(
+  ctx: UseCaseContext,
+  item: ItemRow,
+  action: ItemAction,
+  opts: { comment?: string | null; data?: Record<string, unknown>; patch?: Partial<typeof items.$inferInsert> },
+): Promise<ItemState> {
+  const to = nextItemState(action, item.state, { wasReturned: await wasReturned(ctx, item.id) });
+  if (!to) throw illegalItemTransition(action, item.state);
+  const updated = await ctx.tx
+    .update(items)
+    .set({ ...opts.patch, state: to, rowVersion: item.rowVersion + 1, updatedAt: ctx.now })
+    .where(and(eq(items.id, item.id), eq(items.state, item.state), eq(items.rowVersion, item.rowVersion)))
+    .returning({ id: items.id });
+  if (updated.length === 0) throw new AppError('stale_version', '稿件已被他人修改，请刷新后重试');
+  await recordEvent(ctx, {
+    itemId: item.id,
+    actorOrgId: item.orgId,
+    action,
+    fromState: item.state,
+    toState: to,
+    comment: opts.comment ?? null,
+    data: opts.data ?? null,
+  });
+  return to;
+}
+
+export function hopRefusal(action: HopAction, hop: HopRow, refusal: string): AppError {
+  const state = HOP_STATE_LABELS[hop.state];
+  const msg =
+    refusal === 'not_final_stage'
+      ? `该报送尚未完成全部审核环节，不能${HOP_ACTION_LABELS[action]}`
+      : refusal === 'no_next_stage'
+        ? '该报送已处于最后一个审核环节'
+        : `该报送当前状态为「${state}」，不能${HOP_ACTION_LABELS[action]}`;
+  return new AppError('illegal_transition', msg, { state: hop.state, action });
+}
+
+/** The hop's counterpart of `transitionItem`: compare-and-set on (state, row_version), then the event. */
+export async function transitionHop(
+  ctx: UseCaseContext,
+  hop: HopRow,
+  actorOrgId: string,
+  action: HopAction,
+  opts: {
+    stageCount: number;
+    comment?: string | null;
+    data?: Record<string, unknown>;
+    patch?: Partial<typeof hops.$inferInsert>;
+  },
+): Promise<HopState> {
+  const to = nextHopState(action, { state: hop.state, stage: hop.stage, stageCount: opts.stageCount });
+  if (!HOP_STATES_SET.has(to)) throw hopRefusal(action, hop, to);
+  const next = to as HopState;
+  const updated = await ctx.tx
+    .update(hops)
+    .set({ ...opts.patch, state: next, rowVersion: hop.rowVersion + 1, updatedAt: ctx.now })
+    .where(and(eq(hops.id, hop.id), eq(hops.state, hop.state), eq(hops.rowVersion, hop.rowVersion)))
+    .returning({ id: hops.id });
+  if (updated.length === 0) throw new AppError('stale_version', '该报送已被他人处理，请刷新后重试');
+  await recordEvent(ctx, {
+    itemId: hop.itemId,
+    hopId: hop.id,
+    actorOrgId,
+    action: `hop_${action}`,
+    fromState: hop.state,
+    toState: next,
+    comment: opts.comment ?? null,
+    data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, ...opts.data },
+  });
+  return next;
+}
+
+const HOP_STATES_SET: ReadonlySet<string> = new Set<string>(HOP_STATES);
+
+export async function hopsOfItem(ctx: UseCaseContext, itemId: string, states?: HopState[]) {
+  const where = states
+    ? and(eq(hops.itemId, itemId), inArray(hops.state, states))
+    : eq(hops.itemId, itemId);
+  return ctx.tx.select().from(hops).where(where).for('update');
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ORG_KINDS, ORG_LEVELS, REVIEW_MODES, ROLES, STAGE_ROLES } from './domain.js';
+
+/** Request schemas for units, hub settings, people and the tree import. Unknown fields are refused. */
+export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+
+const orgName = z.string().trim().min(1, '请填写单位名称').max(100, '单位名称不能超过100字');
+const shortName = z.string().trim().min(1, '简称不能为空').max(50, '简称不能超过50字');
+/** GB/T 2260 county-level codes have 6 digits; township-level statistical codes 9 or 12. */
+export const DIVISION_CODE = /^\d{6}(\d{3}){0,2}$/;
+const divisionCode = z.string().trim().regex(DIVISION_CODE, '行政区划代码应为6、9或12位数字');
+
+export const CreateOrgBody = z.strictObject({
+  name: orgName,
+  shortName: shortName.optional(),
+  kind: z.enum(ORG_KINDS),
+  level: z.enum(ORG_LEVELS),
+  divisionCode: divisionCode.nullish(),
+  parentId: z.uuid().nullish(),
+  isHub: z.boolean().optional(),
+  reviewMode: z.enum(REVIEW_MODES).optional(),
+  urgentSignForMinutes: z.number().int().min(5).max(24 * 60).optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+});
+export type CreateOrgInput = z.infer<typeof CreateOrgBody>;
+
+export const UpdateOrgBody = z.strictObject({
+  name: orgName.optional(),
+  shortName: shortName.optional(),
+  kind: z.enum(ORG_KINDS).optional(),
+  level: z.enum(ORG_LEVELS).optional(),
+  divisionCode: divisionCode.nullish(),
+  parentId: z.uuid().nullish(),
+  isHub: z.boolean().optional(),
+  reviewMode: z.enum(REVIEW_MODES).optional(),
+  urgentSignForMinutes: z.number().int().min(5).max(24 * 60).optional(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+});
+export type UpdateOrgInput = z.infer<typeof UpdateOrgBody>;
+
+export const StagesBody = z.strictObject({
+  stages: z
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1, '请填写环节名称').max(20, '环节名称不能超过20字'),
+        role: z.enum(STAGE_ROLES),
+      }),
+    )
+    .max(5, '接收环节最多5个'),
+});
+export type StageInput = z.infer<typeof StagesBody>['stages'][number];
+
+export const DirectReportHubsBody = z.strictObject({ hubIds: z.array(z.uuid()).max(10) });
+
+/** Login names: letters, digits and . _ - @; compared case-insensitively. */
+const username = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/, '用户名为2～64位字母、数字或 . _ - @，须以字母或数字开头');
+const displayName = z.string().trim().min(1, '请填写姓名').max(50, '姓名不能超过50字');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\- ]{5,20}$/, '电话号码格式不正确');
+const membership = z.strictObject({ orgId: z.uuid(), role: z.enum(ROLES) });
+export type MembershipInput = z.infer<typeof membership>;
+const membershipList = z.array(membership).min(1, '至少分配一个单位角色').max(50);
+
+export const UserListQuery = z.strictObject({ orgId: z.uuid() });
+
+export const CreateUserBody = z.strictObject({
+  username,
+  displayName,
+  phone: phone.nullish(),
+  password: z.string().min(1, '请填写初始密码').max(256),
+  memberships: membershipList,
+});
+export type CreateUserInput = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z.strictObject({
+  displayName: displayName.optional(),
+  phone: phone.nullish(),
+  memberships: membershipList.optional(),
+  disabled: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
+
+export const ResetPasswordBody = z
+  .strictObject({ newPassword: z.string().min(1).max(256).optional() })
+  .optional();
+
+export const ImportOrgsBody = z.strictObject({
+  csv: z.string().min(1, '导入内容为空').max(1_500_000, '导入文件过大'),
+  dryRun: z.boolean().optional(),
+});
