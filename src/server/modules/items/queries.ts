@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gte, ilike, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
@@ -35,14 +35,12 @@ export function visibleItemsWhere(actor: Actor): SQL {
     clauses.push(
       and(
         ne(items.state, 'draft'),
-        exists(
-          sql`select 1 from ${itemCoReporters} where ${itemCoReporters.itemId} = ${items.id} and ${inArray(itemCoReporters.orgId, unitOrgs)}`,
-        ),
+        sql`exists (select 1 from ${itemCoReporters} where ${itemCoReporters.itemId} = ${items.id} and ${inArray(itemCoReporters.orgId, unitOrgs)})`,
       )!,
     );
   }
   if (hubOrgs.length)
-    clauses.push(exists(sql`select 1 from ${hops} where ${hops.itemId} = ${items.id} and ${inArray(hops.toOrgId, hubOrgs)}`));
+    clauses.push(sql`exists (select 1 from ${hops} where ${hops.itemId} = ${items.id} and ${inArray(hops.toOrgId, hubOrgs)})`);
   return clauses.length ? or(...clauses)! : sql`false`;
 }
 

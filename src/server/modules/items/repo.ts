@@ -19,14 +19,13 @@ export async function loadItem(tx: Db, itemId: string, forUpdate = false): Promi
 }
 
 export async function loadItemFacts(tx: Db, item: ItemRow): Promise<ItemFacts> {
-  const [co, hubs, writers] = await Promise.all([
-    tx.select({ orgId: itemCoReporters.orgId }).from(itemCoReporters).where(eq(itemCoReporters.itemId, item.id)),
-    tx.selectDistinct({ orgId: hops.toOrgId }).from(hops).where(eq(hops.itemId, item.id)),
-    tx
-      .selectDistinct({ userId: itemVersions.createdBy })
-      .from(itemVersions)
-      .where(and(eq(itemVersions.itemId, item.id), eq(itemVersions.orgId, item.orgId))),
-  ]);
+  // Sequential on purpose: inside a transaction there is one connection, and pg queues rather than pipelines.
+  const co = await tx.select({ orgId: itemCoReporters.orgId }).from(itemCoReporters).where(eq(itemCoReporters.itemId, item.id));
+  const hubs = await tx.selectDistinct({ orgId: hops.toOrgId }).from(hops).where(eq(hops.itemId, item.id));
+  const writers = await tx
+    .selectDistinct({ userId: itemVersions.createdBy })
+    .from(itemVersions)
+    .where(and(eq(itemVersions.itemId, item.id), eq(itemVersions.orgId, item.orgId)));
   return {
     orgId: item.orgId,
     state: item.state,

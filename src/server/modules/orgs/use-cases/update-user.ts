@@ -1,0 +1,73 @@
+import { and, eq } from 'drizzle-orm';
+import type { Membership, UseCaseContext } from '../../../http/context.js';
+import { AppError } from '../../../http/errors.js';
+import { authorize, can } from '../../../policy/authorize.js';
+import { deleteUserSessions } from '../../auth/sessions.js';
+import { memberships, users } from '../schema.js';
+import type { UpdateUserInput } from '../schemas.js';
+import { auditAdminChange } from './admin-audit.js';
+import { checkMemberships } from './create-user.js';
+import { assertMayManageAdmins, loadVisibleUser } from './user-access.js';
+
+const key = (m: Membership) => `${m.orgId}/${m.role}`;
+
+/** Units whose role set differs between two membership lists: each needs the actor's manage_users. */
+function changedUnits(before: readonly Membership[], after: readonly Membership[]): string[] {
+  const a = new Set(before.map(key));
+  const b = new Set(after.map(key));
+  const changed = [...before.filter((m) => !b.has(key(m))), ...after.filter((m) => !a.has(key(m)))];
+  return [...new Set(changed.map((m) => m.orgId))];
+}
+
+/**
+ * Edits an account: name, phone, roles per unit, disabled. Disabling ends every session of the user at once
+ * (SECURITY.md §5). Nobody disables themselves or changes their own roles, so an administrator cannot lock
+ * the system out or grant themselves more.
+ */
+export async function updateUser(ctx: UseCaseContext, userId: string, input: UpdateUserInput): Promise<void> {
+  const { user, memberships: before } = await loadVisibleUser(ctx.tx, ctx.actor, userId, true);
+  const isSelf = userId === ctx.actor.userId;
+  if (isSelf && (input.memberships !== undefined || input.disabled !== undefined))
+    throw new AppError('forbidden', '不能停用自己的账号或修改自己的角色，请联系其他管理员');
+  assertMayManageAdmins(ctx.actor, [...before, ...(input.memberships ?? [])]);
+
+  const touchesProfile = input.displayName !== undefined || input.phone !== undefined || input.disabled !== undefined;
+  if (touchesProfile) {
+    const decisions = (before.length ? before.map((m) => m.orgId) : ['']).map((orgId) =>
+      can(ctx.actor, 'org', 'manage_users', { orgId }),
+    );
+    const denied = decisions.find((d) => !d.ok);
+    if (!decisions.some((d) => d.ok)) throw new AppError('forbidden', denied && !denied.ok ? denied.reason : '无权修改该用户');
+  }
+
+  let after = before;
+  if (input.memberships) {
+    after = await checkMemberships(ctx.tx, input.memberships);
+    for (const orgId of changedUnits(before, after)) authorize(ctx.actor, 'org', 'manage_users', { orgId });
+  }
+
+  const changes = {
+    ...(input.displayName !== undefined && { displayName: input.displayName }),
+    ...(input.phone !== undefined && { phone: input.phone }),
+    ...(input.disabled !== undefined && { disabled: input.disabled }),
+  };
+  if (Object.keys(changes).length > 0) await ctx.tx.update(users).set(changes).where(eq(users.id, userId));
+  const rolesChanged = changedUnits(before, after).length > 0;
+  if (rolesChanged) {
+    const removed = before.filter((m) => !after.some((a) => key(a) === key(m)));
+    const added = after.filter((m) => !before.some((b) => key(b) === key(m)));
+    // Removals first, so the 三员分立 trigger sees the final role set when the new rows arrive.
+    for (const m of removed)
+      await ctx.tx
+        .delete(memberships)
+        .where(and(eq(memberships.userId, userId), eq(memberships.orgId, m.orgId), eq(memberships.role, m.role)));
+    if (added.length > 0)
+      await ctx.tx.insert(memberships).values(added.map((m) => ({ userId, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+  }
+  if (input.disabled === true) await deleteUserSessions(ctx.tx, userId);
+  await auditAdminChange(ctx, 'user.update', { type: 'user', id: userId }, {
+    username: user.username,
+    ...(Object.keys(changes).length > 0 && { changes: { ...changes, ...(changes.phone !== undefined && { phone: '(已修改)' }) } }),
+    ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
+  });
+}

@@ -1,0 +1,62 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { testDatabase } from './db.js';
+
+export interface TestApp {
+  app: App;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(): Promise<TestApp> {
+  const database = await testDatabase();
+  const config = { ...loadConfig({}), loginPerMinute: 10_000, mode: 'demo' as const };
+  const app = await buildApp({ database, config, logger: false });
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A logged-in user talking to the app through HTTP, with the session cookie and CSRF token. */
+export class Client {
+  constructor(
+    readonly app: App,
+    readonly cookie: string,
+    readonly csrf: string,
+    readonly userId: string,
+  ) {}
+
+  static async login(app: App, username: string, password: string): Promise<Client> {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+    if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'zx_session');
+    const me = res.json<{ csrfToken: string; user: { id: string } }>();
+    return new Client(app, `zx_session=${cookie!.value}`, me.csrfToken, me.user.id);
+  }
+
+  get(url: string): Promise<LightMyRequestResponse> {
+    return this.app.inject({ method: 'GET', url, headers: { cookie: this.cookie } });
+  }
+
+  send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload: object = {}): Promise<LightMyRequestResponse> {
+    return this.app.inject({
+      method,
+      url,
+      payload,
+      headers: { cookie: this.cookie, 'x-csrf-token': this.csrf },
+    });
+  }
+
+  post(url: string, payload: object = {}): Promise<LightMyRequestResponse> {
+    return this.send('POST', url, payload);
+  }
+
+  put(url: string, payload: object = {}): Promise<LightMyRequestResponse> {
+    return this.send('PUT', url, payload);
+  }
+}
