@@ -8,7 +8,15 @@ export interface DemoItem {
   urgency?: Urgency;
   disclosure?: Disclosure;
   /** How far through the workflow the demo walks it. */
-  stop: 'draft' | 'in_review' | 'awaiting_signoff' | 'submitted' | 'received' | 'returned' | 'adopted' | 'forwarded';
+  stop:
+    | 'draft'
+    | 'in_review'
+    | 'awaiting_signoff'
+    | 'submitted'
+    | 'received'
+    | 'returned'
+    | 'adopted'
+    | 'forwarded';
 }
 
 /** Items in the register of real 政务信息: when, where, who, what, with figures. */
@@ -47,7 +55,9 @@ export const DEMO_ITEMS: DemoItem[] = [
   {
     unit: 'fycz',
     title: '汾阳市财政局：前三季度一般公共预算收入同比增长8.3%',
-    body: ['1—9月，全市一般公共预算收入完成12.6亿元，同比增长8.3%，其中税收收入9.1亿元，占比72.2%，收入质量稳步提高。'],
+    body: [
+      '1—9月，全市一般公共预算收入完成12.6亿元，同比增长8.3%，其中税收收入9.1亿元，占比72.2%，收入质量稳步提高。',
+    ],
     category: 'dynamic',
     stop: 'submitted',
   },
@@ -64,7 +74,9 @@ export const DEMO_ITEMS: DemoItem[] = [
   {
     unit: 'thq',
     title: '太和桥街道开展冬季安全生产大检查',
-    body: ['11月以来，太和桥街道组织安监、消防等部门对辖区112家沿街商铺、8个建筑工地开展冬季安全生产大检查，排查隐患43处，已整改39处。'],
+    body: [
+      '11月以来，太和桥街道组织安监、消防等部门对辖区112家沿街商铺、8个建筑工地开展冬季安全生产大检查，排查隐患43处，已整改39处。',
+    ],
     category: 'dynamic',
     stop: 'awaiting_signoff',
   },
@@ -92,14 +104,18 @@ export const DEMO_ITEMS: DemoItem[] = [
   {
     unit: 'dzz',
     title: '兑镇镇发展特色种植带动群众增收',
-    body: ['兑镇镇引导群众发展核桃、中药材等特色种植2.3万亩，建成标准化基地6个，带动1800余户农户户均增收4200元。'],
+    body: [
+      '兑镇镇引导群众发展核桃、中药材等特色种植2.3万亩，建成标准化基地6个，带动1800余户农户户均增收4200元。',
+    ],
     category: 'experience',
     stop: 'submitted',
   },
   {
     unit: 'gtz',
     title: '古陶镇做好古城旅游旺季服务保障',
-    body: ['国庆假期，古陶镇抽调干部职工260余人，设置志愿服务点15个，接待游客42.6万人次，未发生安全事故和重大投诉。'],
+    body: [
+      '国庆假期，古陶镇抽调干部职工260余人，设置志愿服务点15个，接待游客42.6万人次，未发生安全事故和重大投诉。',
+    ],
     category: 'dynamic',
     disclosure: 'public',
     stop: 'received',
@@ -107,7 +123,10 @@ export const DEMO_ITEMS: DemoItem[] = [
   {
     unit: 'lsyj',
     title: '灵石县一煤矿井下发生透水事故 2人被困',
-    body: ['11月20日14时30分许，灵石县某煤矿井下发生透水事故，当班入井38人，已升井36人，2人被困，救援工作正在进行中。', '县委、县政府主要领导已赶赴现场指挥救援。'],
+    body: [
+      '11月20日14时30分许，灵石县某煤矿井下发生透水事故，当班入井38人，已升井36人，2人被困，救援工作正在进行中。',
+      '县委、县政府主要领导已赶赴现场指挥救援。',
+    ],
     category: 'emergency',
     urgency: 'very_urgent',
     stop: 'submitted',

@@ -8,7 +8,12 @@ import { directReportPoints, hubStages, memberships, orgs, users } from '../serv
 import { periodicals } from '../server/modules/periodicals/schema.js';
 import { createItem } from '../server/modules/items/use-cases/create-item.js';
 import { approveItem, signItem, submitForReview } from '../server/modules/items/use-cases/item-actions.js';
-import { adoptHop, forwardHop, receiveHop, returnHop } from '../server/modules/items/use-cases/hop-actions.js';
+import {
+  adoptHop,
+  forwardHop,
+  receiveHop,
+  returnHop,
+} from '../server/modules/items/use-cases/hop-actions.js';
 import { hops } from '../server/modules/items/schema.js';
 import { DEMO_ITEMS } from './items.js';
 
@@ -28,32 +33,233 @@ interface OrgSpec {
 
 /** A realistic slice of 山西省: the province office, two cities, three counties each, departments and towns. */
 const ORGS: OrgSpec[] = [
-  { key: 'sx', name: '山西省人民政府办公厅', short: '省政府办公厅', kind: 'general_office', level: 'province', code: '140000', hub: true },
-  { key: 'sxjt', name: '山西省交通运输厅', short: '省交通运输厅', kind: 'department', level: 'province', parent: 'sx', hub: true },
-  { key: 'll', name: '吕梁市人民政府办公室', short: '吕梁市政府办', kind: 'general_office', level: 'city', code: '141100', parent: 'sx', hub: true },
-  { key: 'jz', name: '晋中市人民政府办公室', short: '晋中市政府办', kind: 'general_office', level: 'city', code: '140700', parent: 'sx', hub: true },
-  { key: 'llcz', name: '吕梁市财政局', short: '吕梁市财政局', kind: 'department', level: 'city', parent: 'll' },
-  { key: 'fy', name: '汾阳市人民政府办公室', short: '汾阳市政府办', kind: 'general_office', level: 'county', code: '141182', parent: 'll', hub: true },
-  { key: 'xy', name: '孝义市人民政府办公室', short: '孝义市政府办', kind: 'general_office', level: 'county', code: '141181', parent: 'll', hub: true },
-  { key: 'jc', name: '交城县人民政府办公室', short: '交城县政府办', kind: 'general_office', level: 'county', code: '141122', parent: 'll', hub: true },
-  { key: 'py', name: '平遥县人民政府办公室', short: '平遥县政府办', kind: 'general_office', level: 'county', code: '140728', parent: 'jz', hub: true },
-  { key: 'jx', name: '介休市人民政府办公室', short: '介休市政府办', kind: 'general_office', level: 'county', code: '140781', parent: 'jz', hub: true },
-  { key: 'ls', name: '灵石县人民政府办公室', short: '灵石县政府办', kind: 'general_office', level: 'county', code: '140729', parent: 'jz', hub: true },
-  { key: 'thq', name: '汾阳市太和桥街道办事处', short: '太和桥街道', kind: 'township', level: 'township', parent: 'fy' },
-  { key: 'jjz', name: '汾阳市贾家庄镇人民政府', short: '贾家庄镇', kind: 'township', level: 'township', parent: 'fy' },
-  { key: 'fycz', name: '汾阳市财政局', short: '汾阳市财政局', kind: 'department', level: 'county', parent: 'fy', merged: true },
-  { key: 'fysw', name: '汾阳市水务局', short: '汾阳市水务局', kind: 'department', level: 'county', parent: 'fy' },
-  { key: 'xyjt', name: '孝义市交通运输局', short: '孝义市交通局', kind: 'department', level: 'county', parent: 'xy' },
-  { key: 'xyjy', name: '孝义市教育局', short: '孝义市教育局', kind: 'department', level: 'county', parent: 'xy' },
-  { key: 'dzz', name: '孝义市兑镇镇人民政府', short: '兑镇镇', kind: 'township', level: 'township', parent: 'xy' },
-  { key: 'jcny', name: '交城县农业农村局', short: '交城县农业农村局', kind: 'department', level: 'county', parent: 'jc' },
-  { key: 'xjy', name: '交城县夏家营镇人民政府', short: '夏家营镇', kind: 'township', level: 'township', parent: 'jc' },
-  { key: 'pywl', name: '平遥县文化和旅游局', short: '平遥县文旅局', kind: 'department', level: 'county', parent: 'py' },
-  { key: 'gtz', name: '平遥县古陶镇人民政府', short: '古陶镇', kind: 'township', level: 'township', parent: 'py' },
-  { key: 'jxfg', name: '介休市发展和改革局', short: '介休市发改局', kind: 'department', level: 'county', parent: 'jx' },
-  { key: 'yaz', name: '介休市义安镇人民政府', short: '义安镇', kind: 'township', level: 'township', parent: 'jx' },
-  { key: 'lsyj', name: '灵石县应急管理局', short: '灵石县应急局', kind: 'department', level: 'county', parent: 'ls' },
-  { key: 'jsz', name: '灵石县静升镇人民政府', short: '静升镇', kind: 'township', level: 'township', parent: 'ls' },
+  {
+    key: 'sx',
+    name: '山西省人民政府办公厅',
+    short: '省政府办公厅',
+    kind: 'general_office',
+    level: 'province',
+    code: '140000',
+    hub: true,
+  },
+  {
+    key: 'sxjt',
+    name: '山西省交通运输厅',
+    short: '省交通运输厅',
+    kind: 'department',
+    level: 'province',
+    parent: 'sx',
+    hub: true,
+  },
+  {
+    key: 'll',
+    name: '吕梁市人民政府办公室',
+    short: '吕梁市政府办',
+    kind: 'general_office',
+    level: 'city',
+    code: '141100',
+    parent: 'sx',
+    hub: true,
+  },
+  {
+    key: 'jz',
+    name: '晋中市人民政府办公室',
+    short: '晋中市政府办',
+    kind: 'general_office',
+    level: 'city',
+    code: '140700',
+    parent: 'sx',
+    hub: true,
+  },
+  {
+    key: 'llcz',
+    name: '吕梁市财政局',
+    short: '吕梁市财政局',
+    kind: 'department',
+    level: 'city',
+    parent: 'll',
+  },
+  {
+    key: 'fy',
+    name: '汾阳市人民政府办公室',
+    short: '汾阳市政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '141182',
+    parent: 'll',
+    hub: true,
+  },
+  {
+    key: 'xy',
+    name: '孝义市人民政府办公室',
+    short: '孝义市政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '141181',
+    parent: 'll',
+    hub: true,
+  },
+  {
+    key: 'jc',
+    name: '交城县人民政府办公室',
+    short: '交城县政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '141122',
+    parent: 'll',
+    hub: true,
+  },
+  {
+    key: 'py',
+    name: '平遥县人民政府办公室',
+    short: '平遥县政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '140728',
+    parent: 'jz',
+    hub: true,
+  },
+  {
+    key: 'jx',
+    name: '介休市人民政府办公室',
+    short: '介休市政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '140781',
+    parent: 'jz',
+    hub: true,
+  },
+  {
+    key: 'ls',
+    name: '灵石县人民政府办公室',
+    short: '灵石县政府办',
+    kind: 'general_office',
+    level: 'county',
+    code: '140729',
+    parent: 'jz',
+    hub: true,
+  },
+  {
+    key: 'thq',
+    name: '汾阳市太和桥街道办事处',
+    short: '太和桥街道',
+    kind: 'township',
+    level: 'township',
+    parent: 'fy',
+  },
+  {
+    key: 'jjz',
+    name: '汾阳市贾家庄镇人民政府',
+    short: '贾家庄镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'fy',
+  },
+  {
+    key: 'fycz',
+    name: '汾阳市财政局',
+    short: '汾阳市财政局',
+    kind: 'department',
+    level: 'county',
+    parent: 'fy',
+    merged: true,
+  },
+  {
+    key: 'fysw',
+    name: '汾阳市水务局',
+    short: '汾阳市水务局',
+    kind: 'department',
+    level: 'county',
+    parent: 'fy',
+  },
+  {
+    key: 'xyjt',
+    name: '孝义市交通运输局',
+    short: '孝义市交通局',
+    kind: 'department',
+    level: 'county',
+    parent: 'xy',
+  },
+  {
+    key: 'xyjy',
+    name: '孝义市教育局',
+    short: '孝义市教育局',
+    kind: 'department',
+    level: 'county',
+    parent: 'xy',
+  },
+  {
+    key: 'dzz',
+    name: '孝义市兑镇镇人民政府',
+    short: '兑镇镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'xy',
+  },
+  {
+    key: 'jcny',
+    name: '交城县农业农村局',
+    short: '交城县农业农村局',
+    kind: 'department',
+    level: 'county',
+    parent: 'jc',
+  },
+  {
+    key: 'xjy',
+    name: '交城县夏家营镇人民政府',
+    short: '夏家营镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'jc',
+  },
+  {
+    key: 'pywl',
+    name: '平遥县文化和旅游局',
+    short: '平遥县文旅局',
+    kind: 'department',
+    level: 'county',
+    parent: 'py',
+  },
+  {
+    key: 'gtz',
+    name: '平遥县古陶镇人民政府',
+    short: '古陶镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'py',
+  },
+  {
+    key: 'jxfg',
+    name: '介休市发展和改革局',
+    short: '介休市发改局',
+    kind: 'department',
+    level: 'county',
+    parent: 'jx',
+  },
+  {
+    key: 'yaz',
+    name: '介休市义安镇人民政府',
+    short: '义安镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'jx',
+  },
+  {
+    key: 'lsyj',
+    name: '灵石县应急管理局',
+    short: '灵石县应急局',
+    kind: 'department',
+    level: 'county',
+    parent: 'ls',
+  },
+  {
+    key: 'jsz',
+    name: '灵石县静升镇人民政府',
+    short: '静升镇',
+    kind: 'township',
+    level: 'township',
+    parent: 'ls',
+  },
 ];
 
 type UserSpec = [username: string, name: string, org: string, roles: Role[]];
@@ -86,8 +292,28 @@ const USERS: UserSpec[] = [
   ['sxjt_bj', '秦晓东', 'sxjt', ['editor']],
 ];
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段';
-const GIVEN = ['建华', '秀英', '志明', '丽娟', '海燕', '国强', '晓峰', '红梅', '文静', '俊杰', '春华', '玉兰', '宏伟', '淑珍', '晓东', '凤英', '卫国', '慧敏'];
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段';
+const GIVEN = [
+  '建华',
+  '秀英',
+  '志明',
+  '丽娟',
+  '海燕',
+  '国强',
+  '晓峰',
+  '红梅',
+  '文静',
+  '俊杰',
+  '春华',
+  '玉兰',
+  '宏伟',
+  '淑珍',
+  '晓东',
+  '凤英',
+  '卫国',
+  '慧敏',
+];
 
 /**
  * Loads the demo tree, accounts (password `Zhengxun@2026`), periodicals, hub stages and a set of items in
@@ -142,21 +368,31 @@ export async function loadDemoData(db: Db): Promise<boolean> {
     }
     await tx
       .insert(periodicals)
-      .values(periodicalRows.map(([hub, name, kind]) => ({ id: randomUUID(), hubId: orgId.get(hub)!, name, kind })));
+      .values(
+        periodicalRows.map(([hub, name, kind]) => ({ id: randomUUID(), hubId: orgId.get(hub)!, name, kind })),
+      );
 
     const specs: UserSpec[] = [...USERS];
     let n = 0;
     for (const o of ORGS) {
       if (USERS.some(([, , org, roles]) => org === o.key && roles.includes('writer'))) continue;
       if (o.hub && o.level !== 'county') continue;
-      const roles: Role[][] = o.merged ? [['writer'], ['reviewer', 'signer']] : [['writer'], ['reviewer'], ['signer']];
+      const roles: Role[][] = o.merged
+        ? [['writer'], ['reviewer', 'signer']]
+        : [['writer'], ['reviewer'], ['signer']];
       const suffix = ['xxy', 'shr', 'qfr'];
       roles.forEach((r, i) => {
         const name = SURNAMES[n % SURNAMES.length]! + GIVEN[(n * 7) % GIVEN.length]!;
         n++;
         specs.push([`${o.key}_${suffix[i]}`, name, o.key, r]);
       });
-      if (o.hub) specs.push([`${o.key}_bj`, SURNAMES[(n + 3) % SURNAMES.length]! + '编辑', o.key, ['editor', 'chief_editor']]);
+      if (o.hub)
+        specs.push([
+          `${o.key}_bj`,
+          SURNAMES[(n + 3) % SURNAMES.length]! + '编辑',
+          o.key,
+          ['editor', 'chief_editor'],
+        ]);
     }
     for (const [username, name, org, roles] of specs) {
       if (userIds.has(username)) continue;
@@ -169,7 +405,9 @@ export async function loadDemoData(db: Db): Promise<boolean> {
         passwordHash: hash,
         passwordChangedAt: now,
       });
-      await tx.insert(memberships).values(roles.map((role) => ({ userId: id, orgId: orgId.get(org)!, role })));
+      await tx
+        .insert(memberships)
+        .values(roles.map((role) => ({ userId: id, orgId: orgId.get(org)!, role })));
     }
   });
 
@@ -178,24 +416,42 @@ export async function loadDemoData(db: Db): Promise<boolean> {
 }
 
 /** Walks a set of real-looking items through the workflow, so every list and state has something in it. */
-async function loadDemoItems(db: Db, orgId: Map<string, string>, userIds: Map<string, string>): Promise<void> {
+async function loadDemoItems(
+  db: Db,
+  orgId: Map<string, string>,
+  userIds: Map<string, string>,
+): Promise<void> {
   const actorOf = async (username: string): Promise<Actor> => {
     const id = userIds.get(username)!;
-    const ms = await db.select({ orgId: memberships.orgId, role: memberships.role }).from(memberships).where(eq(memberships.userId, id));
+    const ms = await db
+      .select({ orgId: memberships.orgId, role: memberships.role })
+      .from(memberships)
+      .where(eq(memberships.userId, id));
     return { userId: id, username, displayName: username, memberships: ms };
   };
   let clock = Date.now() - DEMO_ITEMS.length * 3 * 3_600_000;
   const as = async <T>(username: string, fn: (ctx: UseCaseContext) => Promise<T>): Promise<T> => {
     const actor = await actorOf(username);
     clock += 600_000;
-    return db.transaction((tx) => fn({ actor, tx, now: new Date(clock), ip: '127.0.0.1', requestId: 'demo-seed' }));
+    return db.transaction((tx) =>
+      fn({ actor, tx, now: new Date(clock), ip: '127.0.0.1', requestId: 'demo-seed' }),
+    );
   };
   const periodicalOf = async (hubKey: string) => {
-    const [p] = await db.select({ id: periodicals.id }).from(periodicals).where(eq(periodicals.hubId, orgId.get(hubKey)!)).limit(1);
+    const [p] = await db
+      .select({ id: periodicals.id })
+      .from(periodicals)
+      .where(eq(periodicals.hubId, orgId.get(hubKey)!))
+      .limit(1);
     return p!.id;
   };
   const rootHop = async (itemId: string) => {
-    const [h] = await db.select({ id: hops.id }).from(hops).where(eq(hops.itemId, itemId)).orderBy(hops.submittedAt).limit(1);
+    const [h] = await db
+      .select({ id: hops.id })
+      .from(hops)
+      .where(eq(hops.itemId, itemId))
+      .orderBy(hops.submittedAt)
+      .limit(1);
     return h!.id;
   };
 
@@ -217,7 +473,9 @@ async function loadDemoItems(db: Db, orgId: Map<string, string>, userIds: Map<st
     if (d.stop === 'in_review') continue;
     const merged = ORGS.find((o) => o.key === unit)?.merged;
     const reviewer = merged ? `${unit}_zr` : `${unit}_shr`;
-    await as(userIds.has(reviewer) ? reviewer : `${unit}_shr`, (ctx) => approveItem(ctx, itemId, '同意报送。'));
+    await as(userIds.has(reviewer) ? reviewer : `${unit}_shr`, (ctx) =>
+      approveItem(ctx, itemId, '同意报送。'),
+    );
     if (d.stop === 'awaiting_signoff') continue;
     if (!merged) await as(`${unit}_qfr`, (ctx) => signItem(ctx, itemId, '同意，报送。'));
     if (d.stop === 'submitted') continue;
@@ -237,7 +495,9 @@ async function loadDemoItems(db: Db, orgId: Map<string, string>, userIds: Map<st
     }
     if (d.stop === 'forwarded') {
       const city = ORGS.find((o) => o.key === hub)!.parent!;
-      const upper = await as(hubEditor, (ctx) => forwardHop(ctx, hop, orgId.get(city)!, '该信息有推广价值，转报市政府办。'));
+      const upper = await as(hubEditor, (ctx) =>
+        forwardHop(ctx, hop, orgId.get(city)!, '该信息有推广价值，转报市政府办。'),
+      );
       await as(`${city}_bj`, (ctx) => receiveHop(ctx, upper));
       const periodicalId = await periodicalOf(city);
       await as(`${city}_bj`, (ctx) => adoptHop(ctx, { hopId: upper, periodicalId, type: 'single' }));

@@ -78,7 +78,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
       openapi: '3.0.3',
       info: {
         title: '政讯 Zhengxun API',
-        description: '政务信息报送、编辑、采用平台的接口。状态变更需要登录会话 Cookie 与 X-CSRF-Token 请求头。',
+        description:
+          '政务信息报送、编辑、采用平台的接口。状态变更需要登录会话 Cookie 与 X-CSRF-Token 请求头。',
         version: '0.1.0',
       },
       components: {
@@ -98,7 +99,9 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(hopRoutes);
   await app.register(periodicalRoutes);
 
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
     status: 'ok',
     database: database.kind,
@@ -114,7 +117,9 @@ function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
     if (error.code === 'rate_limited' && typeof error.details?.retryAfter === 'number')
       void reply.header('Retry-After', String(error.details.retryAfter));
-    return reply.code(error.status).send({ code: error.code, message: error.message, details: error.details });
+    return reply
+      .code(error.status)
+      .send({ code: error.code, message: error.message, details: error.details });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
@@ -125,13 +130,17 @@ function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
       message: `请求参数错误：${field || context} ${first?.message ?? ''}`.trim(),
       details: {
         field,
-        issues: error.validation.map((v) => ({ field: fieldOf(v.instancePath, v.params), message: v.message })),
+        issues: error.validation.map((v) => ({
+          field: fieldOf(v.instancePath, v.params),
+          message: v.message,
+        })),
       },
     });
   }
   const e = error as { statusCode?: number; code?: string; message?: string };
   // Postgres constraint violations that reach here are conflicts with existing data, not server bugs.
-  if (e.code === '23505') return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
+  if (e.code === '23505')
+    return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
   if (e.code === '23514' || e.code === '23503')
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {

@@ -20,11 +20,16 @@ async function main(): Promise<void> {
     const loaded = await loadDemoData(database.db);
     if (loaded) app.log.info('demo organisation tree and accounts loaded');
   }
-  const timer = setInterval(() => void purgeExpiredSessions(database.db, new Date()).catch(() => undefined), 600_000);
+  const timer = setInterval(
+    () => void purgeExpiredSessions(database.db, new Date()).catch(() => undefined),
+    600_000,
+  );
   timer.unref();
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  console.log(`\n  政讯 Zhengxun 已启动（${config.mode === 'demo' ? '演示模式' : '生产模式'}，数据库：${database.kind === 'pglite' ? `内嵌 PGlite ${config.dataDir}` : 'PostgreSQL'}）`);
+  console.log(
+    `\n  政讯 Zhengxun 已启动（${config.mode === 'demo' ? '演示模式' : '生产模式'}，数据库：${database.kind === 'pglite' ? `内嵌 PGlite ${config.dataDir}` : 'PostgreSQL'}）`,
+  );
   console.log(`  打开浏览器访问： http://${shown}:${config.port}/\n`);
   const stop = async () => {
     await app.close();

@@ -43,7 +43,11 @@ export class Client {
     return this.app.inject({ method: 'GET', url, headers: { cookie: this.cookie } });
   }
 
-  send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload: object = {}): Promise<LightMyRequestResponse> {
+  send(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload: object = {},
+  ): Promise<LightMyRequestResponse> {
     return this.app.inject({
       method,
       url,

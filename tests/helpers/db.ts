@@ -4,7 +4,8 @@ import { openDatabase, type Database } from '../../src/server/db/client.js';
 import { migrate } from '../../src/server/db/migrate.js';
 
 /** Which engine this run tests: the test script runs the integration suite once per engine. */
-export const ENGINE: 'pglite' | 'postgres' = process.env.ZX_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
+export const ENGINE: 'pglite' | 'postgres' =
+  process.env.ZX_TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite, or a new database on the

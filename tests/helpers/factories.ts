@@ -8,7 +8,12 @@ import { periodicals } from '../../src/server/modules/periodicals/schema.js';
 export const PASSWORD = 'Test@Passw0rd!';
 let hashed: Promise<string> | null = null;
 
-export async function buildUser(db: Db, orgId: string, roles: Role[], name?: string): Promise<{ id: string; username: string }> {
+export async function buildUser(
+  db: Db,
+  orgId: string,
+  roles: Role[],
+  name?: string,
+): Promise<{ id: string; username: string }> {
   hashed ??= hashPassword(PASSWORD);
   const id = randomUUID();
   const username = `u_${randomBytes(5).toString('hex')}`;
@@ -19,7 +24,14 @@ export async function buildUser(db: Db, orgId: string, roles: Role[], name?: str
 
 export async function buildOrg(
   db: Db,
-  o: { name: string; parentId: string | null; level: OrgLevel; kind?: OrgKind; isHub?: boolean; merged?: boolean },
+  o: {
+    name: string;
+    parentId: string | null;
+    level: OrgLevel;
+    kind?: OrgKind;
+    isHub?: boolean;
+    merged?: boolean;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await db.insert(orgs).values({
@@ -57,7 +69,9 @@ export async function buildOrgTree(db: Db, opts: { stagesAtC?: boolean } = {}): 
   const hub = async (name: string, parentId: string | null, level: OrgLevel): Promise<Hub> => {
     const id = await buildOrg(db, { name, parentId, level, isHub: true });
     const periodicalId = randomUUID();
-    await db.insert(periodicals).values({ id: periodicalId, hubId: id, name: `${name}政务信息`, kind: 'regular' });
+    await db
+      .insert(periodicals)
+      .values({ id: periodicalId, hubId: id, name: `${name}政务信息`, kind: 'regular' });
     return {
       id,
       periodicalId,
@@ -82,7 +96,13 @@ export async function buildOrgTree(db: Db, opts: { stagesAtC?: boolean } = {}): 
   const T = await unit('某街道', K.id);
   const S = await unit('邻街道', K.id);
   const U = await unit('外县镇', K2.id);
-  const dId = await buildOrg(db, { name: '县财政局', parentId: K.id, level: 'county', kind: 'department', merged: true });
+  const dId = await buildOrg(db, {
+    name: '县财政局',
+    parentId: K.id,
+    level: 'county',
+    kind: 'department',
+    merged: true,
+  });
   const D = {
     id: dId,
     writer: (await buildUser(db, dId, ['writer'])).username,

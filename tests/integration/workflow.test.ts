@@ -21,7 +21,17 @@ interface Detail {
   state: string;
   rowVersion: number;
   currentVersionNo: number;
-  hops: { id: string; toOrgId: string; state: string; stage: number; rowVersion: number; abilities: Record<string, boolean>; parentHopId: string | null; versionNo: number; workingVersionNo: number | null }[];
+  hops: {
+    id: string;
+    toOrgId: string;
+    state: string;
+    stage: number;
+    rowVersion: number;
+    abilities: Record<string, boolean>;
+    parentHopId: string | null;
+    versionNo: number;
+    workingVersionNo: number | null;
+  }[];
   versions: { no: number; byHub: boolean }[];
   timeline: { action: string; comment: string | null; toState: string | null }[];
   adoptions: { id: string; periodicalName: string; revokedAt: string | null }[];
@@ -46,7 +56,9 @@ async function submittedItem(extra: object = {}): Promise<Detail> {
   expect(created.statusCode, created.body).toBe(201);
   const id = created.json<Detail>().id;
   expect((await w.post(`/api/items/${id}/submit`)).statusCode).toBe(200);
-  expect((await (await as(tree.T.reviewer)).post(`/api/items/${id}/approve`, { opinion: '同意' })).statusCode).toBe(200);
+  expect(
+    (await (await as(tree.T.reviewer)).post(`/api/items/${id}/approve`, { opinion: '同意' })).statusCode,
+  ).toBe(200);
   const signed = await (await as(tree.T.signer)).post(`/api/items/${id}/sign`, { opinion: '同意报送' });
   expect(signed.statusCode, signed.body).toBe(200);
   return signed.json<Detail>();
@@ -64,7 +76,13 @@ describe('inside the unit', () => {
     expect(d.state).toBe('submitted');
     expect(d.hops).toHaveLength(1);
     expect(d.hops[0]).toMatchObject({ toOrgId: tree.K.id, state: 'pending' });
-    expect(d.timeline.map((e) => e.action)).toEqual(['create', 'submit_for_review', 'approve', 'sign', 'hop_submit']);
+    expect(d.timeline.map((e) => e.action)).toEqual([
+      'create',
+      'submit_for_review',
+      'approve',
+      'sign',
+      'hop_submit',
+    ]);
     expect(d.timeline.find((e) => e.action === 'approve')?.comment).toBe('同意');
   });
 
@@ -78,7 +96,10 @@ describe('inside the unit', () => {
     expect(noOpinion.json().details.field).toBe('opinion');
     const back = await r.post(`/api/items/${id}/return`, { opinion: '请补充数据来源' });
     expect(back.json<Detail>().state).toBe('draft');
-    expect(back.json<Detail>().timeline.at(-1)).toMatchObject({ action: 'return', comment: '请补充数据来源' });
+    expect(back.json<Detail>().timeline.at(-1)).toMatchObject({
+      action: 'return',
+      comment: '请补充数据来源',
+    });
   });
 
   it('four eyes: the writer who also holds reviewer and signer roles cannot approve or sign their own item', async () => {
@@ -109,7 +130,9 @@ describe('inside the unit', () => {
     const res = await (await as(tree.T.reviewer)).post(`/api/items/${d.id}/approve`, { opinion: 'x' });
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toContain('已报送');
-    const edit = await (await as(tree.T.writer)).put(`/api/items/${d.id}`, { rowVersion: d.rowVersion, title: '改', bodyHtml: '<p>改</p>' });
+    const edit = await (
+      await as(tree.T.writer)
+    ).put(`/api/items/${d.id}`, { rowVersion: d.rowVersion, title: '改', bodyHtml: '<p>改</p>' });
     expect(edit.statusCode).toBe(409);
     const events = await t.app.database.db.select().from(itemEvents).where(eq(itemEvents.itemId, d.id));
     expect(events).toHaveLength(d.timeline.length);
@@ -118,8 +141,16 @@ describe('inside the unit', () => {
   it('concurrent edits of the same version: the second gets 409, the first is kept', async () => {
     const w = await as(tree.T.writer);
     const d = (await w.post('/api/items', draft(tree.T.id))).json<Detail>();
-    const a = await w.put(`/api/items/${d.id}`, { rowVersion: d.rowVersion, title: '第一次修改', bodyHtml: '<p>甲</p>' });
-    const b = await w.put(`/api/items/${d.id}`, { rowVersion: d.rowVersion, title: '第二次修改', bodyHtml: '<p>乙</p>' });
+    const a = await w.put(`/api/items/${d.id}`, {
+      rowVersion: d.rowVersion,
+      title: '第一次修改',
+      bodyHtml: '<p>甲</p>',
+    });
+    const b = await w.put(`/api/items/${d.id}`, {
+      rowVersion: d.rowVersion,
+      title: '第二次修改',
+      bodyHtml: '<p>乙</p>',
+    });
     expect(a.statusCode).toBe(200);
     expect(b.statusCode).toBe(409);
     const now = (await w.get(`/api/items/${d.id}`)).json<Detail>();
@@ -129,7 +160,10 @@ describe('inside the unit', () => {
 
   it('refuses classified markings with a clear error and stores nothing', async () => {
     const w = await as(tree.T.writer);
-    const res = await w.post('/api/items', draft(tree.T.id, { bodyHtml: '<p>秘密★1年</p><p>关于某事项的情况</p>' }));
+    const res = await w.post(
+      '/api/items',
+      draft(tree.T.id, { bodyHtml: '<p>秘密★1年</p><p>关于某事项的情况</p>' }),
+    );
     expect(res.statusCode).toBe(422);
     expect(res.json().message).toContain('涉密信息不上网');
   });
@@ -147,7 +181,12 @@ describe('inside the unit', () => {
 
   it('sanitises the rich text on the server', async () => {
     const w = await as(tree.T.writer);
-    const res = await w.post('/api/items', draft(tree.T.id, { bodyHtml: '<p onclick="x()">正文<script>alert(1)</script><img src="javascript:alert(1)"></p>' }));
+    const res = await w.post(
+      '/api/items',
+      draft(tree.T.id, {
+        bodyHtml: '<p onclick="x()">正文<script>alert(1)</script><img src="javascript:alert(1)"></p>',
+      }),
+    );
     const d = res.json<Detail>();
     const v = (await w.get(`/api/items/${d.id}/versions/1`)).json<{ bodyHtml: string }>();
     expect(v.bodyHtml).toBe('<p>正文<img /></p>');
@@ -182,7 +221,11 @@ describe('at the hubs', () => {
     const mine = (await w.get(`/api/items/${d.id}`)).json<Detail>();
     expect(mine.state).toBe('revising');
     expect(mine.timeline.some((e) => e.comment === '请补充具体成效数据')).toBe(true);
-    const edited = await w.put(`/api/items/${d.id}`, { rowVersion: mine.rowVersion, title: '某街道网格化治理办结率达98.6%', bodyHtml: '<p>今年以来办结群众诉求1260件，办结率98.6%。</p>' });
+    const edited = await w.put(`/api/items/${d.id}`, {
+      rowVersion: mine.rowVersion,
+      title: '某街道网格化治理办结率达98.6%',
+      bodyHtml: '<p>今年以来办结群众诉求1260件，办结率98.6%。</p>',
+    });
     expect(edited.statusCode, edited.body).toBe(200);
     await w.post(`/api/items/${d.id}/submit`);
     await (await as(tree.T.reviewer)).post(`/api/items/${d.id}/approve`, { opinion: '同意' });
@@ -199,7 +242,10 @@ describe('at the hubs', () => {
       note: '县政府办编辑修改',
     });
     expect(hubEdit.statusCode, hubEdit.body).toBe(200);
-    const fwd = await k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id, comment: '转报市政府办' });
+    const fwd = await k.post(`/api/hops/${hopK}/forward`, {
+      targetOrgId: tree.C.id,
+      comment: '转报市政府办',
+    });
     expect(fwd.statusCode, fwd.body).toBe(200);
     const afterFwd = fwd.json<Detail>();
     const hopC = afterFwd.hops.find((h) => h.parentHopId === hopK)!;
@@ -210,10 +256,16 @@ describe('at the hubs', () => {
     const inbox = (await c.get('/api/inbox?state=pending')).json<{ rows: { hopId: string }[] }>();
     expect(inbox.rows.map((r) => r.hopId)).toContain(hopC.id);
     await c.post(`/api/hops/${hopC.id}/receive`);
-    const adopted = await c.post(`/api/hops/${hopC.id}/adopt`, { periodicalId: tree.C.periodicalId, type: 'single' });
+    const adopted = await c.post(`/api/hops/${hopC.id}/adopt`, {
+      periodicalId: tree.C.periodicalId,
+      type: 'single',
+    });
     expect(adopted.statusCode, adopted.body).toBe(200);
     expect(adopted.json<Detail>().adoptions).toHaveLength(1);
-    const again = await c.post(`/api/hops/${hopC.id}/adopt`, { periodicalId: tree.C.periodicalId, type: 'single' });
+    const again = await c.post(`/api/hops/${hopC.id}/adopt`, {
+      periodicalId: tree.C.periodicalId,
+      type: 'single',
+    });
     expect(again.statusCode).toBe(409);
 
     // Results flow back down: the origin unit sees the adoption, the hubs' edits, and can diff them.
@@ -222,7 +274,11 @@ describe('at the hubs', () => {
     expect(seen.versions.filter((v) => v.byHub).map((v) => v.no)).toEqual([3]);
     const diff = await w.get(`/api/items/${d.id}/diff?from=2&to=3`);
     expect(diff.statusCode).toBe(200);
-    expect(diff.json<{ body: { op: string; text: string }[] }>().body.some((p) => p.op === 'insert' && p.text.includes('某街道'))).toBe(true);
+    expect(
+      diff
+        .json<{ body: { op: string; text: string }[] }>()
+        .body.some((p) => p.op === 'insert' && p.text.includes('某街道')),
+    ).toBe(true);
   });
 
   it('rejects (退稿) with a reason and ends the hop; the item stays submitted', async () => {
@@ -250,7 +306,9 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     const hop = d.hops[0]!.id;
     await k.post(`/api/hops/${hop}/receive`);
-    const adopted = (await k.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K.periodicalId, type: 'combined' })).json<Detail>();
+    const adopted = (
+      await k.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K.periodicalId, type: 'combined' })
+    ).json<Detail>();
     const fwd = await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.C.id });
     expect(fwd.statusCode, fwd.body).toBe(200);
     const dup = await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.C.id });
@@ -273,13 +331,16 @@ describe('at the hubs', () => {
     const id = (await w.post('/api/items', draft(tree.U.id))).json<Detail>().id;
     await w.post(`/api/items/${id}/submit`);
     await (await as(tree.U.reviewer)).post(`/api/items/${id}/approve`, {});
-    const hop = (await (await as(tree.U.signer)).post(`/api/items/${id}/sign`, {})).json<Detail>().hops[0]!.id;
+    const hop = (await (await as(tree.U.signer)).post(`/api/items/${id}/sign`, {})).json<Detail>().hops[0]!
+      .id;
     const editor = await as(tree.K2.editor);
     expect((await editor.post(`/api/hops/${hop}/receive`)).json<Detail>().hops[0]!.stage).toBe(1);
     const early = await editor.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K2.periodicalId });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain('尚未完成全部审核环节');
-    expect((await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过' })).json<Detail>().hops[0]!.stage).toBe(2);
+    expect(
+      (await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过' })).json<Detail>().hops[0]!.stage,
+    ).toBe(2);
     const wrongRole = await editor.post(`/api/hops/${hop}/advance`, {});
     expect(wrongRole.statusCode).toBe(403);
     await (await as(tree.K2.chief)).post(`/api/hops/${hop}/advance`, { opinion: '复审通过' });
@@ -293,9 +354,15 @@ describe('at the hubs', () => {
     const d = await submittedItem();
     const k = await as(tree.K.editor);
     const k2 = await Client.login(t.app, tree.K.chief, PASSWORD);
-    const [a, b] = await Promise.all([k.post(`/api/hops/${d.hops[0]!.id}/receive`), k2.post(`/api/hops/${d.hops[0]!.id}/receive`)]);
+    const [a, b] = await Promise.all([
+      k.post(`/api/hops/${d.hops[0]!.id}/receive`),
+      k2.post(`/api/hops/${d.hops[0]!.id}/receive`),
+    ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
-    const events = await t.app.database.db.select().from(itemEvents).where(eq(itemEvents.hopId, d.hops[0]!.id));
+    const events = await t.app.database.db
+      .select()
+      .from(itemEvents)
+      .where(eq(itemEvents.hopId, d.hops[0]!.id));
     expect(events.filter((e) => e.action === 'hop_receive')).toHaveLength(1);
   });
 
@@ -304,7 +371,9 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     const hopK = d.hops[0]!.id;
     await k.post(`/api/hops/${hopK}/receive`);
-    const hopC = (await k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id })).json<Detail>().hops.find((h) => h.parentHopId)!.id;
+    const hopC = (await k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }))
+      .json<Detail>()
+      .hops.find((h) => h.parentHopId)!.id;
     const c = await as(tree.C.editor);
     await c.post(`/api/hops/${hopC}/receive`);
     await c.post(`/api/hops/${hopC}/return`, { reason: '请县里核实后再报' });
@@ -325,7 +394,14 @@ describe('visibility', () => {
     const w = await as(tree.T.writer);
     const draftId = (await w.post('/api/items', draft(tree.T.id))).json<Detail>().id;
     const missing = await (await as(tree.S.writer)).get('/api/items/00000000-0000-4000-8000-000000000000');
-    for (const who of [tree.S.writer, tree.S.reviewer, tree.U.writer, tree.K.editor, tree.C.editor, tree.K2.editor]) {
+    for (const who of [
+      tree.S.writer,
+      tree.S.reviewer,
+      tree.U.writer,
+      tree.K.editor,
+      tree.C.editor,
+      tree.K2.editor,
+    ]) {
       const res = await (await as(who)).get(`/api/items/${draftId}`);
       expect(res.statusCode, who).toBe(404);
       expect(res.json()).toEqual(missing.json());
@@ -342,7 +418,9 @@ describe('visibility', () => {
 
   it('co-reporting units see the item once it is submitted', async () => {
     const w = await as(tree.T.writer);
-    const created = (await w.post('/api/items', draft(tree.T.id, { coReporterOrgIds: [tree.S.id] }))).json<Detail>();
+    const created = (
+      await w.post('/api/items', draft(tree.T.id, { coReporterOrgIds: [tree.S.id] }))
+    ).json<Detail>();
     expect((await (await as(tree.S.writer)).get(`/api/items/${created.id}`)).statusCode).toBe(404);
     await w.post(`/api/items/${created.id}/submit`);
     expect((await (await as(tree.S.writer)).get(`/api/items/${created.id}`)).statusCode).toBe(200);
@@ -355,7 +433,9 @@ describe('visibility', () => {
     expect(unitRes.statusCode, unitRes.body).toBe(200);
     const unitList = unitRes.json<{ rows: { id: string }[] }>();
     expect(unitList.rows.map((r) => r.id)).not.toContain(d.id);
-    const inboxK2 = (await (await as(tree.K2.editor)).get('/api/inbox?limit=100')).json<{ rows: { itemId: string }[] }>();
+    const inboxK2 = (await (await as(tree.K2.editor)).get('/api/inbox?limit=100')).json<{
+      rows: { itemId: string }[];
+    }>();
     expect(inboxK2.rows.map((r) => r.itemId)).not.toContain(d.id);
   });
 });
@@ -377,13 +457,23 @@ describe('HTTP contract', () => {
 
   it('refuses state changes without the CSRF token or from another origin, and anonymous calls', async () => {
     const w = await as(tree.T.writer);
-    const noToken = await t.app.inject({ method: 'POST', url: '/api/items', payload: draft(tree.T.id), headers: { cookie: w.cookie } });
+    const noToken = await t.app.inject({
+      method: 'POST',
+      url: '/api/items',
+      payload: draft(tree.T.id),
+      headers: { cookie: w.cookie },
+    });
     expect(noToken.statusCode).toBe(403);
     const cross = await t.app.inject({
       method: 'POST',
       url: '/api/items',
       payload: draft(tree.T.id),
-      headers: { cookie: w.cookie, 'x-csrf-token': w.csrf, origin: 'https://evil.example', host: 'localhost' },
+      headers: {
+        cookie: w.cookie,
+        'x-csrf-token': w.csrf,
+        origin: 'https://evil.example',
+        host: 'localhost',
+      },
     });
     expect(cross.statusCode).toBe(403);
     const anon = await t.app.inject({ method: 'GET', url: '/api/items' });
@@ -406,8 +496,16 @@ describe('HTTP contract', () => {
   });
 
   it('serves an OpenAPI document covering the workflow routes', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    for (const p of ['/api/items', '/api/items/{id}/sign', '/api/hops/{id}/forward', '/api/hops/{id}/adopt', '/api/inbox'])
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, unknown>;
+    }>();
+    for (const p of [
+      '/api/items',
+      '/api/items/{id}/sign',
+      '/api/hops/{id}/forward',
+      '/api/hops/{id}/adopt',
+      '/api/inbox',
+    ])
       expect(Object.keys(doc.paths)).toContain(p);
   });
 });

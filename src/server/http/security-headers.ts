@@ -15,7 +15,8 @@ export const securityHeaders = fp(async (app) => {
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    if (app.config.secureCookies) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (app.config.secureCookies)
+      reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     if (req.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
     reply.removeHeader('X-Powered-By');
     return payload;

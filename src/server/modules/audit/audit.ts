@@ -73,12 +73,20 @@ export async function writeAudit(tx: Db, crypto: CryptoProvider, entry: AuditEnt
 }
 
 /** Walks the chain and names the first row whose hash or link does not hold; null when intact. */
-export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<{ brokenAt: number | null; checked: number }> {
+export async function verifyAuditChain(
+  db: Db,
+  crypto: CryptoProvider,
+): Promise<{ brokenAt: number | null; checked: number }> {
   let prevHash = GENESIS;
   let lastId = 0;
   let checked = 0;
   for (;;) {
-    const rows = await db.select().from(auditLog).where(gt(auditLog.id, lastId)).orderBy(asc(auditLog.id)).limit(1000);
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, lastId))
+      .orderBy(asc(auditLog.id))
+      .limit(1000);
     if (rows.length === 0) return { brokenAt: null, checked };
     for (const r of rows) {
       const entry: AuditEntry = {
@@ -92,7 +100,8 @@ export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<
         result: r.result,
         detail: r.detail,
       };
-      if (r.prevHash !== prevHash || r.hash !== crypto.mac(canonical(entry, prevHash))) return { brokenAt: r.id, checked };
+      if (r.prevHash !== prevHash || r.hash !== crypto.mac(canonical(entry, prevHash)))
+        return { brokenAt: r.id, checked };
       prevHash = r.hash;
       lastId = r.id;
       checked++;

@@ -1,7 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /** argon2id with 46 MiB, t=1, p=1 (OWASP's first recommended set; SECURITY.md §2). */
-const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, not importable under verbatimModuleSyntax */, memoryCost: 47104, timeCost: 1, parallelism: 1 } as const;
+const OPTIONS = {
+  algorithm: 2 /* Algorithm.Argon2id: a const enum, not importable under verbatimModuleSyntax */,
+  memoryCost: 47104,
+  timeCost: 1,
+  parallelism: 1,
+} as const;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
@@ -23,8 +28,18 @@ export function dummyHash(): Promise<string> {
 }
 
 const TOP_PASSWORDS = new Set([
-  '123456789012', 'password1234', 'qwertyuiop12', '1qaz2wsx3edc', 'admin1234567', 'zhengxun1234',
-  'Password@123', 'P@ssw0rd1234', 'Aa123456789!', 'Admin@123456', 'Abc@12345678', 'Qwer@1234567',
+  '123456789012',
+  'password1234',
+  'qwertyuiop12',
+  '1qaz2wsx3edc',
+  'admin1234567',
+  'zhengxun1234',
+  'Password@123',
+  'P@ssw0rd1234',
+  'Aa123456789!',
+  'Admin@123456',
+  'Abc@12345678',
+  'Qwer@1234567',
 ]);
 
 /**
@@ -36,7 +51,8 @@ export function passwordPolicyViolation(password: string, username: string): str
   if (password.length > 128) return '密码长度不能超过128位';
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
   if (classes < 3) return '密码须包含大写字母、小写字母、数字、特殊字符中的至少三类';
-  if (TOP_PASSWORDS.has(password) || TOP_PASSWORDS.has(password.toLowerCase())) return '该密码过于常见，请更换';
+  if (TOP_PASSWORDS.has(password) || TOP_PASSWORDS.has(password.toLowerCase()))
+    return '该密码过于常见，请更换';
   if (username && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名';
   return null;
 }

@@ -12,7 +12,13 @@ import { ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, orgs, users } from '../orgs/schema.js';
 import { dummyHash, hashPassword, passwordPolicyViolation, verifyPassword } from './passwords.js';
 import { loginAttempts } from './schema.js';
-import { createSession, deleteSession, deleteUserSessions, resolveSession, type ResolvedSession } from './sessions.js';
+import {
+  createSession,
+  deleteSession,
+  deleteUserSessions,
+  resolveSession,
+  type ResolvedSession,
+} from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,7 +49,10 @@ export function requireActor(req: FastifyRequest): Actor {
  */
 export const authPlugin = fp(async (appBase) => {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  const policy = { idleMinutes: app.config.sessionIdleMinutes, absoluteMinutes: app.config.sessionAbsoluteMinutes };
+  const policy = {
+    idleMinutes: app.config.sessionIdleMinutes,
+    absoluteMinutes: app.config.sessionAbsoluteMinutes,
+  };
   const cookie = cookieName(app.config.secureCookies);
   app.decorateRequest('session', null);
 
@@ -78,8 +87,13 @@ export const authPlugin = fp(async (appBase) => {
       const ip = req.ip ?? 'unknown';
       checkOrigin(req);
       await enforceIpLimit(req, now);
-      const [user] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${req.body.username})`);
-      const ok = user ? await verifyPassword(user.passwordHash, req.body.password) : (await verifyPassword(await dummyHash(), req.body.password), false);
+      const [user] = await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.username}) = lower(${req.body.username})`);
+      const ok = user
+        ? await verifyPassword(user.passwordHash, req.body.password)
+        : (await verifyPassword(await dummyHash(), req.body.password), false);
       const locked = user?.lockedUntil && user.lockedUntil > now;
       if (!user || !ok || locked || user.disabled) {
         await db.transaction(async (tx) => {
@@ -89,7 +103,8 @@ export const authPlugin = fp(async (appBase) => {
               .update(users)
               .set({
                 failedLogins: failures >= LOCK_AFTER_FAILURES ? 0 : failures,
-                lockedUntil: failures >= LOCK_AFTER_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null,
+                lockedUntil:
+                  failures >= LOCK_AFTER_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null,
               })
               .where(eq(users.id, user.id));
           }
@@ -102,13 +117,25 @@ export const authPlugin = fp(async (appBase) => {
             objectType: 'user',
             objectId: user?.id ?? null,
             result: 'failure',
-            detail: { username: req.body.username.slice(0, 64), reason: !user ? 'unknown_user' : locked ? 'locked' : user.disabled ? 'disabled' : 'bad_password' },
+            detail: {
+              username: req.body.username.slice(0, 64),
+              reason: !user
+                ? 'unknown_user'
+                : locked
+                  ? 'locked'
+                  : user.disabled
+                    ? 'disabled'
+                    : 'bad_password',
+            },
           });
         });
         throw new AppError('unauthenticated', LOGIN_FAILED);
       }
       const session = await db.transaction(async (tx) => {
-        await tx.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id));
+        await tx
+          .update(users)
+          .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now })
+          .where(eq(users.id, user.id));
         await writeAudit(tx, getCrypto(), {
           at: now,
           userId: user.id,
@@ -166,7 +193,10 @@ export const authPlugin = fp(async (appBase) => {
       schema: {
         tags: ['认证'],
         summary: '修改密码',
-        body: z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
+        body: z.strictObject({
+          currentPassword: z.string().min(1).max(256),
+          newPassword: z.string().min(1).max(256),
+        }),
       },
     },
     async (req, reply) => {
@@ -197,7 +227,12 @@ export const authPlugin = fp(async (appBase) => {
           objectId: user.id,
           result: 'success',
         });
-        return createSession(tx, user.id, { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null, now, policy });
+        return createSession(tx, user.id, {
+          ip: req.ip ?? null,
+          userAgent: req.headers['user-agent'] ?? null,
+          now,
+          policy,
+        });
       });
       setSessionCookie(reply, cookie, session.token, app.config.secureCookies);
       return presentMe(req, await resolveSession(db, session.token, now, policy));
@@ -216,7 +251,10 @@ export const authPlugin = fp(async (appBase) => {
       })
       .from(loginAttempts)
       .where(and(eq(loginAttempts.ip, ip), gt(loginAttempts.at, hourAgo)));
-    if ((counts?.minute ?? 0) >= app.config.loginPerMinute || (counts?.hour ?? 0) >= app.config.loginPerMinute * 5) {
+    if (
+      (counts?.minute ?? 0) >= app.config.loginPerMinute ||
+      (counts?.hour ?? 0) >= app.config.loginPerMinute * 5
+    ) {
       throw new AppError('rate_limited', '登录尝试过于频繁，请稍后再试', {
         retryAfter: (counts?.minute ?? 0) >= app.config.loginPerMinute ? 60 : 3600,
       });
@@ -255,7 +293,14 @@ async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
   const orgIds = [...new Set(session.actor.memberships.map((m) => m.orgId))];
   const rows = orgIds.length
     ? await db
-        .select({ id: orgs.id, name: orgs.name, shortName: orgs.shortName, isHub: orgs.isHub, level: orgs.level, reviewMode: orgs.reviewMode })
+        .select({
+          id: orgs.id,
+          name: orgs.name,
+          shortName: orgs.shortName,
+          isHub: orgs.isHub,
+          level: orgs.level,
+          reviewMode: orgs.reviewMode,
+        })
         .from(orgs)
         .innerJoin(memberships, eq(memberships.orgId, orgs.id))
         .where(eq(memberships.userId, session.actor.userId))
@@ -266,7 +311,11 @@ async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
     return { ...org, id, roles, roleLabels: roles.map((r) => ROLE_LABELS[r]) };
   });
   return {
-    user: { id: session.actor.userId, username: session.actor.username, displayName: session.actor.displayName },
+    user: {
+      id: session.actor.userId,
+      username: session.actor.username,
+      displayName: session.actor.displayName,
+    },
     units,
     csrfToken: session.csrfToken,
     mustChangePassword: session.mustChangePassword,

@@ -64,7 +64,9 @@ export async function resolveSession(
     .select({ orgId: memberships.orgId, role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, row.u.id));
-  const isAdmin = ms.some((m) => m.role === 'sys_admin' || m.role === 'sec_admin' || m.role === 'audit_admin');
+  const isAdmin = ms.some(
+    (m) => m.role === 'sys_admin' || m.role === 'sec_admin' || m.role === 'audit_admin',
+  );
   const idle = isAdmin ? Math.min(ADMIN_IDLE_MINUTES, policy.idleMinutes) : policy.idleMinutes;
   if (now.getTime() - row.s.lastSeenAt.getTime() > idle * 60_000) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));

@@ -45,7 +45,8 @@ export function hopPolicy(actor: Actor, action: HopPolicyAction, f: HopFacts): D
     }
     case 'resubmit':
     case 'withdraw':
-      if (f.forwarded) return hasRole(actor, f.fromOrgId, ...EDITORS) ? allow : deny('只有转报单位的编辑可以办理');
+      if (f.forwarded)
+        return hasRole(actor, f.fromOrgId, ...EDITORS) ? allow : deny('只有转报单位的编辑可以办理');
       return isInUnit(actor, f.originOrgId) && hasRole(actor, f.originOrgId, 'writer', 'signer')
         ? allow
         : deny('只有报送单位的信息员或签发人可以办理');

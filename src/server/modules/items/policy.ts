@@ -4,14 +4,7 @@ import type { Actor } from '../../http/context.js';
 import type { ItemState } from './domain/states.js';
 
 export type ItemPolicyAction =
-  | 'view'
-  | 'edit'
-  | 'submit_for_review'
-  | 'approve'
-  | 'approve_and_sign'
-  | 'return'
-  | 'sign'
-  | 'withdraw';
+  'view' | 'edit' | 'submit_for_review' | 'approve' | 'approve_and_sign' | 'return' | 'sign' | 'withdraw';
 
 /** What the item policy needs to know about an item and its relations; loaded once by the route. */
 export interface ItemFacts {
@@ -47,11 +40,16 @@ export function itemPolicy(actor: Actor, action: ItemPolicyAction, f: ItemFacts)
     case 'sign':
       if (!hasRole(actor, f.orgId, 'signer')) return deny('只有本单位签发人可以签发稿件');
       return wroteIt ? deny(FOUR_EYES) : allow;
-    case 'return': {
-      const role = f.state === 'awaiting_signoff' ? 'signer' : 'reviewer';
-      return hasRole(actor, f.orgId, role) ? allow : deny('只有本单位审核人或签发人可以退回稿件');
-    }
+    case 'return':
+      // The signer may send back at either step (and is the one who reviews where the unit merged them).
+      if (f.state === 'awaiting_signoff')
+        return hasRole(actor, f.orgId, 'signer') ? allow : deny('只有本单位签发人可以退回待签发的稿件');
+      return hasRole(actor, f.orgId, 'reviewer', 'signer')
+        ? allow
+        : deny('只有本单位审核人或签发人可以退回稿件');
     case 'withdraw':
-      return hasRole(actor, f.orgId, 'writer', 'signer') ? allow : deny('只有本单位信息员或签发人可以撤回稿件');
+      return hasRole(actor, f.orgId, 'writer', 'signer')
+        ? allow
+        : deny('只有本单位信息员或签发人可以撤回稿件');
   }
 }

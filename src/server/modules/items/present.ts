@@ -4,7 +4,13 @@ import { abilities, can } from '../../policy/authorize.js';
 import { isHubMember, isInUnit } from '../../policy/predicates.js';
 import { hubStages, orgs, users } from '../orgs/schema.js';
 import { periodicals } from '../periodicals/schema.js';
-import { ADOPTION_TYPE_LABELS, CATEGORY_LABELS, DISCLOSURE_LABELS, REPORT_STAGE_LABELS, URGENCY_LABELS } from './domain/catalog.js';
+import {
+  ADOPTION_TYPE_LABELS,
+  CATEGORY_LABELS,
+  DISCLOSURE_LABELS,
+  REPORT_STAGE_LABELS,
+  URGENCY_LABELS,
+} from './domain/catalog.js';
 import {
   HOP_ACTIONS,
   HOP_STATE_LABELS,
@@ -21,7 +27,14 @@ import { adoptions, hops, itemCoReporters, itemEvents, itemVersions, type HopRow
 
 /** The unit's review and sign-off opinions travel with the item to every hub that receives it. */
 const OPINIONS_THAT_TRAVEL = new Set(['approve', 'approve_and_sign', 'sign', 'revise_requested']);
-const ITEM_BUTTONS: Exclude<ItemPolicyAction, 'view' | 'approve_and_sign'>[] = ['edit', 'submit_for_review', 'approve', 'return', 'sign', 'withdraw'];
+const ITEM_BUTTONS: Exclude<ItemPolicyAction, 'view' | 'approve_and_sign'>[] = [
+  'edit',
+  'submit_for_review',
+  'approve',
+  'return',
+  'sign',
+  'withdraw',
+];
 
 /** Which hops of an item the actor sees: all of them inside the unit; along their own chains for hubs. */
 export function visibleHops(ctx: UseCaseContext, facts: ItemFacts, all: readonly HopRow[]): HopRow[] {
@@ -64,12 +77,16 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
       .from(itemCoReporters)
       .innerJoin(orgs, eq(orgs.id, itemCoReporters.orgId))
       .where(eq(itemCoReporters.itemId, item.id)),
-    db.select({ id: orgs.id, name: orgs.name, reviewMode: orgs.reviewMode }).from(orgs).where(eq(orgs.id, item.orgId)),
+    db
+      .select({ id: orgs.id, name: orgs.name, reviewMode: orgs.reviewMode })
+      .from(orgs)
+      .where(eq(orgs.id, item.orgId)),
     db.select({ name: users.displayName }).from(users).where(eq(users.id, item.authorId)),
   ]);
   const hopsSeen = visibleHops(ctx, facts, allHops);
   const seenHopIds = new Set(hopsSeen.map((h) => h.id));
-  const wholeUnit = isInUnit(ctx.actor, item.orgId) || facts.coReporterOrgIds.some((o) => isInUnit(ctx.actor, o));
+  const wholeUnit =
+    isInUnit(ctx.actor, item.orgId) || facts.coReporterOrgIds.some((o) => isInUnit(ctx.actor, o));
   const hubOrgIds = new Set(hopsSeen.flatMap((h) => [h.toOrgId, h.fromOrgId]));
   const referenced = new Set(hopsSeen.flatMap((h) => [h.versionId, h.workingVersionId]).filter(Boolean));
   const versionsSeen = versions.filter(
@@ -77,15 +94,24 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
   );
   const hopOrgIds = [...new Set(hopsSeen.flatMap((h) => [h.toOrgId, h.fromOrgId]))];
   const [hopOrgs, stages] = await Promise.all([
-    hopOrgIds.length ? db.select({ id: orgs.id, name: orgs.name }).from(orgs).where(inArray(orgs.id, hopOrgIds)) : [],
-    hopOrgIds.length ? db.select().from(hubStages).where(inArray(hubStages.hubId, hopOrgIds)).orderBy(asc(hubStages.position)) : [],
+    hopOrgIds.length
+      ? db.select({ id: orgs.id, name: orgs.name }).from(orgs).where(inArray(orgs.id, hopOrgIds))
+      : [],
+    hopOrgIds.length
+      ? db
+          .select()
+          .from(hubStages)
+          .where(inArray(hubStages.hubId, hopOrgIds))
+          .orderBy(asc(hubStages.position))
+      : [],
   ]);
   const orgName = (id: string) => hopOrgs.find((o) => o.id === id)?.name ?? '';
   const versionNo = (id: string | null) => versions.find(({ v }) => v.id === id)?.v.no ?? null;
   const legalItem = new Set(itemActionsFrom(item.state));
   const itemAbilities = abilities(ctx.actor, 'item', ITEM_BUTTONS, facts);
   for (const a of ITEM_BUTTONS) {
-    const legal = a === 'approve' ? legalItem.has('approve') || legalItem.has('approve_and_sign') : legalItem.has(a);
+    const legal =
+      a === 'approve' ? legalItem.has('approve') || legalItem.has('approve_and_sign') : legalItem.has(a);
     itemAbilities[a] = itemAbilities[a] && legal;
   }
   if (origin?.reviewMode === 'merged' && item.state === 'in_review')
@@ -120,7 +146,7 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
     submittedAt: item.submittedAt,
     content: latest
       ? wholeUnit
-        ? versions.find(({ v }) => v.no === item.currentVersionNo)?.v ?? latest
+        ? (versions.find(({ v }) => v.no === item.currentVersionNo)?.v ?? latest)
         : latest
       : null,
     versions: versionsSeen.map(({ v, orgName: o, authorName: by }) => ({
@@ -144,7 +170,9 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
         forwarded: h.parentHopId !== null,
         stageRole: h.state === 'received' && current ? current.role : null,
       };
-      const legal = new Set<HopAction>(hopActionsFrom({ state: h.state, stage: h.stage, stageCount: hubStageList.length }));
+      const legal = new Set<HopAction>(
+        hopActionsFrom({ state: h.state, stage: h.stage, stageCount: hubStageList.length }),
+      );
       const hopAbilities = abilities(ctx.actor, 'hop', HOP_ACTIONS as readonly HopPolicyAction[], facts);
       for (const a of HOP_ACTIONS) hopAbilities[a] = hopAbilities[a] && legal.has(a);
       if (!facts.forwarded) hopAbilities.resubmit = false;

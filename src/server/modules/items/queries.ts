@@ -17,7 +17,8 @@ export function encodeCursor(at: Date, id: string): string {
 export function decodeCursor(cursor: string): { at: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw invalid('cursor', '分页游标无效');
+  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+    throw invalid('cursor', '分页游标无效');
   return { at, id };
 }
 
@@ -40,7 +41,9 @@ export function visibleItemsWhere(actor: Actor): SQL {
     );
   }
   if (hubOrgs.length)
-    clauses.push(sql`exists (select 1 from ${hops} where ${hops.itemId} = ${items.id} and ${inArray(hops.toOrgId, hubOrgs)})`);
+    clauses.push(
+      sql`exists (select 1 from ${hops} where ${hops.itemId} = ${items.id} and ${inArray(hops.toOrgId, hubOrgs)})`,
+    );
   return clauses.length ? or(...clauses)! : sql`false`;
 }
 
@@ -66,7 +69,10 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
       where.push(inArray(items.orgId, orgsWithRole(actor, UNIT_ROLES)));
       break;
     case 'review':
-      where.push(eq(items.state, 'in_review'), inArray(items.orgId, orgsWithRole(actor, ['reviewer', 'signer'])));
+      where.push(
+        eq(items.state, 'in_review'),
+        inArray(items.orgId, orgsWithRole(actor, ['reviewer', 'signer'])),
+      );
       break;
     case 'signoff':
       where.push(eq(items.state, 'awaiting_signoff'), inArray(items.orgId, orgsWithRole(actor, ['signer'])));
@@ -92,7 +98,9 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
       currentVersionNo: items.currentVersionNo,
       updatedAt: items.updatedAt,
       submittedAt: items.submittedAt,
-      hopStates: sql<HopState[]>`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${items.id} and ${hops.parentHopId} is null), '{}')`,
+      hopStates: sql<
+        HopState[]
+      >`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${items.id} and ${hops.parentHopId} is null), '{}')`,
     })
     .from(items)
     .innerJoin(orgs, eq(orgs.id, items.orgId))
@@ -102,7 +110,10 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
     .limit(f.limit + 1);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+  };
 }
 
 export interface InboxFilter {
@@ -168,7 +179,10 @@ export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
     .limit(f.limit + 1);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.submittedAt, last.hopId) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.submittedAt, last.hopId) : null,
+  };
 }
 
 /** What awaits the actor, for the 工作台. */
@@ -180,35 +194,58 @@ export async function dashboardCounts(db: Db, actor: Actor) {
   const count = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
   const n = sql<number>`count(*)::int`;
   const [drafts, revising, toReview, toSign, pending, received, returnedToMe] = await Promise.all([
-    count(db.select({ n }).from(items).where(and(eq(items.authorId, actor.userId), eq(items.state, 'draft')))),
+    count(
+      db
+        .select({ n })
+        .from(items)
+        .where(and(eq(items.authorId, actor.userId), eq(items.state, 'draft'))),
+    ),
     count(
       writerOrgs.length
-        ? db.select({ n }).from(items).where(and(inArray(items.orgId, writerOrgs), eq(items.state, 'revising')))
+        ? db
+            .select({ n })
+            .from(items)
+            .where(and(inArray(items.orgId, writerOrgs), eq(items.state, 'revising')))
         : Promise.resolve([]),
     ),
     count(
       reviewOrgs.length
-        ? db.select({ n }).from(items).where(and(inArray(items.orgId, reviewOrgs), eq(items.state, 'in_review')))
+        ? db
+            .select({ n })
+            .from(items)
+            .where(and(inArray(items.orgId, reviewOrgs), eq(items.state, 'in_review')))
         : Promise.resolve([]),
     ),
     count(
       signOrgs.length
-        ? db.select({ n }).from(items).where(and(inArray(items.orgId, signOrgs), eq(items.state, 'awaiting_signoff')))
+        ? db
+            .select({ n })
+            .from(items)
+            .where(and(inArray(items.orgId, signOrgs), eq(items.state, 'awaiting_signoff')))
         : Promise.resolve([]),
     ),
     count(
       hubIds.length
-        ? db.select({ n }).from(hops).where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'pending')))
+        ? db
+            .select({ n })
+            .from(hops)
+            .where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'pending')))
         : Promise.resolve([]),
     ),
     count(
       hubIds.length
-        ? db.select({ n }).from(hops).where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'received')))
+        ? db
+            .select({ n })
+            .from(hops)
+            .where(and(inArray(hops.toOrgId, hubIds), eq(hops.state, 'received')))
         : Promise.resolve([]),
     ),
     count(
       hubIds.length
-        ? db.select({ n }).from(hops).where(and(inArray(hops.fromOrgId, hubIds), eq(hops.state, 'returned')))
+        ? db
+            .select({ n })
+            .from(hops)
+            .where(and(inArray(hops.fromOrgId, hubIds), eq(hops.state, 'returned')))
         : Promise.resolve([]),
     ),
   ]);
@@ -218,4 +255,3 @@ export async function dashboardCounts(db: Db, actor: Actor) {
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-

@@ -8,7 +8,15 @@ import { getCrypto } from '../../crypto/current.js';
 import { hubStages, orgs } from '../orgs/schema.js';
 import type { HopFacts } from './hop-policy.js';
 import type { ItemFacts } from './policy.js';
-import { hops, itemCoReporters, itemEvents, items, itemVersions, type HopRow, type ItemRow } from './schema.js';
+import {
+  hops,
+  itemCoReporters,
+  itemEvents,
+  items,
+  itemVersions,
+  type HopRow,
+  type ItemRow,
+} from './schema.js';
 
 /** Loads an item, locking its row when `forUpdate`; 404 when missing. */
 export async function loadItem(tx: Db, itemId: string, forUpdate = false): Promise<ItemRow> {
@@ -20,7 +28,10 @@ export async function loadItem(tx: Db, itemId: string, forUpdate = false): Promi
 
 export async function loadItemFacts(tx: Db, item: ItemRow): Promise<ItemFacts> {
   // Sequential on purpose: inside a transaction there is one connection, and pg queues rather than pipelines.
-  const co = await tx.select({ orgId: itemCoReporters.orgId }).from(itemCoReporters).where(eq(itemCoReporters.itemId, item.id));
+  const co = await tx
+    .select({ orgId: itemCoReporters.orgId })
+    .from(itemCoReporters)
+    .where(eq(itemCoReporters.itemId, item.id));
   const hubs = await tx.selectDistinct({ orgId: hops.toOrgId }).from(hops).where(eq(hops.itemId, item.id));
   const writers = await tx
     .selectDistinct({ userId: itemVersions.createdBy })
@@ -55,7 +66,11 @@ export async function stageCountOf(tx: Db, hubId: string): Promise<number> {
   return r?.n ?? 0;
 }
 
-export async function loadHopFacts(tx: Db, hop: HopRow, originOrgId: string): Promise<HopFacts & { stageCount: number }> {
+export async function loadHopFacts(
+  tx: Db,
+  hop: HopRow,
+  originOrgId: string,
+): Promise<HopFacts & { stageCount: number }> {
   const stages = await tx.select().from(hubStages).where(eq(hubStages.hubId, hop.toOrgId));
   const current = stages.find((s) => s.position === hop.stage);
   return {
@@ -125,5 +140,8 @@ export async function nextVersionNo(tx: Db, itemId: string): Promise<number> {
 
 export async function orgsByIds(tx: Db, ids: readonly string[]) {
   if (ids.length === 0) return [];
-  return tx.select().from(orgs).where(inArray(orgs.id, [...ids]));
+  return tx
+    .select()
+    .from(orgs)
+    .where(inArray(orgs.id, [...ids]));
 }

@@ -38,7 +38,10 @@ export const items = pgTable(
     /** For 续报/终报: the item it follows up. */
     followsItemId: uuid('follows_item_id'),
     /** Hubs the unit means to submit to; confirmed at sign-off. */
-    targetOrgIds: jsonb('target_org_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    targetOrgIds: jsonb('target_org_ids')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Optimistic concurrency: bumped by every change of the row. */
     rowVersion: integer('row_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

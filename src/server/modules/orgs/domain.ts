@@ -23,7 +23,15 @@ export const ORG_LEVEL_LABELS = {
 export const REVIEW_MODES = ['review_and_signoff', 'merged'] as const;
 export type ReviewMode = (typeof REVIEW_MODES)[number];
 
-export const BUSINESS_ROLES = ['writer', 'reviewer', 'signer', 'editor', 'chief_editor', 'leader', 'org_admin'] as const;
+export const BUSINESS_ROLES = [
+  'writer',
+  'reviewer',
+  'signer',
+  'editor',
+  'chief_editor',
+  'leader',
+  'org_admin',
+] as const;
 export const ADMIN_ROLES = ['sys_admin', 'sec_admin', 'audit_admin'] as const;
 export const ROLES = [...BUSINESS_ROLES, ...ADMIN_ROLES] as const;
 export type Role = (typeof ROLES)[number];

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
-import { ancestorsOf, ORG_KIND_LABELS, ORG_KINDS, ORG_LEVEL_LABELS, ORG_LEVELS, type OrgKind, type OrgLevel } from './domain.js';
+import {
+  ancestorsOf,
+  ORG_KIND_LABELS,
+  ORG_KINDS,
+  ORG_LEVEL_LABELS,
+  ORG_LEVELS,
+  type OrgKind,
+  type OrgLevel,
+} from './domain.js';
 import { directReportPoints, orgs } from './schema.js';
 import { DIVISION_CODE } from './schemas.js';
 import type { NamedTreeOrg } from './use-cases/tree.js';
@@ -97,7 +105,8 @@ function lookup<T extends string>(labels: Record<T, string>, value: string, stri
 }
 const kindOf = (v: string): OrgKind | null =>
   lookup(ORG_KIND_LABELS, v) ?? (v === '政府办公室' || v === '政府办' ? 'general_office' : null);
-const levelOf = (v: string): OrgLevel | null => lookup(ORG_LEVEL_LABELS, v, '级') ?? (v === '国家' ? 'national' : null);
+const levelOf = (v: string): OrgLevel | null =>
+  lookup(ORG_LEVEL_LABELS, v, '级') ?? (v === '国家' ? 'national' : null);
 const HUB_YES = ['是', 'Y', 'y', '1', 'TRUE', 'true'];
 const HUB_NO = ['否', 'N', 'n', '0', 'FALSE', 'false', ''];
 
@@ -122,10 +131,16 @@ function parseTable(table: readonly (readonly string[])[], errors: ImportError[]
     if (col) {
       if (index.has(col)) errors.push({ row: 1, column: h, message: `列「${h}」重复` });
       index.set(col, i);
-    } else if (h !== '') errors.push({ row: 1, column: h, message: `无法识别的列「${h}」，可用的列：${Object.values(IMPORT_COLUMNS).join('、')}` });
+    } else if (h !== '')
+      errors.push({
+        row: 1,
+        column: h,
+        message: `无法识别的列「${h}」，可用的列：${Object.values(IMPORT_COLUMNS).join('、')}`,
+      });
   });
   for (const col of REQUIRED)
-    if (!index.has(col)) errors.push({ row: 1, column: IMPORT_COLUMNS[col], message: `缺少必填列「${IMPORT_COLUMNS[col]}」` });
+    if (!index.has(col))
+      errors.push({ row: 1, column: IMPORT_COLUMNS[col], message: `缺少必填列「${IMPORT_COLUMNS[col]}」` });
   if (errors.length > 0) return [];
   if (table.length - 1 > MAX_ROWS) {
     errors.push({ row: MAX_ROWS + 2, column: null, message: `一次最多导入${MAX_ROWS}个单位，请分批导入` });
@@ -147,12 +162,23 @@ function parseTable(table: readonly (readonly string[])[], errors: ImportError[]
     if (shortName.length > 50) err('shortName', '简称不能超过50字');
     const kind = kindOf(cell('kind'));
     if (!kind)
-      err('kind', cell('kind') ? `类型「${cell('kind')}」无效，应为：${ORG_KINDS.map((k) => ORG_KIND_LABELS[k]).join('、')}` : '类型不能为空');
+      err(
+        'kind',
+        cell('kind')
+          ? `类型「${cell('kind')}」无效，应为：${ORG_KINDS.map((k) => ORG_KIND_LABELS[k]).join('、')}`
+          : '类型不能为空',
+      );
     const level = levelOf(cell('level'));
     if (!level)
-      err('level', cell('level') ? `行政级别「${cell('level')}」无效，应为：${ORG_LEVELS.map((l) => ORG_LEVEL_LABELS[l]).join('、')}` : '行政级别不能为空');
+      err(
+        'level',
+        cell('level')
+          ? `行政级别「${cell('level')}」无效，应为：${ORG_LEVELS.map((l) => ORG_LEVEL_LABELS[l]).join('、')}`
+          : '行政级别不能为空',
+      );
     const divisionCode = cell('divisionCode') || null;
-    if (divisionCode && !DIVISION_CODE.test(divisionCode)) err('divisionCode', '行政区划代码应为6、9或12位数字');
+    if (divisionCode && !DIVISION_CODE.test(divisionCode))
+      err('divisionCode', '行政区划代码应为6、9或12位数字');
     const hub = cell('isHub');
     if (!HUB_YES.includes(hub) && !HUB_NO.includes(hub)) err('isHub', `「${hub}」无效，请填写“是”或“否”`);
     const direct = index.has('directReportHubs')
@@ -175,7 +201,8 @@ function parseTable(table: readonly (readonly string[])[], errors: ImportError[]
         directReportHubNames: direct,
       });
   });
-  if (out.length === 0 && errors.length === 0) errors.push({ row: 2, column: null, message: '文件中没有单位数据' });
+  if (out.length === 0 && errors.length === 0)
+    errors.push({ row: 2, column: null, message: '文件中没有单位数据' });
   return out;
 }
 
@@ -183,7 +210,11 @@ function parseTable(table: readonly (readonly string[])[], errors: ImportError[]
  * Validates the whole table against the database, then (unless dryRun, or any error) writes it in `tx`.
  * Throws 400 with `details.rows` listing every error; nothing is written then.
  */
-export async function importOrgTable(tx: Db, table: readonly (readonly string[])[], opts: { dryRun: boolean; now: Date }): Promise<ImportResult> {
+export async function importOrgTable(
+  tx: Db,
+  table: readonly (readonly string[])[],
+  opts: { dryRun: boolean; now: Date },
+): Promise<ImportResult> {
   const errors: ImportError[] = [];
   const parsed = parseTable(table, errors);
   const existing = await tx.select().from(orgs);
@@ -206,18 +237,30 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
     if (r.parentName) {
       const candidates = byName(r.parentName);
       if (candidates.length === 0) {
-        errors.push({ row: r.row, column: IMPORT_COLUMNS.parent, message: `上级单位「${r.parentName}」不存在：须在本文件前面的行或系统中已有` });
+        errors.push({
+          row: r.row,
+          column: IMPORT_COLUMNS.parent,
+          message: `上级单位「${r.parentName}」不存在：须在本文件前面的行或系统中已有`,
+        });
         continue;
       }
       if (candidates.length > 1) {
-        errors.push({ row: r.row, column: IMPORT_COLUMNS.parent, message: `上级单位「${r.parentName}」有${candidates.length}个同名单位，无法确定，请先在系统中区分名称` });
+        errors.push({
+          row: r.row,
+          column: IMPORT_COLUMNS.parent,
+          message: `上级单位「${r.parentName}」有${candidates.length}个同名单位，无法确定，请先在系统中区分名称`,
+        });
         continue;
       }
       parentId = candidates[0]!.id;
     }
     const match = byName(r.name).find((o) => o.parentId === parentId);
     if (match && fileIds.has(match.id)) {
-      errors.push({ row: r.row, column: IMPORT_COLUMNS.name, message: `与第${fileIds.get(match.id)}行重复：同一上级单位下已有「${r.name}」` });
+      errors.push({
+        row: r.row,
+        column: IMPORT_COLUMNS.name,
+        message: `与第${fileIds.get(match.id)}行重复：同一上级单位下已有「${r.name}」`,
+      });
       continue;
     }
     const before = match ? stored.get(match.id) : undefined;
@@ -232,7 +275,14 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
     else add({ id: randomUUID(), name: r.name, parentId, isHub: r.isHub });
     const id = match?.id ?? byName(r.name).at(-1)!.id;
     fileIds.set(id, r.row);
-    plan.push({ row: r.row, id, action: !match ? 'create' : unchanged ? 'unchanged' : 'update', name: r.name, parentId, data: r });
+    plan.push({
+      row: r.row,
+      id,
+      action: !match ? 'create' : unchanged ? 'unchanged' : 'update',
+      name: r.name,
+      parentId,
+      data: r,
+    });
   }
 
   // 直报单位: hubs above the unit, named in the file or already in the system.
@@ -242,10 +292,12 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
     const hubIds: string[] = [];
     for (const hubName of p.data.directReportHubNames) {
       const candidates = byName(hubName).filter((o) => o.isHub);
-      const error = (message: string) => errors.push({ row: p.row, column: IMPORT_COLUMNS.directReportHubs, message });
+      const error = (message: string) =>
+        errors.push({ row: p.row, column: IMPORT_COLUMNS.directReportHubs, message });
       if (candidates.length === 0) error(`直报单位「${hubName}」不存在或不是信息汇总单位`);
       else if (candidates.length > 1) error(`直报单位「${hubName}」有多个同名单位，无法确定`);
-      else if (!ancestorsOf(p.id, tree).includes(candidates[0]!.id)) error(`直报单位「${hubName}」不是本单位的上级单位`);
+      else if (!ancestorsOf(p.id, tree).includes(candidates[0]!.id))
+        error(`直报单位「${hubName}」不是本单位的上级单位`);
       else hubIds.push(candidates[0]!.id);
     }
     direct.set(p.id, [...new Set(hubIds)]);
@@ -253,7 +305,10 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
 
   if (errors.length > 0) {
     errors.sort((a, b) => a.row - b.row);
-    throw new AppError('validation', `导入文件有${errors.length}处错误，未导入任何数据。请修改后重新导入`, { field: 'csv', rows: errors.slice(0, 500) });
+    throw new AppError('validation', `导入文件有${errors.length}处错误，未导入任何数据。请修改后重新导入`, {
+      field: 'csv',
+      rows: errors.slice(0, 500),
+    });
   }
   const result: ImportResult = {
     dryRun: opts.dryRun,
@@ -273,7 +328,10 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
       divisionCode: p.data.divisionCode,
       isHub: p.data.isHub,
     };
-    if (p.action === 'create') await tx.insert(orgs).values({ id: p.id, parentId: p.parentId, createdAt: opts.now, sortOrder: p.row, ...values });
+    if (p.action === 'create')
+      await tx
+        .insert(orgs)
+        .values({ id: p.id, parentId: p.parentId, createdAt: opts.now, sortOrder: p.row, ...values });
     else if (p.action === 'update') await tx.update(orgs).set(values).where(eq(orgs.id, p.id));
   }
   const current = await tx.select().from(directReportPoints);
@@ -283,8 +341,15 @@ export async function importOrgTable(tx: Db, table: readonly (readonly string[])
   };
   const changed = [...direct].filter(([orgId, hubIds]) => !sameSet(orgId, hubIds));
   if (changed.length > 0) {
-    await tx.delete(directReportPoints).where(inArray(directReportPoints.orgId, changed.map(([orgId]) => orgId)));
-    const rows = changed.flatMap(([orgId, hubIds]) => hubIds.map((hubId) => ({ orgId, hubId, createdAt: opts.now })));
+    await tx.delete(directReportPoints).where(
+      inArray(
+        directReportPoints.orgId,
+        changed.map(([orgId]) => orgId),
+      ),
+    );
+    const rows = changed.flatMap(([orgId, hubIds]) =>
+      hubIds.map((hubId) => ({ orgId, hubId, createdAt: opts.now })),
+    );
     if (rows.length > 0) await tx.insert(directReportPoints).values(rows);
   }
   return result;

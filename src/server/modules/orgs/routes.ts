@@ -1,6 +1,177 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inTransaction, readContext } from '../../app.js';
+import { notFound } from '../../http/errors.js';
+import {
+  CreateOrgBody,
+  CreateUserBody,
+  DirectReportHubsBody,
+  IdParams,
+  ImportOrgsBody,
+  ResetPasswordBody,
+  StagesBody,
+  UpdateOrgBody,
+  UpdateUserBody,
+  UserListQuery,
+} from './schemas.js';
+import { createOrg } from './use-cases/create-org.js';
+import { createUser } from './use-cases/create-user.js';
+import { getHubStages, replaceHubStages } from './use-cases/hub-stages.js';
+import { importOrgs } from './use-cases/import-orgs.js';
+import { listOrgs } from './use-cases/list-orgs.js';
+import { listUsers } from './use-cases/list-users.js';
+import { resetPassword } from './use-cases/reset-password.js';
+import { setDirectReportHubs } from './use-cases/set-direct-report-hubs.js';
+import { updateOrg } from './use-cases/update-org.js';
+import { updateUser } from './use-cases/update-user.js';
+import { loadVisibleUser, presentUsers } from './use-cases/user-access.js';
+
+const user = { access: 'user' } as const;
+const orgTags = ['单位'];
+const userTags = ['人员'];
 
 /** Units, people, hub settings and the org-tree import. */
-export async function orgRoutes(app: FastifyInstance): Promise<void> {
-  void app;
+export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  async function presentOrg(req: Parameters<typeof readContext>[0], id: string) {
+    const [org] = await listOrgs(req.server.database.db, id);
+    if (!org) throw notFound('单位');
+    return org;
+  }
+  async function presentUser(req: Parameters<typeof readContext>[0], id: string) {
+    const ctx = readContext(req);
+    await loadVisibleUser(ctx.tx, ctx.actor, id);
+    const [u] = await presentUsers(ctx.tx, [id]);
+    if (!u) throw notFound('用户');
+    return u;
+  }
+
+  app.get(
+    '/api/orgs',
+    {
+      config: user,
+      schema: { tags: orgTags, summary: '单位树（平铺列表，含上级、是否汇总单位、直报单位）' },
+    },
+    async (req) => listOrgs(req.server.database.db),
+  );
+
+  app.post(
+    '/api/orgs',
+    { config: user, schema: { tags: orgTags, summary: '新增单位（系统管理员）', body: CreateOrgBody } },
+    async (req, reply) => {
+      const id = await inTransaction(req, (ctx) => createOrg(ctx, req.body));
+      return reply.code(201).send(await presentOrg(req, id));
+    },
+  );
+
+  app.post(
+    '/api/orgs/import',
+    {
+      config: user,
+      schema: { tags: orgTags, summary: '批量导入单位树（CSV，可先试导入）', body: ImportOrgsBody },
+    },
+    async (req) => inTransaction(req, (ctx) => importOrgs(ctx, req.body)),
+  );
+
+  app.patch(
+    '/api/orgs/:id',
+    {
+      config: user,
+      schema: { tags: orgTags, summary: '修改单位（系统管理员）', params: IdParams, body: UpdateOrgBody },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => updateOrg(ctx, req.params.id, req.body));
+      return presentOrg(req, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/orgs/:id/stages',
+    { config: user, schema: { tags: orgTags, summary: '汇总单位的接收环节', params: IdParams } },
+    async (req) => getHubStages(readContext(req), req.params.id),
+  );
+
+  app.put(
+    '/api/orgs/:id/stages',
+    {
+      config: user,
+      schema: {
+        tags: orgTags,
+        summary: '设置汇总单位的接收环节（初审、复审、领导审核）',
+        params: IdParams,
+        body: StagesBody,
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => replaceHubStages(ctx, req.params.id, req.body.stages));
+      return getHubStages(readContext(req), req.params.id);
+    },
+  );
+
+  app.put(
+    '/api/orgs/:id/direct-report-hubs',
+    {
+      config: user,
+      schema: {
+        tags: orgTags,
+        summary: '设置本单位为哪些上级汇总单位的直报点（系统管理员）',
+        params: IdParams,
+        body: DirectReportHubsBody,
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => setDirectReportHubs(ctx, req.params.id, req.body.hubIds));
+      return presentOrg(req, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/users',
+    { config: user, schema: { tags: userTags, summary: '单位人员列表', querystring: UserListQuery } },
+    async (req) => listUsers(readContext(req), req.query.orgId),
+  );
+
+  app.post(
+    '/api/users',
+    {
+      config: user,
+      schema: { tags: userTags, summary: '新建账号（首次登录须修改密码）', body: CreateUserBody },
+    },
+    async (req, reply) => {
+      const id = await inTransaction(req, (ctx) => createUser(ctx, req.body));
+      return reply.code(201).send(await presentUser(req, id));
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '修改账号：姓名、电话、角色、停用',
+        params: IdParams,
+        body: UpdateUserBody,
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => updateUser(ctx, req.params.id, req.body));
+      return presentUser(req, req.params.id);
+    },
+  );
+
+  app.post(
+    '/api/users/:id/reset-password',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '重置密码（一次性密码，下次登录须修改）',
+        params: IdParams,
+        body: ResetPasswordBody,
+      },
+    },
+    async (req) => inTransaction(req, (ctx) => resetPassword(ctx, req.params.id, req.body?.newPassword)),
+  );
 }

@@ -34,7 +34,10 @@ export const orgs = pgTable(
   },
   (t) => [
     index('orgs_parent_idx').on(t.parentId, t.sortOrder),
-    uniqueIndex('orgs_name_under_parent_uq').on(sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.name),
+    uniqueIndex('orgs_name_under_parent_uq').on(
+      sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.name,
+    ),
     check('orgs_not_own_parent', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
   ],
 );
@@ -99,7 +102,10 @@ export const memberships = pgTable(
     role: text('role', { enum: ROLES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.orgId, t.role] }), index('memberships_org_idx').on(t.orgId, t.role)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.orgId, t.role] }),
+    index('memberships_org_idx').on(t.orgId, t.role),
+  ],
 );
 
 export type OrgRow = typeof orgs.$inferSelect;

@@ -19,7 +19,12 @@ export const CreateOrgBody = z.strictObject({
   parentId: z.uuid().nullish(),
   isHub: z.boolean().optional(),
   reviewMode: z.enum(REVIEW_MODES).optional(),
-  urgentSignForMinutes: z.number().int().min(5).max(24 * 60).optional(),
+  urgentSignForMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type CreateOrgInput = z.infer<typeof CreateOrgBody>;
@@ -33,7 +38,12 @@ export const UpdateOrgBody = z.strictObject({
   parentId: z.uuid().nullish(),
   isHub: z.boolean().optional(),
   reviewMode: z.enum(REVIEW_MODES).optional(),
-  urgentSignForMinutes: z.number().int().min(5).max(24 * 60).optional(),
+  urgentSignForMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .optional(),
   sortOrder: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type UpdateOrgInput = z.infer<typeof UpdateOrgBody>;

@@ -41,10 +41,11 @@ export const DISCLOSURE_LABELS = { public: '可公开', internal: '不予公开�
 /** Emergencies are reported as a chain 首报 → 续报 → 终报. */
 export const REPORT_STAGES = ['first', 'follow_up', 'final'] as const;
 export type ReportStage = (typeof REPORT_STAGES)[number];
-export const REPORT_STAGE_LABELS = { first: '首报', follow_up: '续报', final: '终报' } as const satisfies Record<
-  ReportStage,
-  string
->;
+export const REPORT_STAGE_LABELS = {
+  first: '首报',
+  follow_up: '续报',
+  final: '终报',
+} as const satisfies Record<ReportStage, string>;
 
 export const ADOPTION_TYPES = ['single', 'combined'] as const;
 export type AdoptionType = (typeof ADOPTION_TYPES)[number];

@@ -4,7 +4,14 @@
  * `nextHopState` and refuse anything else with 409.
  */
 
-export const ITEM_STATES = ['draft', 'in_review', 'awaiting_signoff', 'submitted', 'revising', 'withdrawn'] as const;
+export const ITEM_STATES = [
+  'draft',
+  'in_review',
+  'awaiting_signoff',
+  'submitted',
+  'revising',
+  'withdrawn',
+] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
 export const ITEM_STATE_LABELS = {
   draft: '草稿',
@@ -64,7 +71,15 @@ export function itemActionsFrom(from: ItemState): ItemAction[] {
   return ITEM_ACTIONS.filter((a) => ITEM_TRANSITIONS[a][from] !== undefined);
 }
 
-export const HOP_STATES = ['pending', 'received', 'returned', 'handled', 'rejected', 'archived', 'withdrawn'] as const;
+export const HOP_STATES = [
+  'pending',
+  'received',
+  'returned',
+  'handled',
+  'rejected',
+  'archived',
+  'withdrawn',
+] as const;
 export type HopState = (typeof HOP_STATES)[number];
 export const HOP_STATE_LABELS = {
   pending: '待签收',

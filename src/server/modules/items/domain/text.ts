@@ -7,8 +7,33 @@ import sanitizeHtml from 'sanitize-html';
  */
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'h2', 'h3', 'h4', 'blockquote',
-    'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'figure', 'figcaption', 'span', 'sub', 'sup',
+    'p',
+    'br',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'h2',
+    'h3',
+    'h4',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'img',
+    'figure',
+    'figcaption',
+    'span',
+    'sub',
+    'sup',
   ],
   allowedAttributes: { img: ['src', 'alt', 'title'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
   allowedSchemes: ['https', 'http'],
@@ -18,27 +43,43 @@ const OPTIONS: sanitizeHtml.IOptions = {
   // Relative image URLs are our own attachment endpoints.
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
   transformTags: { b: 'strong', i: 'em' },
-  exclusiveFilter: (frame) => frame.tag === 'span' && !frame.text.trim(),
+  // Empty spans and paragraphs (Word leaves many) go; a paragraph holding only an image stays.
+  exclusiveFilter: (frame) =>
+    (frame.tag === 'span' || frame.tag === 'p') &&
+    !frame.text.replace(/\u00a0/g, ' ').trim() &&
+    frame.mediaChildren.length === 0,
 };
 
+/**
+ * Sanitises to a fixed point: dropping an inline wrapper can leave a block nested in a paragraph, which
+ * the next parse reads differently, so passes repeat until the output no longer changes.
+ */
 export function sanitizeRichText(html: string): string {
-  return sanitizeHtml(html, OPTIONS).trim();
+  let out = sanitizeHtml(html, OPTIONS).trim();
+  for (let i = 0; i < 5; i++) {
+    const next = sanitizeHtml(out, OPTIONS).trim();
+    if (next === out) return out;
+    out = next;
+  }
+  return out;
 }
 
 /** Plain text of sanitised HTML: block ends become line breaks, entities decoded. */
 export function htmlToText(html: string): string {
   const withBreaks = html
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|h2|h3|h4|li|blockquote|tr|figcaption)>/gi, '\n');
+    .replace(/<\/(p|h2|h3|h4|li|blockquote|tr|figcaption)>/gi, '\n')
+    .replace(/<\/t[dh]>/gi, '\t');
   const stripped = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} });
   return stripped
-    .replace(/&nbsp;/g, ' ')
+    .replace(/&nbsp;|\u00a0/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&')
     .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n[ \t]+(?=\n)/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

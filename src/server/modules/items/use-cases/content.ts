@@ -4,7 +4,10 @@ import { findClassificationMarking } from '../domain/classification.js';
 import { htmlToText, sanitizeRichText } from '../domain/text.js';
 
 /** Sanitises and checks a title and body before any version is written. */
-export function prepareContent(title: string, bodyHtml: string): { title: string; bodyHtml: string; bodyText: string } {
+export function prepareContent(
+  title: string,
+  bodyHtml: string,
+): { title: string; bodyHtml: string; bodyText: string } {
   const cleanTitle = title.replace(/\s+/g, ' ').trim();
   if (!cleanTitle) throw invalid('title', '标题不能为空');
   if (cleanTitle.length > TITLE_MAX) throw invalid('title', `标题不能超过${TITLE_MAX}个字`);

@@ -64,14 +64,25 @@ export async function createItem(ctx: UseCaseContext, input: CreateItemInput): P
   return id;
 }
 
-export async function checkCoReporters(ctx: UseCaseContext, orgId: string, ids: readonly string[]): Promise<void> {
+export async function checkCoReporters(
+  ctx: UseCaseContext,
+  orgId: string,
+  ids: readonly string[],
+): Promise<void> {
   if (ids.includes(orgId)) throw invalid('coReporterOrgIds', '合报单位不能包含本单位');
   if (ids.length === 0) return;
-  const found = await ctx.tx.select({ id: orgs.id }).from(orgs).where(inArray(orgs.id, [...ids]));
+  const found = await ctx.tx
+    .select({ id: orgs.id })
+    .from(orgs)
+    .where(inArray(orgs.id, [...ids]));
   if (found.length !== new Set(ids).size) throw invalid('coReporterOrgIds', '合报单位不存在');
 }
 
-export async function replaceCoReporters(ctx: UseCaseContext, itemId: string, ids: readonly string[]): Promise<void> {
+export async function replaceCoReporters(
+  ctx: UseCaseContext,
+  itemId: string,
+  ids: readonly string[],
+): Promise<void> {
   await ctx.tx.delete(itemCoReporters).where(eq(itemCoReporters.itemId, itemId));
   if (ids.length > 0)
     await ctx.tx.insert(itemCoReporters).values([...new Set(ids)].map((orgId) => ({ itemId, orgId })));

@@ -87,12 +87,20 @@ export async function archiveHop(ctx: UseCaseContext, hopId: string, comment: st
 /** 逐级修改: the receiving hub edits the text; the edit is a new version the unit can compare. */
 export async function editAtHub(
   ctx: UseCaseContext,
-  input: { hopId: string; rowVersion: number; title: string; bodyHtml: string; note?: string | null | undefined },
+  input: {
+    hopId: string;
+    rowVersion: number;
+    title: string;
+    bodyHtml: string;
+    note?: string | null | undefined;
+  },
 ): Promise<void> {
   const { hop, facts } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'edit', facts);
   if (hop.rowVersion !== input.rowVersion)
-    throw new AppError('stale_version', '该稿件已被他人修改，请刷新后在最新版本上修改', { current: hop.rowVersion });
+    throw new AppError('stale_version', '该稿件已被他人修改，请刷新后在最新版本上修改', {
+      current: hop.rowVersion,
+    });
   const content = prepareContent(input.title, input.bodyHtml);
   const [base] = await ctx.tx
     .select({ no: itemVersions.no })
@@ -120,7 +128,12 @@ export async function editAtHub(
 }
 
 /** 转报: a new pending hop to this hub's own upper hub (or a hub it is a 直报点 of), with the hub's edit. */
-export async function forwardHop(ctx: UseCaseContext, hopId: string, targetOrgId: string, comment: string | null) {
+export async function forwardHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  targetOrgId: string,
+  comment: string | null,
+) {
   const { hop, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'forward', facts);
   await checkTargets(ctx.tx, hop.toOrgId, [targetOrgId]);
@@ -128,7 +141,11 @@ export async function forwardHop(ctx: UseCaseContext, hopId: string, targetOrgId
     .select({ id: hops.id })
     .from(hops)
     .where(
-      and(eq(hops.parentHopId, hop.id), eq(hops.toOrgId, targetOrgId), notInArray(hops.state, [...TERMINAL_HOP_STATES])),
+      and(
+        eq(hops.parentHopId, hop.id),
+        eq(hops.toOrgId, targetOrgId),
+        notInArray(hops.state, [...TERMINAL_HOP_STATES]),
+      ),
     );
   if (existing.length > 0) throw new AppError('conflict', '该稿件已转报至该单位，不能重复转报');
   await transitionHop(ctx, hop, hop.toOrgId, 'forward', {
@@ -171,11 +188,18 @@ export async function adoptHop(
   const { hop, facts } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'adopt', facts);
   const [periodical] = await ctx.tx.select().from(periodicals).where(eq(periodicals.id, input.periodicalId));
-  if (!periodical || periodical.hubId !== hop.toOrgId) throw invalid('periodicalId', '只能采用到本单位的刊物');
+  if (!periodical || periodical.hubId !== hop.toOrgId)
+    throw invalid('periodicalId', '只能采用到本单位的刊物');
   const dup = await ctx.tx
     .select({ id: adoptions.id })
     .from(adoptions)
-    .where(and(eq(adoptions.hopId, hop.id), eq(adoptions.periodicalId, periodical.id), isNull(adoptions.revokedAt)));
+    .where(
+      and(
+        eq(adoptions.hopId, hop.id),
+        eq(adoptions.periodicalId, periodical.id),
+        isNull(adoptions.revokedAt),
+      ),
+    );
   if (dup.length > 0) throw new AppError('conflict', `该稿件已被《${periodical.name}》采用`);
   await transitionHop(ctx, hop, hop.toOrgId, 'adopt', {
     stageCount: facts.stageCount,

@@ -5,7 +5,7 @@ import { AppError, invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { orgs } from '../../orgs/schema.js';
 import { loadVisibleItem, nextVersionNo, recordEvent } from '../repo.js';
-import { hops, items, itemVersions } from '../schema.js';
+import { hops, itemVersions, type ItemRow } from '../schema.js';
 import { checkCoReporters, replaceCoReporters, type ItemMeta } from './create-item.js';
 import { prepareContent } from './content.js';
 import { checkTargets } from './targets.js';
@@ -76,7 +76,11 @@ async function unitReviewMode(ctx: UseCaseContext, orgId: string) {
  * The reviewer approves with an opinion (审核意见). Where the unit merged review and sign-off, approval
  * also signs and submits.
  */
-export async function approveItem(ctx: UseCaseContext, itemId: string, opinion: string | null): Promise<void> {
+export async function approveItem(
+  ctx: UseCaseContext,
+  itemId: string,
+  opinion: string | null,
+): Promise<void> {
   const { item, facts } = await loadVisibleItem(ctx, itemId, true);
   if ((await unitReviewMode(ctx, item.orgId)) === 'merged') {
     authorize(ctx.actor, 'item', 'approve_and_sign', facts);
@@ -95,7 +99,12 @@ export async function returnItem(ctx: UseCaseContext, itemId: string, opinion: s
   await transitionItem(ctx, item, 'return', { comment: opinion });
 }
 
-export async function signItem(ctx: UseCaseContext, itemId: string, opinion: string | null, targetOrgIds?: string[]) {
+export async function signItem(
+  ctx: UseCaseContext,
+  itemId: string,
+  opinion: string | null,
+  targetOrgIds?: string[],
+) {
   const { item, facts } = await loadVisibleItem(ctx, itemId, true);
   authorize(ctx.actor, 'item', 'sign', facts);
   if (item.state !== 'awaiting_signoff') throw illegalItemTransition('sign', item.state);
@@ -108,7 +117,7 @@ export async function signItem(ctx: UseCaseContext, itemId: string, opinion: str
  */
 async function dispatch(
   ctx: UseCaseContext,
-  item: typeof items.$inferSelect,
+  item: ItemRow,
   action: 'sign' | 'approve_and_sign',
   opinion: string | null,
   targetOrgIds?: string[],
@@ -130,8 +139,10 @@ async function dispatch(
     data: { versionNo: version.no, targets },
     patch: { submittedAt: ctx.now, ...(targets.length > 0 && { targetOrgIds: targets }) },
   });
-  const hubs = targets.length ? await ctx.tx.select().from(orgs).where(inArray(orgs.id, targets)) : [];
-  for (const hub of hubs) {
+  const hubIds = [...new Set([...targets, ...rootReturned.map((h) => h.toOrgId)])];
+  const hubs = hubIds.length ? await ctx.tx.select().from(orgs).where(inArray(orgs.id, hubIds)) : [];
+  const minutesOf = (hubId: string) => hubs.find((h) => h.id === hubId)?.urgentSignForMinutes ?? 60;
+  for (const hub of hubs.filter((h) => targets.includes(h.id))) {
     const id = randomUUID();
     await ctx.tx.insert(hops).values({
       id,
@@ -143,7 +154,7 @@ async function dispatch(
       versionId: version.id,
       state: 'pending',
       urgency: item.urgency,
-      signForDeadline: urgentDeadline(item.urgency, hub.urgentSignForMinutes, ctx.now),
+      signForDeadline: urgentDeadline(item.urgency, minutesOf(hub.id), ctx.now),
       submittedAt: ctx.now,
       updatedAt: ctx.now,
     });
@@ -159,7 +170,16 @@ async function dispatch(
   for (const hop of rootReturned) {
     const r = await ctx.tx
       .update(hops)
-      .set({ state: 'pending', versionId: version.id, workingVersionId: null, stage: 0, rowVersion: hop.rowVersion + 1, submittedAt: ctx.now, updatedAt: ctx.now, signForDeadline: urgentDeadline(item.urgency, 60, ctx.now) })
+      .set({
+        state: 'pending',
+        versionId: version.id,
+        workingVersionId: null,
+        stage: 0,
+        rowVersion: hop.rowVersion + 1,
+        submittedAt: ctx.now,
+        updatedAt: ctx.now,
+        signForDeadline: urgentDeadline(item.urgency, minutesOf(hop.toOrgId), ctx.now),
+      })
       .where(and(eq(hops.id, hop.id), eq(hops.state, 'returned')))
       .returning({ id: hops.id });
     if (r.length === 0) throw new AppError('stale_version', '报送记录已变化，请刷新后重试');
@@ -180,7 +200,11 @@ export function urgentDeadline(urgency: string, minutes: number, now: Date): Dat
 }
 
 /** Withdraws a draft, or a submitted item none of whose hops has been signed for yet. */
-export async function withdrawItem(ctx: UseCaseContext, itemId: string, reason: string | null): Promise<void> {
+export async function withdrawItem(
+  ctx: UseCaseContext,
+  itemId: string,
+  reason: string | null,
+): Promise<void> {
   const { item, facts } = await loadVisibleItem(ctx, itemId, true);
   authorize(ctx.actor, 'item', 'withdraw', facts);
   if (item.state === 'submitted') {
@@ -189,7 +213,10 @@ export async function withdrawItem(ctx: UseCaseContext, itemId: string, reason: 
     if (roots.some((h) => h.state !== 'pending'))
       throw new AppError('illegal_transition', '该稿件已被上级签收，无法撤回', { state: item.state });
     for (const hop of roots) {
-      await ctx.tx.update(hops).set({ state: 'withdrawn', rowVersion: hop.rowVersion + 1, updatedAt: ctx.now }).where(eq(hops.id, hop.id));
+      await ctx.tx
+        .update(hops)
+        .set({ state: 'withdrawn', rowVersion: hop.rowVersion + 1, updatedAt: ctx.now })
+        .where(eq(hops.id, hop.id));
       await recordEvent(ctx, {
         itemId: item.id,
         hopId: hop.id,

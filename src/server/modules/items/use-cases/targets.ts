@@ -23,12 +23,19 @@ export async function allowedTargetsOf(tx: Db, orgId: string): Promise<string[]>
 }
 
 /** Refuses 越级投报: every target must be an allowed one. Empty means "the parent hub". */
-export async function checkTargets(tx: Db, orgId: string, targetOrgIds: readonly string[]): Promise<string[]> {
+export async function checkTargets(
+  tx: Db,
+  orgId: string,
+  targetOrgIds: readonly string[],
+): Promise<string[]> {
   const allowed = await allowedTargetsOf(tx, orgId);
   if (targetOrgIds.length === 0) return allowed.slice(0, 1);
   for (const t of targetOrgIds) {
     if (!allowed.includes(t)) {
-      const [target] = await tx.select({ name: orgs.name }).from(orgs).where(or(eq(orgs.id, t)));
+      const [target] = await tx
+        .select({ name: orgs.name })
+        .from(orgs)
+        .where(or(eq(orgs.id, t)));
       throw invalid(
         'targetOrgIds',
         target
@@ -42,12 +49,15 @@ export async function checkTargets(tx: Db, orgId: string, targetOrgIds: readonly
 
 /** The org and its ancestors (a handful of rows), by one recursive query. */
 export async function selfAndAncestors(tx: Db, orgId: string): Promise<TreeOrg[]> {
-  const rows = await queryRows<{ id: string; parent_id: string | null; is_hub: boolean }>(tx, sql`
+  const rows = await queryRows<{ id: string; parent_id: string | null; is_hub: boolean }>(
+    tx,
+    sql`
     with recursive up(id, parent_id, is_hub, depth) as (
       select id, parent_id, is_hub, 0 from orgs where id = ${orgId}
       union all
       select o.id, o.parent_id, o.is_hub, up.depth + 1 from orgs o join up on o.id = up.parent_id where up.depth < 20
     )
-    select id, parent_id, is_hub from up order by depth`);
+    select id, parent_id, is_hub from up order by depth`,
+  );
   return rows.map((o) => ({ id: o.id, parentId: o.parent_id, isHub: o.is_hub }));
 }

@@ -43,7 +43,11 @@ export async function transitionItem(
   ctx: UseCaseContext,
   item: ItemRow,
   action: ItemAction,
-  opts: { comment?: string | null; data?: Record<string, unknown>; patch?: Partial<typeof items.$inferInsert> },
+  opts: {
+    comment?: string | null;
+    data?: Record<string, unknown>;
+    patch?: Partial<typeof items.$inferInsert>;
+  },
 ): Promise<ItemState> {
   const to = nextItemState(action, item.state, { wasReturned: await wasReturned(ctx, item.id) });
   if (!to) throw illegalItemTransition(action, item.state);
@@ -114,8 +118,6 @@ export async function transitionHop(
 const HOP_STATES_SET: ReadonlySet<string> = new Set<string>(HOP_STATES);
 
 export async function hopsOfItem(ctx: UseCaseContext, itemId: string, states?: HopState[]) {
-  const where = states
-    ? and(eq(hops.itemId, itemId), inArray(hops.state, states))
-    : eq(hops.itemId, itemId);
+  const where = states ? and(eq(hops.itemId, itemId), inArray(hops.state, states)) : eq(hops.itemId, itemId);
   return ctx.tx.select().from(hops).where(where).for('update');
 }

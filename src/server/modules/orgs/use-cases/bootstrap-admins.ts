@@ -11,7 +11,10 @@ import { assertUsernameFree } from './create-user.js';
 import { randomPassword } from './user-access.js';
 
 const BOOTSTRAP_LOCK = 762833;
-const SUFFIX = { sys_admin: 'sys', sec_admin: 'sec', audit_admin: 'audit' } as const satisfies Record<AdminRole, string>;
+const SUFFIX = { sys_admin: 'sys', sec_admin: 'sec', audit_admin: 'audit' } as const satisfies Record<
+  AdminRole,
+  string
+>;
 
 export interface BootstrapAccount {
   role: AdminRole;
@@ -25,16 +28,38 @@ export interface BootstrapAccount {
  * first login, attached to the top-level unit (or a new root unit 系统管理 when the tree is empty). Refused
  * once any administrator exists.
  */
-export async function bootstrapAdmins(tx: Db, opts: { prefix: string; now: Date }): Promise<{ orgId: string; accounts: BootstrapAccount[] }> {
+export async function bootstrapAdmins(
+  tx: Db,
+  opts: { prefix: string; now: Date },
+): Promise<{ orgId: string; accounts: BootstrapAccount[] }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
-  const [admin] = await tx.select({ userId: memberships.userId }).from(memberships).where(inArray(memberships.role, [...ADMIN_ROLES])).limit(1);
-  if (admin) throw new AppError('conflict', '系统中已有管理员账号，初始化只能执行一次；如需重置请联系安全管理员');
+  const [admin] = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(inArray(memberships.role, [...ADMIN_ROLES]))
+    .limit(1);
+  if (admin)
+    throw new AppError('conflict', '系统中已有管理员账号，初始化只能执行一次；如需重置请联系安全管理员');
 
-  let [root] = await tx.select({ id: orgs.id }).from(orgs).where(isNull(orgs.parentId)).orderBy(asc(orgs.sortOrder), asc(orgs.createdAt)).limit(1);
+  let [root] = await tx
+    .select({ id: orgs.id })
+    .from(orgs)
+    .where(isNull(orgs.parentId))
+    .orderBy(asc(orgs.sortOrder), asc(orgs.createdAt))
+    .limit(1);
   if (!root) {
     root = { id: randomUUID() };
     // The level is required by the schema; a root created here is only a home for the administrators.
-    await tx.insert(orgs).values({ id: root.id, name: '系统管理', shortName: '系统管理', kind: 'other', level: 'county', createdAt: opts.now });
+    await tx
+      .insert(orgs)
+      .values({
+        id: root.id,
+        name: '系统管理',
+        shortName: '系统管理',
+        kind: 'other',
+        level: 'county',
+        createdAt: opts.now,
+      });
   }
   const accounts: BootstrapAccount[] = [];
   for (const role of ADMIN_ROLES) {

@@ -29,6 +29,11 @@ export async function createOrg(ctx: UseCaseContext, input: CreateOrgInput): Pro
     createdAt: ctx.now,
   } as const;
   await ctx.tx.insert(orgs).values(values);
-  await auditAdminChange(ctx, 'org.create', { type: 'org', id }, { name: values.name, parentId, isHub: values.isHub });
+  await auditAdminChange(
+    ctx,
+    'org.create',
+    { type: 'org', id },
+    { name: values.name, parentId, isHub: values.isHub },
+  );
   return id;
 }

@@ -24,7 +24,10 @@ export async function checkMemberships(tx: Db, list: readonly MembershipInput[])
 }
 
 export async function assertUsernameFree(tx: Db, username: string): Promise<void> {
-  const [clash] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${username})`);
+  const [clash] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`);
   if (clash) throw conflict(`用户名「${username}」已被使用（不区分大小写），请更换`, { field: 'username' });
 }
 
@@ -52,7 +55,14 @@ export async function createUser(ctx: UseCaseContext, input: CreateUserInput): P
     passwordChangedAt: ctx.now,
     createdAt: ctx.now,
   });
-  await ctx.tx.insert(memberships).values(roles.map((m) => ({ userId: id, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
-  await auditAdminChange(ctx, 'user.create', { type: 'user', id }, { username: input.username, memberships: roles });
+  await ctx.tx
+    .insert(memberships)
+    .values(roles.map((m) => ({ userId: id, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+  await auditAdminChange(
+    ctx,
+    'user.create',
+    { type: 'user', id },
+    { username: input.username, memberships: roles },
+  );
   return id;
 }

@@ -27,18 +27,33 @@ export async function getHubStages(ctx: UseCaseContext, hubId: string) {
 }
 
 /** Replaces the hub's receiving stages (初审 → 复审 → 领导审核); an empty list means sign-for leads to handling. */
-export async function replaceHubStages(ctx: UseCaseContext, hubId: string, stages: readonly StageInput[]): Promise<void> {
+export async function replaceHubStages(
+  ctx: UseCaseContext,
+  hubId: string,
+  stages: readonly StageInput[],
+): Promise<void> {
   authorize(ctx.actor, 'org', 'configure_hub', { orgId: hubId });
   await hubOr409(ctx, hubId);
   const names = stages.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw invalid('stages', `环节名称「${dup}」重复`);
-  const before = await ctx.tx.select().from(hubStages).where(eq(hubStages.hubId, hubId)).orderBy(asc(hubStages.position));
+  const before = await ctx.tx
+    .select()
+    .from(hubStages)
+    .where(eq(hubStages.hubId, hubId))
+    .orderBy(asc(hubStages.position));
   await ctx.tx.delete(hubStages).where(eq(hubStages.hubId, hubId));
   if (stages.length > 0)
-    await ctx.tx.insert(hubStages).values(stages.map((s, i) => ({ hubId, position: i + 1, name: s.name, role: s.role })));
-  await auditAdminChange(ctx, 'org.stages_update', { type: 'org', id: hubId }, {
-    before: before.map((s) => ({ name: s.name, role: s.role })),
-    after: stages.map((s) => ({ name: s.name, role: s.role })),
-  });
+    await ctx.tx
+      .insert(hubStages)
+      .values(stages.map((s, i) => ({ hubId, position: i + 1, name: s.name, role: s.role })));
+  await auditAdminChange(
+    ctx,
+    'org.stages_update',
+    { type: 'org', id: hubId },
+    {
+      before: before.map((s) => ({ name: s.name, role: s.role })),
+      after: stages.map((s) => ({ name: s.name, role: s.role })),
+    },
+  );
 }

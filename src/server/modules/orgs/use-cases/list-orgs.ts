@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { directReportPoints, orgs } from '../schema.js';
 
@@ -6,7 +6,7 @@ import { directReportPoints, orgs } from '../schema.js';
  * The whole tree as a flat list. Any logged-in user may read it: names and structure are needed to pick
  * co-reporting units and targets, and carry no business content.
  */
-export async function listOrgs(tx: Db) {
+export async function listOrgs(tx: Db, onlyId?: string) {
   const [rows, direct] = await Promise.all([
     tx
       .select({
@@ -23,8 +23,12 @@ export async function listOrgs(tx: Db) {
         sortOrder: orgs.sortOrder,
       })
       .from(orgs)
+      .where(onlyId ? eq(orgs.id, onlyId) : undefined)
       .orderBy(asc(orgs.sortOrder), asc(orgs.name)),
-    tx.select({ orgId: directReportPoints.orgId, hubId: directReportPoints.hubId }).from(directReportPoints),
+    tx
+      .select({ orgId: directReportPoints.orgId, hubId: directReportPoints.hubId })
+      .from(directReportPoints)
+      .where(onlyId ? eq(directReportPoints.orgId, onlyId) : undefined),
   ]);
   const hubsOf = new Map<string, string[]>();
   for (const d of direct) hubsOf.set(d.orgId, [...(hubsOf.get(d.orgId) ?? []), d.hubId]);

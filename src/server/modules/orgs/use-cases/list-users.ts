@@ -11,6 +11,12 @@ export async function listUsers(ctx: UseCaseContext, orgId: string) {
     const d = can(ctx.actor, 'org', 'view_members', { orgId });
     throw new AppError('forbidden', d.ok ? '无权查看该单位人员' : d.reason);
   }
-  const ids = await ctx.tx.selectDistinct({ id: memberships.userId }).from(memberships).where(eq(memberships.orgId, orgId));
-  return presentUsers(ctx.tx, ids.map((r) => r.id));
+  const ids = await ctx.tx
+    .selectDistinct({ id: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
+  return presentUsers(
+    ctx.tx,
+    ids.map((r) => r.id),
+  );
 }

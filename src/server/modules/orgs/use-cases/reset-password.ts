@@ -25,9 +25,15 @@ export async function resetPassword(
   const { user, memberships } = await loadVisibleUser(ctx.tx, ctx.actor, userId, true);
   if (userId === ctx.actor.userId) throw new AppError('forbidden', '请通过“修改密码”修改自己的密码');
   const isAdminAccount = memberships.some((m) => isAdminRole(m.role));
-  const allowed = isSecurityAdmin(ctx.actor) || (!isAdminAccount && memberships.some((m) => can(ctx.actor, 'org', 'manage_users', { orgId: m.orgId }).ok));
+  const allowed =
+    isSecurityAdmin(ctx.actor) ||
+    (!isAdminAccount &&
+      memberships.some((m) => can(ctx.actor, 'org', 'manage_users', { orgId: m.orgId }).ok));
   if (!allowed)
-    throw new AppError('forbidden', isAdminAccount ? '管理员账号的密码只能由安全管理员重置' : '无权重置该用户的密码');
+    throw new AppError(
+      'forbidden',
+      isAdminAccount ? '管理员账号的密码只能由安全管理员重置' : '无权重置该用户的密码',
+    );
   if (newPassword !== undefined) {
     const violation = passwordPolicyViolation(newPassword, user.username);
     if (violation) throw invalid('newPassword', violation);
@@ -35,9 +41,20 @@ export async function resetPassword(
   const password = newPassword ?? randomPassword(user.username);
   await ctx.tx
     .update(users)
-    .set({ passwordHash: await hashPassword(password), mustChangePassword: true, failedLogins: 0, lockedUntil: null, passwordChangedAt: ctx.now })
+    .set({
+      passwordHash: await hashPassword(password),
+      mustChangePassword: true,
+      failedLogins: 0,
+      lockedUntil: null,
+      passwordChangedAt: ctx.now,
+    })
     .where(eq(users.id, userId));
   await deleteUserSessions(ctx.tx, userId);
-  await auditAdminChange(ctx, 'user.reset_password', { type: 'user', id: userId }, { username: user.username, generated: newPassword === undefined });
+  await auditAdminChange(
+    ctx,
+    'user.reset_password',
+    { type: 'user', id: userId },
+    { username: user.username, generated: newPassword === undefined },
+  );
   return { temporaryPassword: newPassword === undefined ? password : null };
 }

@@ -31,13 +31,15 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     throw new AppError('forbidden', '不能停用自己的账号或修改自己的角色，请联系其他管理员');
   assertMayManageAdmins(ctx.actor, [...before, ...(input.memberships ?? [])]);
 
-  const touchesProfile = input.displayName !== undefined || input.phone !== undefined || input.disabled !== undefined;
+  const touchesProfile =
+    input.displayName !== undefined || input.phone !== undefined || input.disabled !== undefined;
   if (touchesProfile) {
     const decisions = (before.length ? before.map((m) => m.orgId) : ['']).map((orgId) =>
       can(ctx.actor, 'org', 'manage_users', { orgId }),
     );
     const denied = decisions.find((d) => !d.ok);
-    if (!decisions.some((d) => d.ok)) throw new AppError('forbidden', denied && !denied.ok ? denied.reason : '无权修改该用户');
+    if (!decisions.some((d) => d.ok))
+      throw new AppError('forbidden', denied && !denied.ok ? denied.reason : '无权修改该用户');
   }
 
   let after = before;
@@ -60,14 +62,25 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     for (const m of removed)
       await ctx.tx
         .delete(memberships)
-        .where(and(eq(memberships.userId, userId), eq(memberships.orgId, m.orgId), eq(memberships.role, m.role)));
+        .where(
+          and(eq(memberships.userId, userId), eq(memberships.orgId, m.orgId), eq(memberships.role, m.role)),
+        );
     if (added.length > 0)
-      await ctx.tx.insert(memberships).values(added.map((m) => ({ userId, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+      await ctx.tx
+        .insert(memberships)
+        .values(added.map((m) => ({ userId, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
   }
   if (input.disabled === true) await deleteUserSessions(ctx.tx, userId);
-  await auditAdminChange(ctx, 'user.update', { type: 'user', id: userId }, {
-    username: user.username,
-    ...(Object.keys(changes).length > 0 && { changes: { ...changes, ...(changes.phone !== undefined && { phone: '(已修改)' }) } }),
-    ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
-  });
+  await auditAdminChange(
+    ctx,
+    'user.update',
+    { type: 'user', id: userId },
+    {
+      username: user.username,
+      ...(Object.keys(changes).length > 0 && {
+        changes: { ...changes, ...(changes.phone !== undefined && { phone: '(已修改)' }) },
+      }),
+      ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
+    },
+  );
 }

@@ -19,7 +19,8 @@ import { memberships, users, type UserRow } from '../schema.js';
  * TODO(policy): move `isSecurityAdmin` into predicates and these two rules into orgPolicy
  * ('view_members', a new 'reset_password'); they live here until that file's owner makes the change.
  */
-export const isSecurityAdmin = (actor: Actor): boolean => actor.memberships.some((m) => m.role === 'sec_admin');
+export const isSecurityAdmin = (actor: Actor): boolean =>
+  actor.memberships.some((m) => m.role === 'sec_admin');
 
 export function canViewMembers(actor: Actor, orgId: string): boolean {
   return isSecurityAdmin(actor) || can(actor, 'org', 'view_members', { orgId }).ok;
@@ -34,12 +35,21 @@ export interface LoadedUser {
  * Loads an account the actor may see, or answers 404 with the same body as a missing one: sys/sec admins see
  * every account, a unit administrator the accounts with a role in their unit.
  */
-export async function loadVisibleUser(tx: Db, actor: Actor, userId: string, lock = false): Promise<LoadedUser> {
+export async function loadVisibleUser(
+  tx: Db,
+  actor: Actor,
+  userId: string,
+  lock = false,
+): Promise<LoadedUser> {
   const query = tx.select().from(users).where(eq(users.id, userId));
   const [user] = lock ? await query.for('update') : await query;
   if (!user) throw notFound('用户');
-  const ms = await tx.select({ orgId: memberships.orgId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId));
-  const visible = isSystemAdmin(actor) || isSecurityAdmin(actor) || ms.some((m) => canViewMembers(actor, m.orgId));
+  const ms = await tx
+    .select({ orgId: memberships.orgId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  const visible =
+    isSystemAdmin(actor) || isSecurityAdmin(actor) || ms.some((m) => canViewMembers(actor, m.orgId));
   if (!visible) throw notFound('用户');
   return { user, memberships: ms };
 }
