@@ -1,0 +1,122 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { sessions } from '../../src/server/modules/auth/schema.js';
+import { users } from '../../src/server/modules/orgs/schema.js';
+import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
+import { testDatabase } from '../helpers/db.js';
+import { buildOrg, buildUser, PASSWORD } from '../helpers/factories.js';
+
+let t: TestApp;
+let orgId: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  orgId = await buildOrg(t.app.database.db, { name: '某县政府办', parentId: null, level: 'county', isHub: true });
+});
+afterAll(async () => t.close());
+
+const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
+
+describe('login', () => {
+  it('logs in case-insensitively and sets an httpOnly SameSite session cookie', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    const res = await login(u.username.toUpperCase(), PASSWORD);
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'zx_session')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Strict');
+    expect(cookie.value.length).toBeGreaterThanOrEqual(43);
+    expect(res.json().units[0].roles).toEqual(['editor']);
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    const a = await login(u.username, 'wrong-password');
+    const b = await login('nobody_here', 'wrong-password');
+    expect(a.statusCode).toBe(401);
+    expect(b.statusCode).toBe(401);
+    expect(a.json()).toEqual(b.json());
+  });
+
+  it('locks the account after 5 failures, even for the right password', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    for (let i = 0; i < 5; i++) expect((await login(u.username, 'wrong')).statusCode).toBe(401);
+    expect((await login(u.username, PASSWORD)).statusCode).toBe(401);
+    const [row] = await t.app.database.db.select().from(users).where(eq(users.id, u.id));
+    expect(row!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+  });
+
+  it('refuses disabled users and ends their sessions', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    const c = await Client.login(t.app, u.username, PASSWORD);
+    await t.app.database.db.update(users).set({ disabled: true }).where(eq(users.id, u.id));
+    expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+    expect((await login(u.username, PASSWORD)).statusCode).toBe(401);
+  });
+
+  it('limits login attempts per address with 429 and Retry-After', async () => {
+    const database = await testDatabase();
+    const app = await buildApp({ database, config: { ...loadConfig({}), loginPerMinute: 3 }, logger: false });
+    const tries = [];
+    for (let i = 0; i < 4; i++)
+      tries.push(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } }));
+    expect(tries.slice(0, 3).map((r) => r.statusCode)).toEqual([401, 401, 401]);
+    expect(tries[3]!.statusCode).toBe(429);
+    expect(tries[3]!.headers['retry-after']).toBe('60');
+    await app.close();
+    await database.drop();
+  });
+});
+
+describe('sessions', () => {
+  it('logout deletes the server session and clears site data', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    const c = await Client.login(t.app, u.username, PASSWORD);
+    const res = await c.post('/api/auth/logout');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['clear-site-data']).toContain('cookies');
+    expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+    const left = await t.app.database.db.select().from(sessions).where(eq(sessions.userId, u.id));
+    expect(left).toHaveLength(0);
+  });
+
+  it('expires after the idle timeout', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    const c = await Client.login(t.app, u.username, PASSWORD);
+    await t.app.database.db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+      .where(eq(sessions.userId, u.id));
+    expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+  });
+
+  it('forces a password change before anything else, and checks the password policy', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    await t.app.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, u.id));
+    const c = await Client.login(t.app, u.username, PASSWORD);
+    const blocked = await c.get('/api/inbox');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().code).toBe('password_change_required');
+    const weak = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().details.field).toBe('newPassword');
+    const changed = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'Quite$ecure2026' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await c.get('/api/inbox')).statusCode).toBe(401); // old session ended
+    const again = await Client.login(t.app, u.username, 'Quite$ecure2026');
+    expect((await again.get('/api/inbox')).statusCode).toBe(200);
+  });
+});
+
+describe('web security headers', () => {
+  it('sends CSP, nosniff, frame denial and no-store on API answers', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.headers['content-security-policy']).toContain("object-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
