@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINE } from '../helpers/db.js';
+
+/**
+ * The real entry point as a process, as `npm start` runs it: migrations at start, demo data only in demo
+ * mode, nothing at all in production mode. PGlite only: the entry point is the same on PostgreSQL.
+ */
+const root = new URL('../..', import.meta.url).pathname;
+let child: ChildProcess | null = null;
+let dir: string | null = null;
+
+afterEach(() => {
+  child?.kill('SIGTERM');
+  child = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<string> {
+  dir = mkdtempSync(join(tmpdir(), 'zx-start-'));
+  const port = String(20000 + Math.floor(Math.random() * 20000));
+  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: port,
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if (output.includes('打开浏览器访问')) return url;
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not start: ${output}`);
+}
+
+const login = (url: string, username: string, password: string) =>
+  fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+
+describe.runIf(ENGINE === 'pglite')('start-up', () => {
+  it('production mode creates no account and loads no demo data', async () => {
+    const url = await start({ ZX_MODE: 'production', ZX_AUDIT_KEY: 'test-production-key' });
+    expect((await (await fetch(`${url}/api/health`)).json()).status).toBe('ok');
+    expect((await login(url, 'sysadmin', 'Zhengxun@2026')).status).toBe(401);
+    expect((await login(url, 'thq_xxy', 'Zhengxun@2026')).status).toBe(401);
+  });
+
+  it('production mode refuses to start without an audit key', async () => {
+    await expect(start({ ZX_MODE: 'production', ZX_AUDIT_KEY: '' })).rejects.toThrow(/ZX_AUDIT_KEY/);
+  });
+
+  it('demo mode loads the demo tree on first start and the accounts log in', async () => {
+    const url = await start({});
+    const res = await login(url, 'thq_xxy', 'Zhengxun@2026');
+    expect(res.status).toBe(200);
+    expect((await res.json()).units[0].name).toBe('汾阳市太和桥街道办事处');
+  });
+});
