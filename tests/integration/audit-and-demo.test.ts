@@ -27,34 +27,60 @@ describe('demo data', () => {
     expect(counts!.orgs).toBeGreaterThanOrEqual(20);
     expect(counts!.users).toBeGreaterThanOrEqual(50);
     const itemStates = new Set((await db.select({ s: items.state }).from(items)).map((r) => r.s));
-    for (const s of ['draft', 'in_review', 'awaiting_signoff', 'submitted', 'revising']) expect(itemStates).toContain(s);
+    for (const s of ['draft', 'in_review', 'awaiting_signoff', 'submitted', 'revising'])
+      expect(itemStates).toContain(s);
     const hopStates = new Set((await db.select({ s: hops.state }).from(hops)).map((r) => r.s));
     for (const s of ['pending', 'received', 'returned', 'handled']) expect(hopStates).toContain(s);
     expect(await loadDemoData(db)).toBe(false);
-    const [province] = await db.select().from(orgs).where(sql`${orgs.name} = '山西省人民政府办公厅'`);
+    const [province] = await db
+      .select()
+      .from(orgs)
+      .where(sql`${orgs.name} = '山西省人民政府办公厅'`);
     expect(province?.isHub).toBe(true);
   });
 
   it('lets every demo account listed in the README log in', async () => {
-    for (const u of ['thq_xxy', 'thq_shr', 'thq_qfr', 'fy_bj', 'fy_zb', 'll_bj', 'jz_bj', 'sx_bj', 'sysadmin', 'auditadmin'])
+    for (const u of [
+      'thq_xxy',
+      'thq_shr',
+      'thq_qfr',
+      'fy_bj',
+      'fy_zb',
+      'll_bj',
+      'jz_bj',
+      'sx_bj',
+      'sysadmin',
+      'auditadmin',
+    ])
       await Client.login(t.app, u, DEMO_PASSWORD);
   });
 
   it('keeps the three administrators apart from business roles (database trigger)', async () => {
     const db = t.app.database.db;
-    const [admin] = await db.select().from(users).where(sql`${users.username} = 'sysadmin'`);
+    const [admin] = await db
+      .select()
+      .from(users)
+      .where(sql`${users.username} = 'sysadmin'`);
     const [org] = await db.select().from(orgs).limit(1);
-    await expect(db.insert(memberships).values({ userId: admin!.id, orgId: org!.id, role: 'editor' })).rejects.toThrow();
+    await expect(
+      db.insert(memberships).values({ userId: admin!.id, orgId: org!.id, role: 'editor' }),
+    ).rejects.toThrow();
   });
 });
 
 describe('audit log', () => {
   it('writes one hash-chained row per workflow event and login, verifiable end to end', async () => {
     const db = t.app.database.db;
-    const [c] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log where event like 'item.%'`);
+    const [c] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from audit_log where event like 'item.%'`,
+    );
     const [e] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from item_events`);
     expect(c!.n).toBe(e!.n);
-    const logins = await db.select().from(auditLog).where(sql`${auditLog.event} = 'auth.login'`);
+    const logins = await db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.event} = 'auth.login'`);
     expect(logins.length).toBeGreaterThan(0);
     expect(await verifyAuditChain(db, getCrypto())).toMatchObject({ brokenAt: null });
   });

@@ -12,7 +12,12 @@ let t: TestApp;
 let orgId: string;
 beforeAll(async () => {
   t = await buildTestApp();
-  orgId = await buildOrg(t.app.database.db, { name: '某县政府办', parentId: null, level: 'county', isHub: true });
+  orgId = await buildOrg(t.app.database.db, {
+    name: '某县政府办',
+    parentId: null,
+    level: 'county',
+    isHub: true,
+  });
 });
 afterAll(async () => t.close());
 
@@ -61,7 +66,13 @@ describe('login', () => {
     const app = await buildApp({ database, config: { ...loadConfig({}), loginPerMinute: 3 }, logger: false });
     const tries = [];
     for (let i = 0; i < 4; i++)
-      tries.push(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } }));
+      tries.push(
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'x', password: 'y' },
+        }),
+      );
     expect(tries.slice(0, 3).map((r) => r.statusCode)).toEqual([401, 401, 401]);
     expect(tries[3]!.statusCode).toBe(429);
     expect(tries[3]!.headers['retry-after']).toBe('60');
@@ -102,7 +113,10 @@ describe('sessions', () => {
     const weak = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().details.field).toBe('newPassword');
-    const changed = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'Quite$ecure2026' });
+    const changed = await c.post('/api/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'Quite$ecure2026',
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect((await c.get('/api/inbox')).statusCode).toBe(401); // old session ended
     const again = await Client.login(t.app, u.username, 'Quite$ecure2026');
