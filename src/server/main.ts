@@ -3,7 +3,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { loadDemoData } from '../demo/seed.js';
-import { purgeExpiredSessions } from './modules/auth/sessions.js';
+import { housekeeping } from './modules/auth/sessions.js';
 
 /** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
 async function main(): Promise<void> {
@@ -20,10 +20,12 @@ async function main(): Promise<void> {
     const loaded = await loadDemoData(database.db);
     if (loaded) app.log.info('demo organisation tree and accounts loaded');
   }
-  const timer = setInterval(
-    () => void purgeExpiredSessions(database.db, new Date()).catch(() => undefined),
-    600_000,
-  );
+  const tidy = () =>
+    housekeeping(database.db, new Date(), config.inactiveDisableDays).catch((err: unknown) =>
+      app.log.error({ err }, 'housekeeping failed'),
+    );
+  void tidy();
+  const timer = setInterval(() => void tidy(), 600_000);
   timer.unref();
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { sessions } from '../../src/server/modules/auth/schema.js';
+import { housekeeping } from '../../src/server/modules/auth/sessions.js';
 import { users } from '../../src/server/modules/orgs/schema.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
@@ -132,5 +133,47 @@ describe('web security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('password lifetime and inactive accounts', () => {
+  it('refuses reuse of the last five passwords', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    let c = await Client.login(t.app, u.username, PASSWORD);
+    const first = 'First$ecure2026';
+    let res = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: first });
+    expect(res.statusCode).toBe(200);
+    c = await Client.login(t.app, u.username, first);
+    res = await c.post('/api/auth/password', { currentPassword: first, newPassword: PASSWORD });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('最近5次');
+  });
+
+  it('forces a change at login once the password is older than the maximum age', async () => {
+    const u = await buildUser(t.app.database.db, orgId, ['editor']);
+    await t.app.database.db
+      .update(users)
+      .set({ passwordChangedAt: new Date(Date.now() - 91 * 86_400_000) })
+      .where(eq(users.id, u.id));
+    const res = await login(u.username, PASSWORD);
+    expect(res.json().mustChangePassword).toBe(true);
+  });
+
+  it('disables accounts unused for 90 days, but not the administrators', async () => {
+    const db = t.app.database.db;
+    const idle = await buildUser(db, orgId, ['editor']);
+    const admin = await buildUser(db, orgId, ['audit_admin']);
+    const old = new Date(Date.now() - 91 * 86_400_000);
+    await db
+      .update(users)
+      .set({ lastLoginAt: old, createdAt: old })
+      .where(sql`${users.id} in (${idle.id}, ${admin.id})`);
+    await housekeeping(db, new Date(), 90);
+    const rows = await db
+      .select()
+      .from(users)
+      .where(sql`${users.id} in (${idle.id}, ${admin.id})`);
+    expect(rows.find((r) => r.id === idle.id)?.disabled).toBe(true);
+    expect(rows.find((r) => r.id === admin.id)?.disabled).toBe(false);
   });
 });

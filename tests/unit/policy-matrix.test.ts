@@ -476,6 +476,7 @@ const ORG_ACTIONS = [
   'manage_users',
   'configure_hub',
   'view_members',
+  'reset_password',
 ] as const satisfies readonly OrgPolicyAction[];
 const EVERYWHERE = (roles: readonly Role[]): Rule =>
   Object.fromEntries(RELATIONS.map((r) => [r, roles])) as Rule;
@@ -488,8 +489,19 @@ const ORG_RULES: Record<OrgPolicyAction, Rule> = {
   manage_units: EVERYWHERE(['sys_admin']),
   manage_users: plus(EVERYWHERE(['sys_admin']), { own: ['org_admin'] }),
   configure_hub: plus(EVERYWHERE(['sys_admin']), { own: ['org_admin', 'chief_editor'] }),
-  view_members: plus(EVERYWHERE(['sys_admin']), { own: ['org_admin'] }),
+  view_members: plus(EVERYWHERE(['sys_admin', 'sec_admin']), { own: ['org_admin'] }),
+  reset_password: plus(EVERYWHERE(['sys_admin', 'sec_admin']), { own: ['org_admin'] }),
 };
+
+describe('resetting an administrator account', () => {
+  it.each(grid(EVERYWHERE(['sec_admin'])))(
+    '$role at $relation → allowed: $allowed',
+    ({ role, relation, allowed }) => {
+      const facts: OrgFacts = { orgId: ORG_OF.own, targetIsAdmin: true };
+      expect(can(actor(role, relation), 'org', 'reset_password', facts).ok).toBe(allowed);
+    },
+  );
+});
 
 describe.each(ORG_ACTIONS)('org T: %s', (action) => {
   const facts: OrgFacts = { orgId: ORG_OF.own };

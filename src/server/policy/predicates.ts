@@ -13,3 +13,6 @@ export const isAnyHubMember = (actor: Actor, hubIds: readonly string[]): boolean
   hubIds.some((h) => isHubMember(actor, h));
 
 export const isSystemAdmin = (actor: Actor): boolean => actor.memberships.some((m) => m.role === 'sys_admin');
+
+export const isSecurityAdmin = (actor: Actor): boolean =>
+  actor.memberships.some((m) => m.role === 'sec_admin');

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -11,7 +11,7 @@ import { writeAudit } from '../audit/audit.js';
 import { ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, orgs, users } from '../orgs/schema.js';
 import { dummyHash, hashPassword, passwordPolicyViolation, verifyPassword } from './passwords.js';
-import { loginAttempts } from './schema.js';
+import { loginAttempts, passwordHistory } from './schema.js';
 import {
   createSession,
   deleteSession,
@@ -28,6 +28,8 @@ declare module 'fastify' {
 
 const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 30;
+/** The last N passwords cannot be reused; a password older than the maximum age must be changed. */
+const PASSWORD_HISTORY = 5;
 const LOGIN_FAILED = '用户名或密码错误（连续失败5次将锁定30分钟）';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a user who must change their password may still call. */
@@ -132,9 +134,16 @@ export const authPlugin = fp(async (appBase) => {
         throw new AppError('unauthenticated', LOGIN_FAILED);
       }
       const session = await db.transaction(async (tx) => {
+        const expired =
+          now.getTime() - user.passwordChangedAt.getTime() > app.config.passwordMaxAgeDays * 86_400_000;
         await tx
           .update(users)
-          .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now })
+          .set({
+            failedLogins: 0,
+            lockedUntil: null,
+            lastLoginAt: now,
+            ...(expired && { mustChangePassword: true }),
+          })
           .where(eq(users.id, user.id));
         await writeAudit(tx, getCrypto(), {
           at: now,
@@ -207,11 +216,23 @@ export const authPlugin = fp(async (appBase) => {
         throw new AppError('validation', '当前密码不正确', { field: 'currentPassword' });
       const violation = passwordPolicyViolation(req.body.newPassword, user.username);
       if (violation) throw new AppError('validation', violation, { field: 'newPassword' });
-      if (await verifyPassword(user.passwordHash, req.body.newPassword))
-        throw new AppError('validation', '新密码不能与当前密码相同', { field: 'newPassword' });
+      const recent = await db
+        .select({ hash: passwordHistory.passwordHash })
+        .from(passwordHistory)
+        .where(eq(passwordHistory.userId, user.id))
+        .orderBy(desc(passwordHistory.createdAt))
+        .limit(PASSWORD_HISTORY - 1);
+      for (const stored of [user.passwordHash, ...recent.map((r) => r.hash)])
+        if (await verifyPassword(stored, req.body.newPassword))
+          throw new AppError('validation', `新密码不能与最近${PASSWORD_HISTORY}次使用过的密码相同`, {
+            field: 'newPassword',
+          });
       const hash = await hashPassword(req.body.newPassword);
       const now = new Date();
       const session = await db.transaction(async (tx) => {
+        await tx
+          .insert(passwordHistory)
+          .values({ userId: user.id, passwordHash: user.passwordHash, createdAt: now });
         await tx
           .update(users)
           .set({ passwordHash: hash, mustChangePassword: false, passwordChangedAt: now })

@@ -28,3 +28,16 @@ export const loginAttempts = pgTable(
   },
   (t) => [index('login_attempts_ip_at_idx').on(t.ip, t.at)],
 );
+
+/** Earlier password hashes, so the last five cannot be reused (SECURITY.md §3). */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('password_history_user_idx').on(t.userId, t.createdAt)],
+);

@@ -1,5 +1,7 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { getCrypto } from '../../crypto/current.js';
+import { writeAudit } from '../audit/audit.js';
 import { randomToken, sha256 } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { memberships, users } from '../orgs/schema.js';
@@ -91,7 +93,42 @@ export async function deleteUserSessions(db: Db, userId: string): Promise<void> 
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function purgeExpiredSessions(db: Db, now: Date): Promise<void> {
+/**
+ * Periodic housekeeping: expired sessions and old login attempts go; accounts unused for
+ * `inactiveDays` (by last login, or creation when never used) are disabled, each with an audit row;
+ * the three administrators are exempt.
+ */
+export async function housekeeping(db: Db, now: Date, inactiveDays: number): Promise<number> {
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
   await db.execute(sql`delete from login_attempts where at < ${new Date(now.getTime() - 3_600_000)}`);
+  const cutoff = new Date(now.getTime() - inactiveDays * 86_400_000);
+  return db.transaction(async (tx) => {
+    const disabled = await tx
+      .update(users)
+      .set({ disabled: true })
+      .where(
+        and(
+          eq(users.disabled, false),
+          lt(sql`greatest(${users.createdAt}, ${users.lastLoginAt}, ${users.enabledAt})`, cutoff),
+          // The three administrators are exempt: they are the ones who re-enable everybody else.
+          sql`not exists (select 1 from ${memberships} m where m.user_id = ${users.id} and m.role in ('sys_admin', 'sec_admin', 'audit_admin'))`,
+        ),
+      )
+      .returning({ id: users.id });
+    for (const u of disabled) {
+      await tx.delete(sessions).where(eq(sessions.userId, u.id));
+      await writeAudit(tx, getCrypto(), {
+        at: now,
+        userId: null,
+        ip: null,
+        requestId: null,
+        event: 'user.auto_disable',
+        objectType: 'user',
+        objectId: u.id,
+        result: 'success',
+        detail: { inactiveDays },
+      });
+    }
+    return disabled.length;
+  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
 import {
@@ -71,6 +71,7 @@ export const IMPORT_COLUMNS = {
 type Column = keyof typeof IMPORT_COLUMNS;
 const REQUIRED: readonly Column[] = ['name', 'kind', 'level'];
 const MAX_ROWS = 5000;
+const IMPORT_LOCK = 762834;
 
 export interface ImportError {
   row: number;
@@ -217,6 +218,8 @@ export async function importOrgTable(
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   const parsed = parseTable(table, errors);
+  // Two imports at once would both plan to create the same units; the second waits and sees the first's.
+  if (!opts.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`);
   const existing = await tx.select().from(orgs);
   const stored = new Map(existing.map((o) => [o.id, o]));
 
@@ -310,6 +313,14 @@ export async function importOrgTable(
       rows: errors.slice(0, 500),
     });
   }
+  const current = await tx.select().from(directReportPoints);
+  const sameSet = (orgId: string, hubIds: readonly string[]) => {
+    const have = current.filter((d) => d.orgId === orgId).map((d) => d.hubId);
+    return have.length === hubIds.length && hubIds.every((h) => have.includes(h));
+  };
+  const changed = [...direct].filter(([orgId, hubIds]) => !sameSet(orgId, hubIds));
+  const directChanged = new Set(changed.map(([orgId]) => orgId));
+  for (const p of plan) if (p.action === 'unchanged' && directChanged.has(p.id)) p.action = 'update';
   const result: ImportResult = {
     dryRun: opts.dryRun,
     created: plan.filter((p) => p.action === 'create').length,
@@ -334,12 +345,6 @@ export async function importOrgTable(
         .values({ id: p.id, parentId: p.parentId, createdAt: opts.now, sortOrder: p.row, ...values });
     else if (p.action === 'update') await tx.update(orgs).set(values).where(eq(orgs.id, p.id));
   }
-  const current = await tx.select().from(directReportPoints);
-  const sameSet = (orgId: string, hubIds: readonly string[]) => {
-    const have = current.filter((d) => d.orgId === orgId).map((d) => d.hubId);
-    return have.length === hubIds.length && hubIds.every((h) => have.includes(h));
-  };
-  const changed = [...direct].filter(([orgId, hubIds]) => !sameSet(orgId, hubIds));
   if (changed.length > 0) {
     await tx.delete(directReportPoints).where(
       inArray(

@@ -50,16 +50,14 @@ export async function bootstrapAdmins(
   if (!root) {
     root = { id: randomUUID() };
     // The level is required by the schema; a root created here is only a home for the administrators.
-    await tx
-      .insert(orgs)
-      .values({
-        id: root.id,
-        name: '系统管理',
-        shortName: '系统管理',
-        kind: 'other',
-        level: 'county',
-        createdAt: opts.now,
-      });
+    await tx.insert(orgs).values({
+      id: root.id,
+      name: '系统管理',
+      shortName: '系统管理',
+      kind: 'other',
+      level: 'county',
+      createdAt: opts.now,
+    });
   }
   const accounts: BootstrapAccount[] = [];
   for (const role of ADMIN_ROLES) {

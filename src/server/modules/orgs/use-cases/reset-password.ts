@@ -3,11 +3,12 @@ import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid } from '../../../http/errors.js';
 import { can } from '../../../policy/authorize.js';
 import { hashPassword, passwordPolicyViolation } from '../../auth/passwords.js';
+import { passwordHistory } from '../../auth/schema.js';
 import { deleteUserSessions } from '../../auth/sessions.js';
 import { isAdminRole } from '../domain.js';
 import { users } from '../schema.js';
 import { auditAdminChange } from './admin-audit.js';
-import { isSecurityAdmin, loadVisibleUser, randomPassword } from './user-access.js';
+import { loadVisibleUser, randomPassword } from './user-access.js';
 
 /**
  * Resets a forgotten password: the account gets a one-time password (given, or generated and shown once),
@@ -25,20 +26,20 @@ export async function resetPassword(
   const { user, memberships } = await loadVisibleUser(ctx.tx, ctx.actor, userId, true);
   if (userId === ctx.actor.userId) throw new AppError('forbidden', '请通过“修改密码”修改自己的密码');
   const isAdminAccount = memberships.some((m) => isAdminRole(m.role));
-  const allowed =
-    isSecurityAdmin(ctx.actor) ||
-    (!isAdminAccount &&
-      memberships.some((m) => can(ctx.actor, 'org', 'manage_users', { orgId: m.orgId }).ok));
-  if (!allowed)
-    throw new AppError(
-      'forbidden',
-      isAdminAccount ? '管理员账号的密码只能由安全管理员重置' : '无权重置该用户的密码',
-    );
+  const decisions = memberships.map((m) =>
+    can(ctx.actor, 'org', 'reset_password', { orgId: m.orgId, targetIsAdmin: isAdminAccount }),
+  );
+  const refused = decisions.find((d) => !d.ok);
+  if (decisions.length === 0 || !decisions.some((d) => d.ok))
+    throw new AppError('forbidden', refused && !refused.ok ? refused.reason : '无权重置该用户的密码');
   if (newPassword !== undefined) {
     const violation = passwordPolicyViolation(newPassword, user.username);
     if (violation) throw invalid('newPassword', violation);
   }
   const password = newPassword ?? randomPassword(user.username);
+  await ctx.tx
+    .insert(passwordHistory)
+    .values({ userId, passwordHash: user.passwordHash, createdAt: ctx.now });
   await ctx.tx
     .update(users)
     .set({

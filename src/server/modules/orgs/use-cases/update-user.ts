@@ -52,6 +52,7 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     ...(input.displayName !== undefined && { displayName: input.displayName }),
     ...(input.phone !== undefined && { phone: input.phone }),
     ...(input.disabled !== undefined && { disabled: input.disabled }),
+    ...(input.disabled === false && user.disabled && { enabledAt: ctx.now }),
   };
   if (Object.keys(changes).length > 0) await ctx.tx.update(users).set(changes).where(eq(users.id, userId));
   const rolesChanged = changedUnits(before, after).length > 0;

@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.js';
 import type { Actor, Membership } from '../../../http/context.js';
 import { AppError, notFound } from '../../../http/errors.js';
 import { can } from '../../../policy/authorize.js';
-import { isSystemAdmin } from '../../../policy/predicates.js';
+import { isSecurityAdmin, isSystemAdmin } from '../../../policy/predicates.js';
 import { passwordPolicyViolation } from '../../auth/passwords.js';
 import { isAdminRole } from '../domain.js';
 import { memberships, users, type UserRow } from '../schema.js';
@@ -15,15 +15,10 @@ import { memberships, users, type UserRow } from '../schema.js';
  * administrators', which is their job — but they do not create accounts or grant roles; that stays with the
  * system administrator and each unit's administrator, so no single administrator both grants and secures an
  * account. Nothing here exposes business content: only names, roles and account state.
- *
- * TODO(policy): move `isSecurityAdmin` into predicates and these two rules into orgPolicy
- * ('view_members', a new 'reset_password'); they live here until that file's owner makes the change.
+ * The rules themselves are orgPolicy's ('view_members', 'reset_password').
  */
-export const isSecurityAdmin = (actor: Actor): boolean =>
-  actor.memberships.some((m) => m.role === 'sec_admin');
-
 export function canViewMembers(actor: Actor, orgId: string): boolean {
-  return isSecurityAdmin(actor) || can(actor, 'org', 'view_members', { orgId }).ok;
+  return can(actor, 'org', 'view_members', { orgId }).ok;
 }
 
 export interface LoadedUser {

@@ -1,0 +1,144 @@
+import { basename } from 'node:path';
+import { getCrypto } from '../server/crypto/current.js';
+import type { Database } from '../server/db/client.js';
+import { AppError } from '../server/http/errors.js';
+import { verifyAuditChain, writeAudit } from '../server/modules/audit/audit.js';
+import { importOrgTable, type ImportError } from '../server/modules/orgs/import.js';
+import { ROLE_LABELS } from '../server/modules/orgs/domain.js';
+import { bootstrapAdmins } from '../server/modules/orgs/use-cases/bootstrap-admins.js';
+import { readTable } from './read-table.js';
+
+export interface CliIo {
+  /** Opened only by commands that need it. */
+  database: () => Promise<Database>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const USAGE = `用法: npm run cli -- <命令>
+
+  bootstrap-admin --username <前缀>   生产环境首次启动：创建三员管理员账号
+                                      <前缀>-sys（系统管理员）、<前缀>-sec（安全管理员）、<前缀>-audit（审计管理员），
+                                      输出一次性密码（首次登录须修改）；已有管理员时拒绝执行
+  import-orgs <文件.csv|文件.xlsx> [--dry-run]
+                                      导入单位树（列：单位名称、简称、类型、行政级别、行政区划代码、上级单位、
+                                      是否信息汇总单位、直报单位）；--dry-run 只检查不写入
+  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出`;
+
+const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
+
+function option(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/** Runs one command; returns the process exit code. Errors for people are printed in Chinese. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'bootstrap-admin':
+        return await bootstrapAdmin(args, io);
+      case 'import-orgs':
+        return await importOrgs(args, io);
+      case 'verify-audit':
+        return await verifyAudit(io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        io.err(`未知命令「${command}」\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof AppError) {
+      io.err(`错误：${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function bootstrapAdmin(args: readonly string[], io: CliIo): Promise<number> {
+  const prefix = option(args, '--username');
+  if (!prefix || !USERNAME_PREFIX.test(prefix)) {
+    io.err('请用 --username 指定管理员账号前缀（字母或数字开头，可含 . _ - @，最多41位）');
+    return 1;
+  }
+  const { db } = await io.database();
+  const result = await db.transaction((tx) => bootstrapAdmins(tx, { prefix, now: new Date() }));
+  io.out('已创建三员管理员账号（密码只显示这一次，请立即分别交给三位管理员，首次登录须修改密码）：');
+  for (const a of result.accounts)
+    io.out(`  ${ROLE_LABELS[a.role]}  用户名: ${a.username}  一次性密码: ${a.password}`);
+  return 0;
+}
+
+async function importOrgs(args: readonly string[], io: CliIo): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) {
+    io.err('请指定要导入的文件：npm run cli -- import-orgs 单位.xlsx');
+    return 1;
+  }
+  const dryRun = args.includes('--dry-run');
+  let table: string[][];
+  try {
+    table = await readTable(file);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    io.err(e.code === 'ENOENT' ? `文件不存在：${file}` : `无法读取文件：${e.message}`);
+    return 1;
+  }
+  const { db } = await io.database();
+  try {
+    const now = new Date();
+    const result = await db.transaction(async (tx) => {
+      const r = await importOrgTable(tx, table, { dryRun, now });
+      if (!dryRun)
+        await writeAudit(tx, getCrypto(), {
+          at: now,
+          userId: null,
+          ip: null,
+          requestId: null,
+          event: 'org.import',
+          objectType: 'org',
+          objectId: null,
+          result: 'success',
+          detail: {
+            source: 'cli',
+            file: basename(file),
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+          },
+        });
+      return r;
+    });
+    io.out(
+      `${dryRun ? '检查通过（未写入）' : '导入完成'}：新增 ${result.created} 个，更新 ${result.updated} 个，未变 ${result.unchanged} 个单位`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof AppError && Array.isArray(error.details?.rows)) {
+      io.err(error.message);
+      for (const r of error.details.rows as ImportError[])
+        io.err(`  第${r.row}行${r.column ? `「${r.column}」` : ''}：${r.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function verifyAudit(io: CliIo): Promise<number> {
+  const { db } = await io.database();
+  const { brokenAt, checked } = await verifyAuditChain(db, getCrypto());
+  if (brokenAt !== null) {
+    io.err(`审计日志哈希链损坏：第一条损坏记录编号 ${brokenAt}（此前 ${checked} 条完好）`);
+    return 1;
+  }
+  io.out(`审计日志完好：已校验 ${checked} 条记录`);
+  return 0;
+}
