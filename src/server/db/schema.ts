@@ -4,3 +4,6 @@ export * from '../modules/auth/schema.js';
 export * from '../modules/audit/schema.js';
 export * from '../modules/periodicals/schema.js';
 export * from '../modules/items/schema.js';
+export * from '../modules/notifications/schema.js';
+export * from '../modules/instructions/schema.js';
+export * from '../modules/scoring/schema.js';
