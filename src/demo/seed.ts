@@ -15,6 +15,7 @@ import {
   returnHop,
 } from '../server/modules/items/use-cases/hop-actions.js';
 import { hops } from '../server/modules/items/schema.js';
+import { loadDemoHistory } from './history.js';
 import { DEMO_ITEMS } from './items.js';
 
 export const DEMO_PASSWORD = 'Zhengxun@2026';
@@ -283,6 +284,11 @@ const USERS: UserSpec[] = [
   ['ll_zb', '高明', 'll', ['chief_editor', 'org_admin']],
   ['ll_ld', '马文斌', 'll', ['leader']],
   ['ll_qfr', '白玉琴', 'll', ['signer', 'reviewer']],
+  ['ll_xxy', '曹文华', 'll', ['writer']],
+  ['jz_xxy', '贾晓丽', 'jz', ['writer']],
+  ['jz_shr', '薛志勇', 'jz', ['reviewer']],
+  ['jz_qfr', '梁国栋', 'jz', ['signer']],
+  ['fy_shr', '苏建新', 'fy', ['reviewer']],
   ['jz_bj', '韩冬梅', 'jz', ['editor']],
   ['jz_zb', '武建平', 'jz', ['chief_editor']],
   ['jz_ld', '阎海涛', 'jz', ['leader']],
@@ -411,6 +417,7 @@ export async function loadDemoData(db: Db): Promise<boolean> {
     }
   });
 
+  await loadDemoHistory(db, orgId, now);
   await loadDemoItems(db, orgId, userIds);
   return true;
 }

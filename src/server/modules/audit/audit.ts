@@ -108,3 +108,34 @@ export async function verifyAuditChain(
     }
   }
 }
+
+/**
+ * Appends many rows at once (bulk loads such as the demo history): one lock, one read of the chain's end,
+ * hashes computed in order, inserted in chunks.
+ */
+export async function writeAuditBatch(tx: Db, crypto: CryptoProvider, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  let prevHash = last?.hash ?? GENESIS;
+  const rows = entries.map((entry) => {
+    const e = { ...entry, at: new Date(Math.floor(entry.at.getTime())) };
+    const hash = crypto.mac(canonical(e, prevHash));
+    const row = {
+      at: e.at,
+      userId: e.userId,
+      ip: e.ip,
+      requestId: e.requestId,
+      event: e.event,
+      objectType: e.objectType ?? null,
+      objectId: e.objectId ?? null,
+      result: e.result,
+      detail: e.detail ?? null,
+      prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
+}
