@@ -292,7 +292,6 @@ export async function loadDemoHistory(
           createdAt: submittedAt,
         });
 
-        let itemState: 'submitted' | 'revising' = 'submitted';
         let currentVersion = 1;
         let unitVersionNo = 1;
         let versionId: string = v1;
@@ -555,7 +554,7 @@ export async function loadDemoHistory(
           id: itemId,
           orgId: unitId,
           authorId: writer,
-          state: itemState,
+          state: 'submitted',
           currentVersionNo: unitVersionNo,
           title,
           category: t.category,
@@ -567,7 +566,6 @@ export async function loadDemoHistory(
           updatedAt: new Date(clock),
           submittedAt,
         });
-        itemState = 'submitted';
       }
     }
   }

@@ -40,6 +40,7 @@ function decodeAttribute(v: string): string {
 /** A URL is acceptable when it is http(s), or relative to our own server (not protocol-relative). */
 function isSafeUrl(raw: string): boolean {
   // Browsers ignore control characters and whitespace inside a scheme ("jav\tascript:").
+  // eslint-disable-next-line no-control-regex -- browsers ignore these control characters inside URLs, so must we
   const v = decodeAttribute(raw).replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
   if (v.startsWith('//') || v.startsWith('\\\\') || v.startsWith('/\\')) return false;
   // Without a scheme (RFC 3986: a letter, then letters, digits, + . -) the URL is relative to our server.
@@ -119,7 +120,7 @@ const XSS: readonly (readonly [string, string])[] = [
   ['math/style mXSS', '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>'],
   ['textarea breakout', '<textarea></textarea><img src=x onerror=alert(1)></textarea>'],
   ['title breakout', '<title><img src=x onerror=alert(1)></title>'],
-  ['attribute breakout', '<img alt="\"><script>alert(1)</script>" src="/api/attachments/1">'],
+  ['attribute breakout', '<img alt="><script>alert(1)</script>" src="/api/attachments/1">'],
   ['unquoted attribute with backtick', '<img src=`javascript:alert(1)`>'],
   ['null byte in tag name', '<scri\u0000pt>alert(1)</scri\u0000pt>'],
   ['encoded brackets stay text', '&lt;script&gt;alert(1)&lt;/script&gt;'],

@@ -113,7 +113,11 @@ export async function verifyAuditChain(
  * Appends many rows at once (bulk loads such as the demo history): one lock, one read of the chain's end,
  * hashes computed in order, inserted in chunks.
  */
-export async function writeAuditBatch(tx: Db, crypto: CryptoProvider, entries: readonly AuditEntry[]): Promise<void> {
+export async function writeAuditBatch(
+  tx: Db,
+  crypto: CryptoProvider,
+  entries: readonly AuditEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
   const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);

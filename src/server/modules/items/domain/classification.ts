@@ -3,8 +3,8 @@
  * GB/T 9704: 「秘密★1年」「机密★」「绝密」 on a line of their own, or 「密级：秘密」. Ordinary words such as
  * 「商业秘密」「保守秘密」 are not markings and pass.
  */
-// GB/T 9704-1999 prints the bare level with a space between its characters (「秘　密」).
-const LEVEL = '(绝[ \\t　]*密|机[ \\t　]*密|秘[ \\t　]*密)';
+// GB/T 9704-1999 prints the bare level with a full-width space between its two characters.
+const LEVEL = '(绝[ \\t\u3000]*密|机[ \\t\u3000]*密|秘[ \\t\u3000]*密)';
 const PATTERNS: readonly RegExp[] = [
   // 秘密★ / 机密★1年 / 绝密☆长期 / 秘密*
   new RegExp(`${LEVEL}\\s*[★☆\\*＊]`),
@@ -23,9 +23,9 @@ export function findClassificationMarking(text: string): ClassificationHit | nul
   for (const pattern of PATTERNS) {
     const m = pattern.exec(text);
     if (m) {
-      const level = /(绝|机|秘)[ \t　]*密/.exec(m[0]);
+      const level = /(绝|机|秘)[ \t\u3000]*密/.exec(m[0]);
       return {
-        marking: level ? level[0].replace(/[ \t　]/g, '') : m[0].trim(),
+        marking: level ? level[0].replace(/[ \t\u3000]/g, '') : m[0].trim(),
         index: m.index + (level?.index ?? 0),
       };
     }
