@@ -440,6 +440,26 @@ describe('visibility', () => {
   });
 });
 
+describe('工作台', () => {
+  it('counts what awaits each person', async () => {
+    const before = (await (await as(tree.K.editor)).get('/api/dashboard')).json<Record<string, number>>();
+    const d = await submittedItem();
+    const w = await as(tree.T.writer);
+    await w.post('/api/items', draft(tree.T.id));
+    const id = (await w.post('/api/items', draft(tree.T.id))).json<Detail>().id;
+    await w.post(`/api/items/${id}/submit`);
+    const mine = (await w.get('/api/dashboard')).json<Record<string, number>>();
+    expect(mine.drafts).toBeGreaterThanOrEqual(1);
+    const reviewer = (await (await as(tree.T.reviewer)).get('/api/dashboard')).json<Record<string, number>>();
+    expect(reviewer.toReview).toBeGreaterThanOrEqual(1);
+    expect(reviewer.toSign).toBe(0);
+    const hub = (await (await as(tree.K.editor)).get('/api/dashboard')).json<Record<string, number>>();
+    expect(hub.pending).toBe(before.pending! + 1);
+    expect(hub.drafts).toBe(0);
+    void d;
+  });
+});
+
 describe('HTTP contract', () => {
   it('answers 400 naming the field for bad and unknown input, never 500', async () => {
     const w = await as(tree.T.writer);

@@ -51,25 +51,7 @@ function canonical(e: AuditEntry, prevHash: string): string {
  * action it records fails with it.
  */
 export async function writeAudit(tx: Db, crypto: CryptoProvider, entry: AuditEntry): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-  const prevHash = last?.hash ?? GENESIS;
-  // Timestamps are stored with microsecond precision; keep milliseconds so the hash recomputes exactly.
-  const at = new Date(Math.floor(entry.at.getTime()));
-  const e = { ...entry, at };
-  await tx.insert(auditLog).values({
-    at,
-    userId: e.userId,
-    ip: e.ip,
-    requestId: e.requestId,
-    event: e.event,
-    objectType: e.objectType ?? null,
-    objectId: e.objectId ?? null,
-    result: e.result,
-    detail: e.detail ?? null,
-    prevHash,
-    hash: crypto.mac(canonical(e, prevHash)),
-  });
+  await writeAuditBatch(tx, crypto, [entry]);
 }
 
 /** Walks the chain and names the first row whose hash or link does not hold; null when intact. */
