@@ -1,0 +1,323 @@
+import { KeyOutlined, PlusOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { api } from '../api/client';
+import { buildTree, loadOrgs, type OrgNode, type TreeNode } from '../api/orgs';
+import type { Wire } from '../api/types';
+import { hasRole, unitsWithRole, useMe } from '../auth/AuthContext';
+import { formatTime, useErrorHandler, useLoad } from '../hooks';
+import { roleLabel, ROLE_LABELS } from '../labels';
+import { PageContainer } from '../layout/PageContainer';
+import { ADMIN_ROLES, BUSINESS_ROLES } from './org-vocab';
+import type { presentUsers } from '../../server/modules/orgs/use-cases/user-access.js';
+import type { Role } from '../../server/modules/orgs/domain';
+
+type UserRow = Wire<Awaited<ReturnType<typeof presentUsers>>>[number];
+
+interface UserForm {
+  username?: string;
+  displayName: string;
+  phone?: string | null;
+  password?: string;
+  roles: Role[];
+  disabled?: boolean;
+}
+
+interface TreeSelectNode {
+  value: string;
+  title: string;
+  children: TreeSelectNode[];
+}
+const toTreeSelect = (nodes: TreeNode<OrgNode>[]): TreeSelectNode[] =>
+  nodes.map((n) => ({ value: n.org.id, title: n.org.name, children: toTreeSelect(n.children) }));
+
+/** 用户管理: the accounts holding roles in one unit; create, edit roles, disable, reset password. */
+export default function UsersPage() {
+  const me = useMe();
+  const { message, modal } = App.useApp();
+  const onError = useErrorHandler();
+  const isSys = hasRole(me, ['sys_admin']);
+  const adminUnits = unitsWithRole(me, ['org_admin']);
+  const orgs = useLoad(() => loadOrgs(), []);
+  const [orgId, setOrgId] = useState<string | undefined>(adminUnits[0]?.id ?? me.units[0]?.id);
+  const users = useLoad(
+    () => (orgId ? api.get<UserRow[]>('/api/users', { orgId }) : Promise.resolve([] as UserRow[])),
+    [orgId],
+  );
+  const [editing, setEditing] = useState<UserRow | 'new' | null>(null);
+  const [form] = Form.useForm<UserForm>();
+  const orgName = useMemo(() => new Map((orgs.data ?? []).map((o) => [o.id, o.name])), [orgs.data]);
+  const treeData = useMemo(() => {
+    const all = orgs.data ?? [];
+    const allowed = isSys ? all : all.filter((o) => adminUnits.some((u) => u.id === o.id));
+    return toTreeSelect(buildTree(allowed));
+  }, [orgs.data, isSys, adminUnits]);
+  const roleOptions = (isSys ? [...BUSINESS_ROLES, ...ADMIN_ROLES] : BUSINESS_ROLES).map((r) => ({
+    value: r,
+    label: ROLE_LABELS[r],
+  }));
+
+  const openNew = () => {
+    form.resetFields();
+    form.setFieldsValue({ roles: ['writer'] });
+    setEditing('new');
+  };
+  const openEdit = (u: UserRow) => {
+    form.resetFields();
+    form.setFieldsValue({
+      displayName: u.displayName,
+      phone: u.phone,
+      disabled: u.disabled,
+      roles: u.memberships.filter((m) => m.orgId === orgId).map((m) => m.role),
+    });
+    setEditing(u);
+  };
+
+  const save = async () => {
+    if (!orgId || !editing) return;
+    const v = await form.validateFields();
+    try {
+      if (editing === 'new') {
+        await api.post('/api/users', {
+          username: v.username?.trim(),
+          displayName: v.displayName.trim(),
+          phone: v.phone?.trim() || null,
+          password: v.password,
+          memberships: v.roles.map((role) => ({ orgId, role })),
+        });
+        void message.success('账号已创建，首次登录须修改密码');
+      } else {
+        const others = editing.memberships.filter((m) => m.orgId !== orgId);
+        await api.patch(`/api/users/${editing.id}`, {
+          displayName: v.displayName.trim(),
+          phone: v.phone?.trim() || null,
+          disabled: v.disabled ?? false,
+          memberships: [...others, ...v.roles.map((role) => ({ orgId, role }))],
+        });
+        void message.success('账号已保存');
+      }
+      setEditing(null);
+      users.reload();
+    } catch (e) {
+      onError(e);
+    }
+  };
+
+  const resetPassword = async (u: UserRow) => {
+    try {
+      const r = await api.post<{ temporaryPassword: string | null }>(`/api/users/${u.id}/reset-password`, {});
+      modal.success({
+        title: '密码已重置',
+        content: (
+          <div>
+            <p>
+              {u.displayName}（{u.username}）的一次性密码如下，请当面或通过安全渠道告知本人，下次登录须修改：
+            </p>
+            <Typography.Paragraph copyable code style={{ fontSize: 16 }}>
+              {r.temporaryPassword ?? ''}
+            </Typography.Paragraph>
+          </div>
+        ),
+      });
+      users.reload();
+    } catch (e) {
+      onError(e);
+    }
+  };
+
+  return (
+    <PageContainer
+      title="用户管理"
+      crumbs={[{ title: '系统管理' }, { title: '用户管理' }]}
+      extra={
+        <Space>
+          <Button icon={<ReloadOutlined />} onClick={users.reload} disabled={!orgId}>
+            刷新
+          </Button>
+          <Button type="primary" icon={<PlusOutlined />} onClick={openNew} disabled={!orgId}>
+            新建账号
+          </Button>
+        </Space>
+      }
+    >
+      <Card>
+        <Space className="zx-filter-bar" wrap>
+          <span>单位：</span>
+          <TreeSelect
+            aria-label="选择单位"
+            style={{ width: 360 }}
+            showSearch
+            treeNodeFilterProp="title"
+            treeDefaultExpandAll
+            placeholder="请选择单位"
+            value={orgId}
+            onChange={(v: string) => setOrgId(v)}
+            treeData={treeData}
+            loading={orgs.loading}
+          />
+        </Space>
+        {!orgId ? (
+          <Empty description="请选择单位以查看其人员" />
+        ) : users.error ? (
+          <Alert type="warning" showIcon title={users.error.message} />
+        ) : (
+          <Table<UserRow>
+            rowKey="id"
+            loading={users.loading}
+            dataSource={users.data ?? []}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            locale={{ emptyText: <Empty description="该单位暂无人员" /> }}
+            columns={[
+              {
+                title: '姓名',
+                dataIndex: 'displayName',
+                render: (n: string, u) => (
+                  <Space>
+                    <UserOutlined className="zx-muted" />
+                    {n}
+                    {u.disabled ? <Tag>已停用</Tag> : null}
+                    {u.mustChangePassword ? <Tag color="orange">待改密</Tag> : null}
+                  </Space>
+                ),
+              },
+              { title: '用户名', dataIndex: 'username', width: 140 },
+              {
+                title: '本单位角色',
+                key: 'roles',
+                render: (_: unknown, u) =>
+                  u.memberships
+                    .filter((m) => m.orgId === orgId)
+                    .map((m) => (
+                      <Tag key={m.role} color="red">
+                        {roleLabel(m.role)}
+                      </Tag>
+                    )),
+              },
+              {
+                title: '其他单位',
+                key: 'others',
+                render: (_: unknown, u) => {
+                  const others = [
+                    ...new Set(u.memberships.filter((m) => m.orgId !== orgId).map((m) => m.orgId)),
+                  ];
+                  return others.length ? others.map((o) => orgName.get(o) ?? '').join('、') : '—';
+                },
+              },
+              { title: '电话', dataIndex: 'phone', width: 130, render: (p: string | null) => p ?? '—' },
+              {
+                title: '最近登录',
+                dataIndex: 'lastLoginAt',
+                width: 150,
+                render: (t: string | null) => formatTime(t),
+              },
+              {
+                title: '操作',
+                key: 'op',
+                width: 160,
+                render: (_: unknown, u) => (
+                  <Space size={0}>
+                    <Button type="link" size="small" onClick={() => openEdit(u)}>
+                      编辑
+                    </Button>
+                    <Popconfirm
+                      title="重置该用户的密码？"
+                      description="将生成一次性密码，原密码立即失效，用户下次登录须修改。"
+                      okText="重置"
+                      cancelText="取消"
+                      onConfirm={() => resetPassword(u)}
+                    >
+                      <Button type="link" size="small" icon={<KeyOutlined />}>
+                        重置密码
+                      </Button>
+                    </Popconfirm>
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Card>
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? `新建账号（${orgId ? (orgName.get(orgId) ?? '') : ''}）` : '编辑账号'}
+        okText="保存"
+        cancelText="取消"
+        onOk={() => void save()}
+        onCancel={() => setEditing(null)}
+        destroyOnHidden
+        forceRender
+      >
+        <Form form={form} layout="vertical">
+          {editing === 'new' ? (
+            <Form.Item
+              label="用户名"
+              name="username"
+              rules={[
+                { required: true, message: '请填写用户名' },
+                {
+                  pattern: /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/,
+                  message: '2～64位字母、数字或 . _ - @，须以字母或数字开头',
+                },
+              ]}
+            >
+              <Input autoComplete="off" />
+            </Form.Item>
+          ) : null}
+          <Form.Item
+            label="姓名"
+            name="displayName"
+            rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+          >
+            <Input maxLength={50} />
+          </Form.Item>
+          <Form.Item label="电话" name="phone">
+            <Input maxLength={20} />
+          </Form.Item>
+          {editing === 'new' ? (
+            <Form.Item
+              label="初始密码"
+              name="password"
+              extra="至少12位，含大写字母、小写字母、数字、特殊字符中的至少三类；首次登录须修改"
+              rules={[
+                { required: true, message: '请填写初始密码' },
+                { min: 12, message: '至少12位' },
+              ]}
+            >
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+          ) : null}
+          <Form.Item
+            label="本单位角色"
+            name="roles"
+            extra="三员分立：系统管理员、安全管理员、审计管理员互斥，且不得兼任业务角色"
+            rules={[{ required: true, type: 'array', min: 1, message: '至少分配一个角色' }]}
+          >
+            <Select mode="multiple" options={roleOptions} />
+          </Form.Item>
+          {editing !== 'new' ? (
+            <Form.Item label="停用账号" name="disabled" valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          ) : null}
+        </Form>
+      </Modal>
+    </PageContainer>
+  );
+}

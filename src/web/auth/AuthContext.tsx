@@ -1,0 +1,99 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, onAuthProblem, setCsrfToken } from '../api/client';
+import type { Me, MeUnit } from '../api/types';
+import type { Role } from '../../server/modules/orgs/domain';
+
+interface AuthState {
+  me: Me | null;
+  loading: boolean;
+  login(username: string, password: string): Promise<Me>;
+  logout(): Promise<void>;
+  refresh(): Promise<Me | null>;
+  setMe(me: Me): void;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMeState] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const setMe = useCallback((next: Me | null) => {
+    setCsrfToken(next?.csrfToken ?? null);
+    setMeState(next);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const m = await api.get<Me>('/api/auth/me');
+      setMe(m);
+      return m;
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+        setMe(null);
+        return null;
+      }
+      throw e;
+    } finally {
+      setLoading(false);
+    }
+  }, [setMe]);
+
+  useEffect(() => {
+    void refresh().catch(() => setLoading(false));
+  }, [refresh]);
+
+  useEffect(
+    () =>
+      onAuthProblem((err) => {
+        if (err.status === 401) setMe(null);
+        else if (err.code === 'password_change_required')
+          setMeState((m) => (m ? { ...m, mustChangePassword: true } : m));
+      }),
+    [setMe],
+  );
+
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const m = await api.post<Me>('/api/auth/login', { username, password });
+      setMe(m);
+      return m;
+    },
+    [setMe],
+  );
+
+  const logout = useCallback(async () => {
+    try {
+      await api.post('/api/auth/logout', {});
+    } finally {
+      setMe(null);
+    }
+  }, [setMe]);
+
+  const value = useMemo<AuthState>(
+    () => ({ me, loading, login, logout, refresh, setMe: (m: Me) => setMe(m) }),
+    [me, loading, login, logout, refresh, setMe],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+/** The signed-in user (pages behind the login guard only). */
+export function useMe(): Me {
+  const { me } = useAuth();
+  if (!me) throw new Error('useMe without a session');
+  return me;
+}
+
+export function unitsWithRole(me: Me, roles: readonly Role[]): MeUnit[] {
+  return me.units.filter((u) => u.roles.some((r) => roles.includes(r)));
+}
+
+export function hasRole(me: Me, roles: readonly Role[]): boolean {
+  return unitsWithRole(me, roles).length > 0;
+}

@@ -1,0 +1,152 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  DownOutlined,
+  EditOutlined,
+  FileDoneOutlined,
+  FileTextOutlined,
+  InboxOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+  UserOutlined,
+  FolderOpenOutlined,
+} from '@ant-design/icons';
+import { Avatar, Dropdown, Layout, Menu, type MenuProps } from 'antd';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { hasRole, useAuth, useMe } from '../auth/AuthContext';
+import { HUB_ROLES } from '../../server/modules/orgs/domain';
+import type { Me } from '../api/types';
+
+type MenuItem = Required<MenuProps>['items'][number];
+
+/** The left menu follows the roles the user holds in any of their units. */
+export function menuFor(me: Me): MenuItem[] {
+  const out: MenuItem[] = [{ key: '/', icon: <DashboardOutlined />, label: <Link to="/">工作台</Link> }];
+  const unitSide: MenuItem[] = [];
+  if (hasRole(me, ['writer'])) {
+    unitSide.push({
+      key: '/items/new',
+      icon: <EditOutlined />,
+      label: <Link to="/items/new">撰写信息</Link>,
+    });
+    unitSide.push({ key: '/my', icon: <FileTextOutlined />, label: <Link to="/my">我的稿件</Link> });
+  }
+  if (hasRole(me, ['reviewer', 'signer']))
+    unitSide.push({ key: '/review', icon: <AuditOutlined />, label: <Link to="/review">待审核</Link> });
+  if (hasRole(me, ['signer']))
+    unitSide.push({
+      key: '/signoff',
+      icon: <SafetyCertificateOutlined />,
+      label: <Link to="/signoff">待签发</Link>,
+    });
+  if (hasRole(me, ['writer', 'reviewer', 'signer', 'org_admin']))
+    unitSide.push({ key: '/unit', icon: <FolderOpenOutlined />, label: <Link to="/unit">本单位稿件</Link> });
+  if (unitSide.length) out.push({ type: 'group', key: 'g-unit', label: '信息报送', children: unitSide });
+  if (hasRole(me, HUB_ROLES))
+    out.push({
+      type: 'group',
+      key: 'g-hub',
+      label: '信息处理',
+      children: [{ key: '/inbox', icon: <InboxOutlined />, label: <Link to="/inbox">收件箱</Link> }],
+    });
+  if (hasRole(me, ['sys_admin', 'org_admin']))
+    out.push({
+      type: 'group',
+      key: 'g-admin',
+      label: '系统管理',
+      children: [
+        { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">单位管理</Link> },
+        { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">用户管理</Link> },
+      ],
+    });
+  return out;
+}
+
+function selectedKey(path: string): string {
+  if (path === '/') return '/';
+  for (const k of [
+    '/items/new',
+    '/my',
+    '/review',
+    '/signoff',
+    '/unit',
+    '/inbox',
+    '/admin/orgs',
+    '/admin/users',
+  ])
+    if (path.startsWith(k)) return k;
+  return '';
+}
+
+export function AppLayout() {
+  const me = useMe();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const primary = me.units[0];
+  const userMenu: MenuProps = {
+    items: [
+      ...me.units.map((u) => ({
+        key: 'unit-' + u.id,
+        disabled: true,
+        label: (
+          <div style={{ lineHeight: 1.4 }}>
+            <div style={{ color: '#1f2937' }}>{u.name}</div>
+            <div style={{ fontSize: 12, color: '#6b7280' }}>{u.roleLabels.join('、')}</div>
+          </div>
+        ),
+      })),
+      { type: 'divider' as const },
+      { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
+      { key: 'logout', icon: <LogoutOutlined />, label: '退出登录' },
+    ],
+    onClick: ({ key }) => {
+      if (key === 'password') navigate('/password');
+      if (key === 'logout') void logout().then(() => navigate('/login'));
+    },
+  };
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="zx-header">
+        <Link to="/" className="zx-brand" aria-label="返回工作台">
+          <span className="zx-emblem" aria-hidden>
+            政
+          </span>
+          <span>
+            <div className="zx-brand-title">政讯 · 政务信息报送平台</div>
+          </span>
+        </Link>
+        <span className="zx-header-spacer" />
+        <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
+          <button
+            type="button"
+            className="zx-header-user"
+            style={{ background: 'transparent', border: 0 }}
+            aria-label="用户菜单"
+          >
+            <Avatar size="small" icon={<UserOutlined />} />
+            <span style={{ textAlign: 'left' }}>
+              <div data-testid="current-user">{me.user.displayName}</div>
+              {primary ? <div className="zx-header-unit">{primary.shortName || primary.name}</div> : null}
+            </span>
+            <DownOutlined style={{ fontSize: 10 }} />
+          </button>
+        </Dropdown>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={208} className="zx-sider" breakpoint="lg" collapsedWidth={0} theme="light">
+          <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={menuFor(me)} />
+        </Layout.Sider>
+        <Layout.Content className="zx-content">
+          <Outlet />
+          <div className="zx-footer">
+            <FileDoneOutlined /> 政讯 Zhengxun · 政务信息报送平台 · 涉密信息严禁上网
+          </div>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,89 @@
+import { Button, Result, Spin } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { useAuth } from './auth/AuthContext';
+import { AppLayout } from './layout/AppLayout';
+import { LoginPage } from './pages/LoginPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { ItemListPage } from './pages/ItemListPage';
+import { InboxPage } from './pages/InboxPage';
+import { ItemDetailPage } from './pages/ItemDetailPage';
+
+const ItemEditorPage = lazy(() => import('./pages/ItemEditorPage'));
+const OrgsPage = lazy(() => import('./admin/OrgsPage'));
+const UsersPage = lazy(() => import('./admin/UsersPage'));
+
+export function FullPageSpin() {
+  return (
+    <div style={{ minHeight: '60vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+      <Spin size="large" description="加载中…">
+        <div style={{ width: 80, height: 80 }} />
+      </Spin>
+    </div>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { me, loading } = useAuth();
+  const location = useLocation();
+  if (loading) return <FullPageSpin />;
+  if (!me)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (me.mustChangePassword && location.pathname !== '/password') return <Navigate to="/password" replace />;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title="页面不存在"
+      subTitle="您访问的页面不存在或已被移除。"
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          返回工作台
+        </Button>
+      }
+    />
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<FullPageSpin />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/password"
+          element={
+            <RequireAuth>
+              <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          element={
+            <RequireAuth>
+              <AppLayout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<DashboardPage />} />
+          <Route path="items/new" element={<ItemEditorPage />} />
+          <Route path="items/:id" element={<ItemDetailPage />} />
+          <Route path="items/:id/edit" element={<ItemEditorPage />} />
+          <Route path="my" element={<ItemListPage box="mine" />} />
+          <Route path="unit" element={<ItemListPage box="unit" />} />
+          <Route path="review" element={<ItemListPage box="review" />} />
+          <Route path="signoff" element={<ItemListPage box="signoff" />} />
+          <Route path="inbox" element={<InboxPage />} />
+          <Route path="admin/orgs" element={<OrgsPage />} />
+          <Route path="admin/users" element={<UsersPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { openDatabase } from '../../src/server/db/client.js';
+import { migrate } from '../../src/server/db/migrate.js';
+import { loadDemoData } from '../../src/demo/seed.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_SRC = join(ROOT, 'src/web');
+const WEB_INDEX = join(ROOT, 'dist/web/index.html');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the SPA when dist/web is missing or older than its sources (the server serves it statically). */
+export function ensureWebBuilt(): void {
+  const stale = !existsSync(WEB_INDEX) || statSync(WEB_INDEX).mtimeMs < newestMtime(WEB_SRC);
+  if (!stale) return;
+  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** The real server on an in-memory PGlite with the demo data, on a random local port. */
+export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
+  ensureWebBuilt();
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await migrate(database);
+  await loadDemoData(database.db);
+  const config = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    loginPerMinute: 10_000,
+    mode: 'demo' as const,
+    logLevel: 'warn',
+  };
+  const app = await buildApp({ database, config, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
