@@ -200,6 +200,7 @@ describe('inside the unit', () => {
     expect(ok.json<Detail>().hops[0]?.state).toBe('withdrawn');
     const d2 = await submittedItem();
     await (await as(tree.K.editor)).post(`/api/hops/${d2.hops[0]!.id}/receive`);
+    expect((await w.get(`/api/items/${d2.id}`)).json<Detail>().abilities.withdraw).toBe(false);
     const late = await w.post(`/api/items/${d2.id}/withdraw`, {});
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toContain('已被上级签收');
@@ -380,6 +381,10 @@ describe('at the hubs', () => {
     const atK = (await k.get(`/api/items/${d.id}`)).json<Detail>();
     expect(atK.state).toBe('submitted');
     const returned = atK.hops.find((h) => h.id === hopC)!;
+    const outgoing = (await k.get('/api/inbox?direction=out&state=returned')).json<{
+      rows: { hopId: string }[];
+    }>();
+    expect(outgoing.rows.map((r) => r.hopId)).toContain(hopC);
     expect(returned.abilities.resubmit).toBe(true);
     const unitTries = await (await as(tree.T.writer)).post(`/api/hops/${hopC}/resubmit`, {});
     expect(unitTries.statusCode).toBe(403);

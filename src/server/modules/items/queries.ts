@@ -117,6 +117,7 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
 }
 
 export interface InboxFilter {
+  direction?: 'in' | 'out' | undefined;
   hubId?: string | undefined;
   state?: HopState | undefined;
   category?: Category | undefined;
@@ -132,13 +133,19 @@ export interface InboxFilter {
 const fromOrg = alias(orgs, 'from_org');
 const toOrg = alias(orgs, 'to_org');
 
-/** A hub's 收件箱: hops addressed to the hubs the actor works for, newest first, keyset-paginated. */
+/**
+ * A hub's 收件箱: hops addressed to the hubs the actor works for (or, outgoing, the hops those hubs
+ * forwarded upward, e.g. to find the ones sent back), newest first, keyset-paginated.
+ */
 export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
   const hubIds = orgsWithRole(actor, HUB_ROLES);
   if (f.hubId && !hubIds.includes(f.hubId)) throw invalid('hubId', '您不是该单位的编辑');
   const scope = f.hubId ? [f.hubId] : hubIds;
   if (scope.length === 0) return { rows: [], nextCursor: null };
-  const where: SQL[] = [inArray(hops.toOrgId, scope), ne(hops.state, 'withdrawn')];
+  const where: SQL[] = [
+    f.direction === 'out' ? inArray(hops.fromOrgId, scope) : inArray(hops.toOrgId, scope),
+    ne(hops.state, 'withdrawn'),
+  ];
   if (f.state) where.push(eq(hops.state, f.state));
   if (f.category) where.push(eq(items.category, f.category));
   if (f.urgency) where.push(eq(hops.urgency, f.urgency));

@@ -54,6 +54,8 @@ export const ItemListQuery = z.strictObject({
 });
 
 export const InboxQuery = z.strictObject({
+  /** in: submissions to the actor's hubs (收件箱); out: what those hubs forwarded upward (转报件). */
+  direction: z.enum(['in', 'out']).default('in'),
   hubId: z.uuid().optional(),
   state: z.enum(HOP_STATES).optional(),
   category: z.enum(CATEGORIES).optional(),

@@ -173,3 +173,8 @@ export function overallStatus(item: ItemState, hopStates: readonly HopState[]): 
   if (hopStates.length > 0 && hopStates.every((s) => s === 'archived' || s === 'rejected')) return '未采用';
   return ITEM_STATE_LABELS[item];
 }
+
+/** A submitted item may be withdrawn only while no hub has signed for any of its own submissions. */
+export function withdrawableAfterSubmit(rootHopStates: readonly HopState[]): boolean {
+  return rootHopStates.filter((s) => s !== 'withdrawn').every((s) => s === 'pending');
+}

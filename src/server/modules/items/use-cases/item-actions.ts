@@ -9,6 +9,7 @@ import { hops, itemVersions, type ItemRow } from '../schema.js';
 import { checkCoReporters, replaceCoReporters, type ItemMeta } from './create-item.js';
 import { prepareContent } from './content.js';
 import { checkTargets } from './targets.js';
+import { withdrawableAfterSubmit } from '../domain/states.js';
 import { hopsOfItem, illegalItemTransition, transitionItem } from './transition.js';
 
 export interface EditItemInput extends Partial<ItemMeta> {
@@ -210,7 +211,7 @@ export async function withdrawItem(
   if (item.state === 'submitted') {
     const all = await hopsOfItem(ctx, item.id);
     const roots = all.filter((h) => h.parentHopId === null && h.state !== 'withdrawn');
-    if (roots.some((h) => h.state !== 'pending'))
+    if (!withdrawableAfterSubmit(roots.map((h) => h.state)))
       throw new AppError('illegal_transition', '该稿件已被上级签收，无法撤回', { state: item.state });
     for (const hop of roots) {
       await ctx.tx
