@@ -17,6 +17,7 @@ import {
 import { hops } from '../server/modules/items/schema.js';
 import { loadDemoHistory } from './history.js';
 import { DEMO_ITEMS } from './items.js';
+import { loadDemoScoring } from './scoring.js';
 
 export const DEMO_PASSWORD = 'Zhengxun@2026';
 
@@ -418,32 +419,14 @@ export async function loadDemoData(db: Db): Promise<boolean> {
   });
 
   await loadDemoHistory(db, orgId, now);
-  await loadDemoItems(db, orgId, userIds);
+  const as = acting(db, userIds, now.getTime() - DEMO_ITEMS.length * 3 * 3_600_000);
+  await loadDemoItems(db, orgId, as);
+  await loadDemoScoring(db, orgId, as, now);
   return true;
 }
 
 /** Walks a set of real-looking items through the workflow, so every list and state has something in it. */
-async function loadDemoItems(
-  db: Db,
-  orgId: Map<string, string>,
-  userIds: Map<string, string>,
-): Promise<void> {
-  const actorOf = async (username: string): Promise<Actor> => {
-    const id = userIds.get(username)!;
-    const ms = await db
-      .select({ orgId: memberships.orgId, role: memberships.role })
-      .from(memberships)
-      .where(eq(memberships.userId, id));
-    return { userId: id, username, displayName: username, memberships: ms };
-  };
-  let clock = Date.now() - DEMO_ITEMS.length * 3 * 3_600_000;
-  const as = async <T>(username: string, fn: (ctx: UseCaseContext) => Promise<T>): Promise<T> => {
-    const actor = await actorOf(username);
-    clock += 600_000;
-    return db.transaction((tx) =>
-      fn({ actor, tx, now: new Date(clock), ip: '127.0.0.1', requestId: 'demo-seed' }),
-    );
-  };
+async function loadDemoItems(db: Db, orgId: Map<string, string>, as: Acting): Promise<void> {
   const periodicalOf = async (hubKey: string) => {
     const [p] = await db
       .select({ id: periodicals.id })
@@ -480,9 +463,7 @@ async function loadDemoItems(
     if (d.stop === 'in_review') continue;
     const merged = ORGS.find((o) => o.key === unit)?.merged;
     const reviewer = merged ? `${unit}_zr` : `${unit}_shr`;
-    await as(userIds.has(reviewer) ? reviewer : `${unit}_shr`, (ctx) =>
-      approveItem(ctx, itemId, '同意报送。'),
-    );
+    await as(reviewer, (ctx) => approveItem(ctx, itemId, '同意报送。'));
     if (d.stop === 'awaiting_signoff') continue;
     if (!merged) await as(`${unit}_qfr`, (ctx) => signItem(ctx, itemId, '同意，报送。'));
     if (d.stop === 'submitted') continue;
@@ -510,4 +491,24 @@ async function loadDemoItems(
       await as(`${city}_bj`, (ctx) => adoptHop(ctx, { hopId: upper, periodicalId, type: 'single' }));
     }
   }
+}
+
+type Acting = <T>(username: string, fn: (ctx: UseCaseContext) => Promise<T>) => Promise<T>;
+
+/** Runs a use case as a demo user, in its own transaction, on a clock that advances ten minutes a call. */
+function acting(db: Db, userIds: Map<string, string>, startAt: number): Acting {
+  let clock = startAt;
+  return async (username, fn) => {
+    const id = userIds.get(username);
+    if (!id) throw new Error(`demo: no user ${username}`);
+    const ms = await db
+      .select({ orgId: memberships.orgId, role: memberships.role })
+      .from(memberships)
+      .where(eq(memberships.userId, id));
+    const actor: Actor = { userId: id, username, displayName: username, memberships: ms };
+    clock = Math.min(clock + 600_000, Date.now());
+    return db.transaction((tx) =>
+      fn({ actor, tx, now: new Date(clock), ip: '127.0.0.1', requestId: 'demo-seed' }),
+    );
+  };
 }

@@ -23,7 +23,9 @@ import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
+import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { securityHeaders } from './http/security-headers.js';
 
 // Validation messages people read are Chinese.
@@ -69,6 +71,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/'))
       return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    // A missing asset is a 404; any other path is a route of the single-page app.
+    if (/\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '')) return reply.code(404).send('Not found');
     if (existsSync(WEB_DIST + 'index.html')) return reply.type('text/html').sendFile('index.html');
     return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
   });
@@ -98,6 +102,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(itemRoutes);
   await app.register(hopRoutes);
   await app.register(periodicalRoutes);
+  await app.register(scoringRoutes);
+  await app.register(notificationRoutes);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
@@ -108,7 +114,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   }));
 
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+    // Wildcard: files built after start-up are served too; a missing file falls through to the handler below.
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: true, index: false });
   }
   return app;
 }

@@ -3,6 +3,20 @@ import type { Actor } from '../http/context.js';
 import { itemPolicy, type ItemFacts, type ItemPolicyAction } from '../modules/items/policy.js';
 import { hopPolicy, type HopFacts, type HopPolicyAction } from '../modules/items/hop-policy.js';
 import { orgPolicy, type OrgFacts, type OrgPolicyAction } from '../modules/orgs/policy.js';
+import { scoringPolicy, type ScoringFacts, type ScoringPolicyAction } from '../modules/scoring/policy.js';
+import {
+  instructionPolicy,
+  type InstructionFacts,
+  type InstructionPolicyAction,
+} from '../modules/instructions/policy.js';
+import {
+  issuePolicy,
+  periodicalPolicy,
+  type IssueFacts,
+  type IssuePolicyAction,
+  type PeriodicalFacts,
+  type PeriodicalPolicyAction,
+} from '../modules/periodicals/policy.js';
 
 /** A policy's answer: allowed, or the reason (for people, in Chinese) it is not. */
 export type Decision = { ok: true } | { ok: false; reason: string };
@@ -17,6 +31,10 @@ interface PolicyRegistry {
   item: { action: ItemPolicyAction; facts: ItemFacts };
   hop: { action: HopPolicyAction; facts: HopFacts };
   org: { action: OrgPolicyAction; facts: OrgFacts };
+  periodical: { action: PeriodicalPolicyAction; facts: PeriodicalFacts };
+  issue: { action: IssuePolicyAction; facts: IssueFacts };
+  scoring: { action: ScoringPolicyAction; facts: ScoringFacts };
+  instruction: { action: InstructionPolicyAction; facts: InstructionFacts };
 }
 
 type PolicyFn<E extends keyof PolicyRegistry> = (
@@ -29,6 +47,10 @@ const POLICIES: { [E in keyof PolicyRegistry]: PolicyFn<E> } = {
   item: itemPolicy,
   hop: hopPolicy,
   org: orgPolicy,
+  periodical: periodicalPolicy,
+  issue: issuePolicy,
+  scoring: scoringPolicy,
+  instruction: instructionPolicy,
 };
 
 export function can<E extends keyof PolicyRegistry>(

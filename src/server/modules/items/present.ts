@@ -1,9 +1,11 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { UseCaseContext } from '../../http/context.js';
 import { abilities, can } from '../../policy/authorize.js';
 import { isHubMember, isInUnit } from '../../policy/predicates.js';
 import { hubStages, orgs, users } from '../orgs/schema.js';
-import { periodicals } from '../periodicals/schema.js';
+import { ISSUE_STATE_LABELS } from '../periodicals/domain.js';
+import { issueNumberLabel } from '../periodicals/format.js';
+import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../periodicals/schema.js';
 import {
   ADOPTION_TYPE_LABELS,
   CATEGORY_LABELS,
@@ -18,6 +20,7 @@ import {
   hopActionsFrom,
   itemActionsFrom,
   overallStatus,
+  withdrawableAfterSubmit,
   type HopAction,
 } from './domain/states.js';
 import type { HopPolicyAction } from './hop-policy.js';
@@ -67,10 +70,31 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
       .where(eq(itemEvents.itemId, item.id))
       .orderBy(asc(itemEvents.id)),
     db
-      .select({ a: adoptions, periodicalName: periodicals.name, hubName: orgs.name })
+      .select({
+        a: adoptions,
+        periodicalName: periodicals.name,
+        hubName: orgs.name,
+        issue: {
+          id: periodicalIssues.id,
+          state: periodicalIssues.state,
+          year: periodicalIssues.year,
+          yearNo: periodicalIssues.yearNo,
+          totalNo: periodicalIssues.totalNo,
+          issueDate: periodicalIssues.issueDate,
+        },
+      })
       .from(adoptions)
       .innerJoin(periodicals, eq(periodicals.id, adoptions.periodicalId))
       .innerJoin(orgs, eq(orgs.id, adoptions.hubId))
+      .leftJoin(issueEntrySources, eq(issueEntrySources.adoptionId, adoptions.id))
+      .leftJoin(issueEntries, eq(issueEntries.id, issueEntrySources.entryId))
+      .leftJoin(
+        periodicalIssues,
+        and(
+          eq(periodicalIssues.id, issueEntries.issueId),
+          inArray(periodicalIssues.state, ['issued', 'recalled']),
+        ),
+      )
       .where(eq(adoptions.itemId, item.id)),
     db
       .select({ id: orgs.id, name: orgs.name })
@@ -113,6 +137,10 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
     const legal =
       a === 'approve' ? legalItem.has('approve') || legalItem.has('approve_and_sign') : legalItem.has(a);
     itemAbilities[a] = itemAbilities[a] && legal;
+  }
+  if (item.state === 'submitted') {
+    const roots = allHops.filter((h) => h.parentHopId === null).map((h) => h.state);
+    itemAbilities.withdraw = itemAbilities.withdraw && withdrawableAfterSubmit(roots);
   }
   if (origin?.reviewMode === 'merged' && item.state === 'in_review')
     itemAbilities.approve = can(ctx.actor, 'item', 'approve_and_sign', facts).ok;
@@ -201,7 +229,7 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
     }),
     adoptions: adoptionRows
       .filter(({ a }) => seenHopIds.has(a.hopId))
-      .map(({ a, periodicalName, hubName }) => ({
+      .map(({ a, periodicalName, hubName, issue }) => ({
         id: a.id,
         hopId: a.hopId,
         hubName,
@@ -210,6 +238,20 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
         typeLabel: ADOPTION_TYPE_LABELS[a.type],
         adoptedAt: a.adoptedAt,
         revokedAt: a.revokedAt,
+        /** The issue that published it, once issued: “被《XX政务信息》2026年第12期采用”. */
+        issue: issue?.id
+          ? {
+              id: issue.id,
+              periodicalName,
+              year: issue.year,
+              yearNo: issue.yearNo,
+              totalNo: issue.totalNo,
+              numberLabel: issueNumberLabel(issue),
+              issueDate: issue.issueDate,
+              state: issue.state,
+              stateLabel: issue.state ? ISSUE_STATE_LABELS[issue.state] : null,
+            }
+          : null,
       })),
     timeline: events
       .filter(({ e }) => e.hopId === null || seenHopIds.has(e.hopId))

@@ -60,6 +60,10 @@ export const scoreEntries = pgTable(
   (t) => [
     index('score_entries_hub_at_idx').on(t.hubId, t.occurredAt),
     index('score_entries_hub_org_idx').on(t.hubId, t.orgId, t.occurredAt),
+    // Recomputing one adoption or instruction finds its rows in every hub's ledger by cause.
+    index('score_entries_cause_idx').on(t.causeId),
+    // The adoption-rate numerator: was this unit's submitted item credited an adoption by this hub?
+    index('score_entries_hub_org_item_idx').on(t.hubId, t.orgId, t.itemId),
     uniqueIndex('score_entries_auto_uq')
       .on(t.hubId, t.orgId, t.kind, t.causeId)
       .where(sql`${t.manual} = false`),

@@ -4,7 +4,10 @@ import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { orgs } from '../../orgs/schema.js';
-import { periodicals } from '../../periodicals/schema.js';
+import { ISSUE_STATE_LABELS } from '../../periodicals/domain.js';
+import { issueNumberLabel } from '../../periodicals/format.js';
+import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
+import { recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
 import { TERMINAL_HOP_STATES } from '../domain/states.js';
 import { loadVisibleHop, nextVersionNo, recordEvent } from '../repo.js';
@@ -218,15 +221,17 @@ export async function adoptHop(
     adoptedBy: ctx.actor.userId,
     adoptedAt: ctx.now,
   });
+  await recomputeForAdoption(ctx, id);
   return id;
 }
 
 export async function revokeAdoption(ctx: UseCaseContext, adoptionId: string, reason: string): Promise<void> {
   if (!reason.trim()) throw invalid('reason', '撤销采用必须填写理由');
-  const [adoption] = await ctx.tx.select().from(adoptions).where(eq(adoptions.id, adoptionId));
+  const [adoption] = await ctx.tx.select().from(adoptions).where(eq(adoptions.id, adoptionId)).for('update');
   if (!adoption) throw notFound('采用记录');
   const { hop, facts } = await loadVisibleHop(ctx, adoption.hopId);
   authorize(ctx.actor, 'hop', 'revoke_adoption', facts);
+  await assertNotInIssue(ctx, adoptionId);
   const r = await ctx.tx
     .update(adoptions)
     .set({ revokedAt: ctx.now, revokedBy: ctx.actor.userId })
@@ -238,6 +243,34 @@ export async function revokeAdoption(ctx: UseCaseContext, adoptionId: string, re
     comment: reason,
     data: { adoptionId, periodicalId: adoption.periodicalId },
   });
+  await recomputeForAdoption(ctx, adoptionId);
+}
+
+/**
+ * An adoption compiled into an issue cannot be revoked: once issued it is history (the issue was printed
+ * with it); while the issue is being compiled the editor takes the entry out of the issue first.
+ */
+async function assertNotInIssue(ctx: UseCaseContext, adoptionId: string): Promise<void> {
+  const [inIssue] = await ctx.tx
+    .select({
+      state: periodicalIssues.state,
+      year: periodicalIssues.year,
+      yearNo: periodicalIssues.yearNo,
+      totalNo: periodicalIssues.totalNo,
+    })
+    .from(issueEntrySources)
+    .innerJoin(issueEntries, eq(issueEntries.id, issueEntrySources.entryId))
+    .innerJoin(periodicalIssues, eq(periodicalIssues.id, issueEntries.issueId))
+    .where(eq(issueEntrySources.adoptionId, adoptionId));
+  if (!inIssue) return;
+  const published = inIssue.state === 'issued' || inIssue.state === 'recalled';
+  throw new AppError(
+    'illegal_transition',
+    published
+      ? `该稿件已在${issueNumberLabel(inIssue)}印发，不能撤销采用`
+      : `该稿件已编入期刊（${ISSUE_STATE_LABELS[inIssue.state]}），请先从该期移出后再撤销采用`,
+    { state: inIssue.state },
+  );
 }
 
 /** The sender takes back a hop not yet signed for. */

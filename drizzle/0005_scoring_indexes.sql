@@ -1,0 +1,2 @@
+CREATE INDEX "score_entries_cause_idx" ON "score_entries" USING btree ("cause_id");--> statement-breakpoint
+CREATE INDEX "score_entries_hub_org_item_idx" ON "score_entries" USING btree ("hub_id","org_id","item_id");

@@ -1,0 +1,126 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { inTransaction, readContext } from '../../app.js';
+import type { Actor, UseCaseContext } from '../../http/context.js';
+import { invalid, notFound } from '../../http/errors.js';
+import { BUSINESS_ROLES } from '../orgs/domain.js';
+import { orgs } from '../orgs/schema.js';
+import { notificationReads, notifications } from './schema.js';
+
+const user = { access: 'user' } as const;
+const tags = ['通知'];
+
+const ListQuery = z.strictObject({
+  unread: z.enum(['true', 'false']).optional(),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+
+/** Notifications are addressed to units: a person sees those of every unit they hold a business role in. */
+function myOrgIds(actor: Actor): string[] {
+  return [
+    ...new Set(
+      actor.memberships
+        .filter((m) => (BUSINESS_ROLES as readonly string[]).includes(m.role))
+        .map((m) => m.orgId),
+    ),
+  ];
+}
+
+function decode(cursor: string | undefined): { at: string; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id))
+    throw invalid('cursor', '分页游标无效');
+  return { at, id };
+}
+
+/** The current user's notifications, newest first (keyset), with their own read state. */
+export async function listNotifications(
+  ctx: UseCaseContext,
+  q: { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit: number },
+) {
+  const mine = myOrgIds(ctx.actor);
+  if (mine.length === 0) return { rows: [], nextCursor: null, unreadCount: 0 };
+  const c = decode(q.cursor);
+  const readJoin = and(
+    eq(notificationReads.notificationId, notifications.id),
+    eq(notificationReads.userId, ctx.actor.userId),
+  );
+  const rows = await ctx.tx
+    .select({ n: notifications, orgName: orgs.name, readAt: notificationReads.readAt })
+    .from(notifications)
+    .innerJoin(orgs, eq(orgs.id, notifications.orgId))
+    .leftJoin(notificationReads, readJoin)
+    .where(
+      and(
+        inArray(notifications.orgId, mine),
+        q.unread === 'true' ? isNull(notificationReads.readAt) : undefined,
+        q.unread === 'false' ? sql`${notificationReads.readAt} is not null` : undefined,
+        c
+          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(q.limit + 1);
+  const [count] = await ctx.tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .leftJoin(notificationReads, readJoin)
+    .where(and(inArray(notifications.orgId, mine), isNull(notificationReads.readAt)));
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ n, orgName, readAt }) => ({
+      id: n.id,
+      orgId: n.orgId,
+      orgName,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      createdAt: n.createdAt,
+      readAt,
+    })),
+    nextCursor:
+      rows.length > q.limit && last
+        ? Buffer.from(`${last.n.createdAt.toISOString()}|${last.n.id}`).toString('base64url')
+        : null,
+    unreadCount: count?.n ?? 0,
+  };
+}
+
+export async function notificationRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/notifications',
+    {
+      config: user,
+      schema: { tags, summary: '我所在单位的通知（新的在前，含未读数）', querystring: ListQuery },
+    },
+    async (req) => listNotifications(readContext(req), req.query),
+  );
+
+  app.post(
+    '/api/notifications/:id/read',
+    { config: user, schema: { tags, summary: '标记通知为已读', params: IdParams } },
+    async (req) =>
+      inTransaction(req, async (ctx) => {
+        const [n] = await ctx.tx
+          .select({ orgId: notifications.orgId })
+          .from(notifications)
+          .where(eq(notifications.id, req.params.id));
+        if (!n || !myOrgIds(ctx.actor).includes(n.orgId)) throw notFound('通知');
+        await ctx.tx
+          .insert(notificationReads)
+          .values({ notificationId: req.params.id, userId: ctx.actor.userId, readAt: ctx.now })
+          .onConflictDoNothing();
+        return { id: req.params.id, read: true };
+      }),
+  );
+}

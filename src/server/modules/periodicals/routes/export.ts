@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inTransaction } from '../../../app.js';
+import { bulletinFileName, toBulletin, type Bulletin } from '../bulletin.js';
+import { bulletinDocx } from '../docx.js';
+import { attachmentDisposition } from '../format.js';
+import { presentIssue } from '../present.js';
+import { bulletinHtml } from '../print.js';
+import { loadIssueFor } from '../repo.js';
+import { IdParams } from '../schemas.js';
+import { recordRead } from '../use-cases/read-issue.js';
+
+const user = { access: 'user' } as const;
+const tags = ['期刊'];
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** The issue as its reader may see it (a 摘发 reader gets the excerpt only); opening it is a read. */
+async function bulletinFor(req: FastifyRequest, id: string): Promise<Bulletin> {
+  return inTransaction(req, async (ctx) => {
+    const loaded = await loadIssueFor(ctx, id, 'view');
+    await recordRead(ctx, loaded);
+    return toBulletin(await presentIssue(ctx, loaded));
+  });
+}
+
+/** DOCX and the printable page of an issue, in the layout of a government bulletin. */
+export async function issueExportRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/issues/:id/docx',
+    { config: user, schema: { tags, summary: '下载本期 Word 文档（红头、期号、版记）', params: IdParams } },
+    async (req, reply) => {
+      const b = await bulletinFor(req, req.params.id);
+      const buffer = await bulletinDocx(b);
+      return reply
+        .type(DOCX)
+        .header('Content-Disposition', attachmentDisposition(bulletinFileName(b, 'docx'), 'issue.docx'))
+        .send(buffer);
+    },
+  );
+
+  app.get(
+    '/api/issues/:id/print',
+    { config: user, schema: { tags, summary: '本期打印页（A4 版式）', params: IdParams } },
+    async (req, reply) => {
+      const b = await bulletinFor(req, req.params.id);
+      return reply.type('text/html; charset=utf-8').send(bulletinHtml(b));
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { and, desc, eq, isNull, lt, notExists, or, sql } from 'drizzle-orm';
+import type { UseCaseContext } from '../../../http/context.js';
+import { invalid } from '../../../http/errors.js';
+import { ADOPTION_TYPE_LABELS } from '../../items/domain/catalog.js';
+import { adoptions, hops, items, itemVersions } from '../../items/schema.js';
+import { orgs } from '../../orgs/schema.js';
+import { loadPeriodicalFor } from '../repo.js';
+import { issueEntrySources } from '../schema.js';
+
+export interface Page<T> {
+  rows: T[];
+  nextCursor: string | null;
+}
+
+/** Keyset cursors are opaque base64url JSON: a time and an id. */
+export function encodeCursor(at: Date, id: string, extra?: number): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id, extra ?? 0])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { at: Date; id: string; extra: number } | null {
+  if (!cursor) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') throw new Error('shape');
+    const at = new Date(v[0]);
+    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(v[1])) throw new Error('values');
+    return { at, id: v[1], extra: typeof v[2] === 'number' ? v[2] : 0 };
+  } catch {
+    throw invalid('cursor', '分页游标无效');
+  }
+}
+
+/**
+ * 采用稿件库: the adoptions into this periodical that are not revoked and not yet in an entry of any issue,
+ * newest first, with the adopted version's title and the 报送单位.
+ */
+export async function listPool(
+  ctx: UseCaseContext,
+  periodicalId: string,
+  q: { cursor?: string | undefined; limit: number },
+) {
+  await loadPeriodicalFor(ctx, periodicalId, 'compile');
+  const c = decodeCursor(q.cursor);
+  const rows = await ctx.tx
+    .select({
+      id: adoptions.id,
+      itemId: adoptions.itemId,
+      hopId: adoptions.hopId,
+      type: adoptions.type,
+      adoptedAt: adoptions.adoptedAt,
+      title: itemVersions.title,
+      versionNo: itemVersions.no,
+      category: items.category,
+      urgency: items.urgency,
+      fromOrgId: hops.fromOrgId,
+      fromOrgName: orgs.name,
+      forwarded: sql<boolean>`${hops.parentHopId} is not null`,
+    })
+    .from(adoptions)
+    .innerJoin(itemVersions, eq(itemVersions.id, adoptions.versionId))
+    .innerJoin(items, eq(items.id, adoptions.itemId))
+    .innerJoin(hops, eq(hops.id, adoptions.hopId))
+    .innerJoin(orgs, eq(orgs.id, hops.fromOrgId))
+    .where(
+      and(
+        eq(adoptions.periodicalId, periodicalId),
+        isNull(adoptions.revokedAt),
+        notExists(
+          ctx.tx
+            .select({ one: sql`1` })
+            .from(issueEntrySources)
+            .where(eq(issueEntrySources.adoptionId, adoptions.id)),
+        ),
+        c
+          ? or(lt(adoptions.adoptedAt, c.at), and(eq(adoptions.adoptedAt, c.at), lt(adoptions.id, c.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(adoptions.adoptedAt), desc(adoptions.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map((r) => ({ ...r, typeLabel: ADOPTION_TYPE_LABELS[r.type] })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.adoptedAt, last.id) : null,
+  };
+}

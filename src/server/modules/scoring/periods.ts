@@ -1,0 +1,171 @@
+/**
+ * Statistical periods in Beijing time (Asia/Shanghai, UTC+8 all year, no daylight saving). Every period is
+ * a half-open interval [start, end) of instants: 2026-10 is [2026-09-30T16:00Z, 2026-10-31T16:00Z).
+ * Pure: no I/O, no clock (callers pass `now`).
+ */
+import type { QuotaPeriod } from './domain.js';
+
+const OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+const QUARTER_NAMES = ['一', '二', '三', '四'] as const;
+
+export type PeriodSpec =
+  | { kind: 'month'; year: number; month: number }
+  | { kind: 'quarter'; year: number; quarter: number }
+  | { kind: 'year'; year: number }
+  | { kind: 'custom'; from: string; to: string };
+
+export interface Period {
+  kind: PeriodSpec['kind'];
+  start: Date;
+  end: Date;
+  label: string;
+  /** The annual zeroing rule applies to whole-year periods only. */
+  isYear: boolean;
+  /** Calendar days in the period (Beijing dates). */
+  days: number;
+  /** Whole calendar months when the period is month/quarter/year aligned; null for custom ranges. */
+  months: number | null;
+}
+
+/** Midnight Beijing time of a calendar date, as an instant. */
+export function beijingMidnight(year: number, month: number, day: number): Date {
+  return new Date(Date.UTC(year, month - 1, day) - OFFSET_MS);
+}
+
+/** The Beijing calendar date of an instant. */
+export function beijingDate(at: Date): { year: number; month: number; day: number; weekday: number } {
+  const d = new Date(at.getTime() + OFFSET_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: (d.getUTCDay() + 6) % 7, // 0 = Monday
+  };
+}
+
+/** "2026-10-05" for an instant, in Beijing time. */
+export function beijingDateString(at: Date): string {
+  const { year, month, day } = beijingDate(at);
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function parseDate(s: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return null;
+  return { year, month, day };
+}
+
+function build(
+  kind: PeriodSpec['kind'],
+  start: Date,
+  end: Date,
+  label: string,
+  months: number | null,
+): Period {
+  return {
+    kind,
+    start,
+    end,
+    label,
+    isYear: kind === 'year',
+    days: Math.round((end.getTime() - start.getTime()) / DAY_MS),
+    months,
+  };
+}
+
+/** Resolves a period spec to its interval and Chinese label; null when the spec is not a real period. */
+export function resolvePeriod(spec: PeriodSpec): Period | null {
+  switch (spec.kind) {
+    case 'month': {
+      if (spec.month < 1 || spec.month > 12) return null;
+      const start = beijingMidnight(spec.year, spec.month, 1);
+      const end = beijingMidnight(spec.year + (spec.month === 12 ? 1 : 0), (spec.month % 12) + 1, 1);
+      return build('month', start, end, `${spec.year}年${spec.month}月`, 1);
+    }
+    case 'quarter': {
+      if (spec.quarter < 1 || spec.quarter > 4) return null;
+      const first = (spec.quarter - 1) * 3 + 1;
+      const start = beijingMidnight(spec.year, first, 1);
+      const end =
+        spec.quarter === 4 ? beijingMidnight(spec.year + 1, 1, 1) : beijingMidnight(spec.year, first + 3, 1);
+      return build('quarter', start, end, `${spec.year}年第${QUARTER_NAMES[spec.quarter - 1]}季度`, 3);
+    }
+    case 'year':
+      return build(
+        'year',
+        beijingMidnight(spec.year, 1, 1),
+        beijingMidnight(spec.year + 1, 1, 1),
+        `${spec.year}年度`,
+        12,
+      );
+    case 'custom': {
+      const from = parseDate(spec.from);
+      const to = parseDate(spec.to);
+      if (!from || !to) return null;
+      const start = beijingMidnight(from.year, from.month, from.day);
+      const end = new Date(beijingMidnight(to.year, to.month, to.day).getTime() + DAY_MS);
+      if (end <= start) return null;
+      const label = `${from.year}年${from.month}月${from.day}日至${to.year}年${to.month}月${to.day}日`;
+      return build('custom', start, end, label, null);
+    }
+  }
+}
+
+/** The quota period containing `now` (weeks start on Monday), for the 工作台 progress. */
+export function currentQuotaPeriod(period: QuotaPeriod, now: Date): Period {
+  const d = beijingDate(now);
+  switch (period) {
+    case 'day': {
+      const start = beijingMidnight(d.year, d.month, d.day);
+      return build(
+        'custom',
+        start,
+        new Date(start.getTime() + DAY_MS),
+        `${d.year}年${d.month}月${d.day}日`,
+        null,
+      );
+    }
+    case 'week': {
+      const start = new Date(beijingMidnight(d.year, d.month, d.day).getTime() - d.weekday * DAY_MS);
+      const s = beijingDate(start);
+      return build(
+        'custom',
+        start,
+        new Date(start.getTime() + 7 * DAY_MS),
+        `${s.year}年${s.month}月${s.day}日起一周`,
+        null,
+      );
+    }
+    case 'month':
+      return resolvePeriod({ kind: 'month', year: d.year, month: d.month })!;
+    case 'quarter':
+      return resolvePeriod({ kind: 'quarter', year: d.year, quarter: Math.floor((d.month - 1) / 3) + 1 })!;
+  }
+}
+
+/**
+ * How many quota periods a statistical period holds, so a quota can be checked over any period: a daily
+ * quota over October counts 31 times, a monthly one over a quarter 3 times, a quarterly one over a month
+ * a third. Custom ranges count days (week = 7, month = 30, quarter = 91 days).
+ */
+export function quotaScale(quota: QuotaPeriod, period: Period): number {
+  switch (quota) {
+    case 'day':
+      return period.days;
+    case 'week':
+      return period.days / 7;
+    case 'month':
+      return period.months ?? period.days / 30;
+    case 'quarter':
+      return period.months !== null ? period.months / 3 : period.days / 91;
+  }
+}

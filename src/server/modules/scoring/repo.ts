@@ -1,0 +1,78 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { UseCaseContext } from '../../http/context.js';
+import { notFound } from '../../http/errors.js';
+import { authorize } from '../../policy/authorize.js';
+import { getCrypto } from '../../crypto/current.js';
+import { writeAudit } from '../audit/audit.js';
+import { orgs, type OrgRow } from '../orgs/schema.js';
+import { DEFAULT_RULES, type ScoringRules } from './domain.js';
+import type { ScoringPolicyAction } from './policy.js';
+import { scoringRuleSets } from './schema.js';
+import { runNamed } from './sql.js';
+
+/**
+ * Loads an evaluating hub for a scoring action. Someone holding no role at the hub gets the same 404 as
+ * for a missing hub (its scoring is not theirs to know); a member lacking the role gets 403.
+ */
+export async function hubFor(
+  ctx: UseCaseContext,
+  hubId: string,
+  action: ScoringPolicyAction,
+): Promise<OrgRow> {
+  const [hub] = await ctx.tx.select().from(orgs).where(eq(orgs.id, hubId));
+  if (!hub || !hub.isHub) throw notFound('汇总单位');
+  if (!ctx.actor.memberships.some((m) => m.orgId === hubId)) throw notFound('汇总单位');
+  authorize(ctx.actor, 'scoring', action, { hubId });
+  return hub;
+}
+
+export interface LoadedRules {
+  rules: ScoringRules;
+  version: number;
+  updatedAt: Date | null;
+  isDefault: boolean;
+}
+
+export async function loadRules(tx: Db, hubId: string): Promise<LoadedRules> {
+  const [row] = await tx.select().from(scoringRuleSets).where(eq(scoringRuleSets.hubId, hubId));
+  if (!row) return { rules: DEFAULT_RULES, version: 0, updatedAt: null, isDefault: true };
+  return {
+    rules: { ...DEFAULT_RULES, ...row.rules },
+    version: row.version,
+    updatedAt: row.updatedAt,
+    isDefault: false,
+  };
+}
+
+/** The units a hub evaluates (sql/evaluated-units.sql). */
+export async function evaluatedUnitIds(tx: Db, hubId: string): Promise<Set<string>> {
+  const rows = await runNamed<{ org_id: string }>(tx, 'evaluated-unit-ids', { hubId });
+  return new Set(rows.map((r) => r.org_id));
+}
+
+/** The org and every org above it. */
+export async function selfAndAncestorIds(tx: Db, orgId: string): Promise<string[]> {
+  const rows = await runNamed<{ id: string }>(tx, 'ancestors', { orgId });
+  return rows.map((r) => r.id);
+}
+
+export async function auditScoring(
+  ctx: UseCaseContext,
+  event: string,
+  objectType: string,
+  objectId: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await writeAudit(ctx.tx, getCrypto(), {
+    at: ctx.now,
+    userId: ctx.actor.userId,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    event: `scoring.${event}`,
+    objectType,
+    objectId,
+    result: 'success',
+    detail,
+  });
+}

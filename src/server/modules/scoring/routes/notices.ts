@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inTransaction, readContext } from '../../../app.js';
+import { noticeDocx } from '../docx.js';
+import { HubParams, IdParams, NoticeBody, periodSpecOf } from '../schemas.js';
+import type { NoticeSnapshot } from '../use-cases/notices.js';
+import {
+  createNotice,
+  hubNotices,
+  issueNotice,
+  myNotices,
+  noticeForExport,
+  readNotice,
+} from '../use-cases/notices.js';
+import { noticeXlsx } from '../xlsx.js';
+
+const tags = ['通报'];
+const user = { access: 'user' } as const;
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const disposition = (name: string, ext: string) =>
+  `attachment; filename="notice.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
+
+/** 通报: frozen snapshots of a period's statistics, issued to the evaluated units. */
+export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/hubs/:id/notices',
+    { config: user, schema: { tags, summary: '本单位编制的通报', params: HubParams } },
+    async (req) => ({ rows: await hubNotices(readContext(req), req.params.id) }),
+  );
+
+  app.post(
+    '/api/hubs/:id/notices',
+    {
+      config: user,
+      schema: { tags, summary: '编制通报（生成统计快照，草稿）', params: HubParams, body: NoticeBody },
+    },
+    async (req, reply) => {
+      const { title, remarks, ...period } = req.body;
+      const id = await inTransaction(req, (ctx) =>
+        createNotice(ctx, req.params.id, { title, remarks: remarks ?? null, period: periodSpecOf(period) }),
+      );
+      return reply.code(201).send(await readNotice(readContext(req), id));
+    },
+  );
+
+  app.post(
+    '/api/notices/:id/issue',
+    { config: user, schema: { tags, summary: '印发通报（主编），发送至各考核单位', params: IdParams } },
+    async (req) => {
+      await inTransaction(req, (ctx) => issueNotice(ctx, req.params.id));
+      return readNotice(readContext(req), req.params.id);
+    },
+  );
+
+  app.get('/api/notices', { config: user, schema: { tags, summary: '本单位收到的通报' } }, async (req) => ({
+    rows: await myNotices(readContext(req)),
+  }));
+
+  app.get(
+    '/api/notices/:id',
+    { config: user, schema: { tags, summary: '阅读通报（登记阅读）', params: IdParams } },
+    async (req) => inTransaction(req, (ctx) => readNotice(ctx, req.params.id)),
+  );
+
+  app.get(
+    '/api/notices/:id/docx',
+    { config: user, schema: { tags, summary: '导出通报（Word）', params: IdParams } },
+    async (req, reply) => {
+      const n = await noticeForExport(readContext(req), req.params.id);
+      const buf = await noticeDocx({ ...n, snapshot: n.snapshot as unknown as NoticeSnapshot });
+      return reply
+        .header('content-type', DOCX)
+        .header('content-disposition', disposition(n.title, 'docx'))
+        .send(buf);
+    },
+  );
+
+  app.get(
+    '/api/notices/:id/xlsx',
+    { config: user, schema: { tags, summary: '导出通报（Excel）', params: IdParams } },
+    async (req, reply) => {
+      const n = await noticeForExport(readContext(req), req.params.id);
+      const buf = await noticeXlsx({ ...n, snapshot: n.snapshot as unknown as NoticeSnapshot });
+      return reply
+        .header('content-type', XLSX)
+        .header('content-disposition', disposition(n.title, 'xlsx'))
+        .send(buf);
+    },
+  );
+}

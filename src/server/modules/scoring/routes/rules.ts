@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inTransaction, readContext } from '../../../app.js';
+import { abilities } from '../../../policy/authorize.js';
+import { ENTRY_KIND_LABELS, PENALTY_TYPE_LABELS } from '../domain.js';
+import { HubParams, LedgerQuery, ScoreEntryBody, ScoringRulesBody } from '../schemas.js';
+import { recomputeHub } from '../use-cases/recompute.js';
+import { getScoringRules, updateScoringRules } from '../use-cases/rules.js';
+import { addScoreEntry, listLedger } from '../use-cases/score-entries.js';
+import { hubFor } from '../repo.js';
+
+const tags = ['积分'];
+const user = { access: 'user' } as const;
+
+/** A hub's scoring rules and its ledger (积分台账). */
+export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  const view = async (req: Parameters<typeof readContext>[0], hubId: string) => {
+    const ctx = readContext(req);
+    const r = await getScoringRules(ctx, hubId);
+    return {
+      hubId,
+      rules: r.rules,
+      version: r.version,
+      isDefault: r.isDefault,
+      updatedAt: r.updatedAt?.toISOString() ?? null,
+      labels: { entryKinds: ENTRY_KIND_LABELS, penaltyTypes: PENALTY_TYPE_LABELS },
+      abilities: abilities(ctx.actor, 'scoring', ['edit_rules', 'add_entry'], { hubId }),
+    };
+  };
+
+  app.get(
+    '/api/hubs/:id/scoring-rules',
+    { config: user, schema: { tags, summary: '查看积分规则（未设置时为默认规则）', params: HubParams } },
+    async (req) => view(req, req.params.id),
+  );
+
+  app.put(
+    '/api/hubs/:id/scoring-rules',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '设置积分规则（主编、单位管理员），并重算积分台账',
+        params: HubParams,
+        body: ScoringRulesBody,
+      },
+    },
+    async (req) => {
+      const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, req.body));
+      return { ...(await view(req, req.params.id)), recomputed: r.recomputed };
+    },
+  );
+
+  app.post(
+    '/api/hubs/:id/scoring/recompute',
+    { config: user, schema: { tags, summary: '按现行规则重算积分台账（幂等）', params: HubParams } },
+    async (req) =>
+      inTransaction(req, async (ctx) => {
+        await hubFor(ctx, req.params.id, 'edit_rules');
+        return recomputeHub(ctx, req.params.id);
+      }),
+  );
+
+  app.get(
+    '/api/hubs/:id/score-entries',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '积分台账（每条可追溯到采用或批示）',
+        params: HubParams,
+        querystring: LedgerQuery,
+      },
+    },
+    async (req) => ({ rows: await listLedger(readContext(req), req.params.id, req.query) }),
+  );
+
+  app.post(
+    '/api/hubs/:id/score-entries',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '手工加分、扣分、紧急信息迟报/漏报/瞒报/误报扣分、约稿未报登记（须填写理由）',
+        params: HubParams,
+        body: ScoreEntryBody,
+      },
+    },
+    async (req, reply) => {
+      const id = await inTransaction(req, (ctx) => addScoreEntry(ctx, req.params.id, req.body));
+      const rows = await listLedger(readContext(req), req.params.id, { orgId: req.body.orgId, limit: 500 });
+      return reply.code(201).send(rows.find((r) => r.id === id));
+    },
+  );
+}

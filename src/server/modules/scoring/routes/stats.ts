@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { readContext } from '../../../app.js';
+import { HubParams, LaggingQuery, PeriodQuery, periodSpecOf, RewardsQuery } from '../schemas.js';
+import { quotaProgress } from '../use-cases/quotas.js';
+import { lagging, rankings } from '../use-cases/rankings.js';
+import { rewards } from '../use-cases/rewards.js';
+import { rewardsXlsx } from '../xlsx.js';
+
+const tags = ['积分'];
+const user = { access: 'user' } as const;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Statistics of a hub: rankings, lagging units, rewards; and the current user's quota progress. */
+export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void> {
+  const app = appBase.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/hubs/:id/rankings',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '考核单位排名（月/季/年/自定义期间，北京时间）',
+        params: HubParams,
+        querystring: PeriodQuery,
+      },
+    },
+    async (req) => rankings(readContext(req), req.params.id, periodSpecOf(req.query)),
+  );
+
+  app.get(
+    '/api/hubs/:id/lagging',
+    {
+      config: user,
+      schema: { tags, summary: '信息报送滞后单位', params: HubParams, querystring: LaggingQuery },
+    },
+    async (req) => lagging(readContext(req), req.params.id, periodSpecOf(req.query)),
+  );
+
+  app.get(
+    '/api/quota-progress',
+    { config: user, schema: { tags, summary: '本单位任务指标完成进度（工作台）' } },
+    async (req) => ({ rows: await quotaProgress(readContext(req)) }),
+  );
+
+  app.get(
+    '/api/hubs/:id/rewards',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '年度采用奖励（按信息员、按单位）',
+        params: HubParams,
+        querystring: RewardsQuery,
+      },
+    },
+    async (req) => rewards(readContext(req), req.params.id, req.query.year),
+  );
+
+  app.get(
+    '/api/hubs/:id/rewards.xlsx',
+    {
+      config: user,
+      schema: { tags, summary: '导出年度采用奖励（Excel）', params: HubParams, querystring: RewardsQuery },
+    },
+    async (req, reply) => {
+      const r = await rewards(readContext(req), req.params.id, req.query.year);
+      const file = encodeURIComponent(`${r.year}年度政务信息采用奖励.xlsx`);
+      return reply
+        .header('content-type', XLSX)
+        .header(
+          'content-disposition',
+          `attachment; filename="rewards-${r.year}.xlsx"; filename*=UTF-8''${file}`,
+        )
+        .send(await rewardsXlsx(r));
+    },
+  );
+}

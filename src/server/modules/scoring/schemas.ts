@@ -1,0 +1,196 @@
+/** Request schemas of the scoring routes: validation, handler types and the OpenAPI document. */
+import { z } from 'zod';
+import { ORG_KINDS } from '../orgs/domain.js';
+import { PENALTY_TYPES, QUOTA_PERIODS } from './domain.js';
+import { resolvePeriod, type PeriodSpec } from './periods.js';
+
+export const HubParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const HubQuotaParams = z.strictObject({ id: z.uuid(), quotaId: z.uuid() });
+
+const points = z.number().min(-10_000).max(10_000);
+const levelPoints = z
+  .strictObject({
+    national: points.optional(),
+    province: points.optional(),
+    city: points.optional(),
+    county: points.optional(),
+  })
+  .default({});
+const factor = z.number().min(0).max(100);
+
+export const ScoringRulesBody = z.strictObject({
+  periodicals: z
+    .array(
+      z.strictObject({
+        periodicalId: z.uuid(),
+        single: z.number().min(0).max(10_000),
+        combined: z.number().min(0).max(10_000),
+      }),
+    )
+    .max(50)
+    .refine((a) => new Set(a.map((p) => p.periodicalId)).size === a.length, '同一刊物只能设置一次'),
+  forwardMultipliers: z
+    .strictObject({
+      national: factor.optional(),
+      province: factor.optional(),
+      city: factor.optional(),
+      county: factor.optional(),
+    })
+    .default({}),
+  creditForwarders: z.boolean(),
+  instructionBonus: levelPoints,
+  missedSolicitationsZeroAt: z.number().int().min(0).max(100),
+  penalties: z.strictObject({
+    late: z.number().max(0, '扣分应为负数或0'),
+    missed: z.number().max(0, '扣分应为负数或0'),
+    concealed: z.number().max(0, '扣分应为负数或0'),
+    wrong: z.number().max(0, '扣分应为负数或0'),
+  }),
+  rewards: z
+    .strictObject({
+      national: z.number().min(0).max(1_000_000).optional(),
+      province: z.number().min(0).max(1_000_000).optional(),
+      city: z.number().min(0).max(1_000_000).optional(),
+      county: z.number().min(0).max(1_000_000).optional(),
+    })
+    .default({}),
+});
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const occurredOn = date.optional().describe('生效日期（北京时间），默认今天');
+const reason = z.string().trim().min(1, '请填写理由').max(500);
+
+/** Manual ledger rows: a bonus or deduction, a 迟报/漏报/瞒报/误报 penalty at the rule's points, a missed solicitation. */
+export const ScoreEntryBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('manual_bonus'),
+    orgId: z.uuid(),
+    points: z.number().gt(0, '加分应为正数').max(10_000),
+    reason,
+    occurredOn,
+  }),
+  z.strictObject({
+    kind: z.literal('manual_deduction'),
+    orgId: z.uuid(),
+    points: z.number().gt(0, '扣分请填写正数，系统按负分记账').max(10_000),
+    reason,
+    occurredOn,
+  }),
+  z.strictObject({
+    kind: z.literal('penalty'),
+    orgId: z.uuid(),
+    penaltyType: z.enum(PENALTY_TYPES),
+    reason,
+    occurredOn,
+  }),
+  z.strictObject({ kind: z.literal('missed_solicitation'), orgId: z.uuid(), reason, occurredOn }),
+]);
+
+export const LedgerQuery = z.strictObject({
+  orgId: z.uuid().optional(),
+  from: date.optional(),
+  to: date.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const periodShape = {
+  period: z.enum(['month', 'quarter', 'year', 'custom']),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/, '月份格式应为 YYYY-MM')
+    .optional(),
+  quarter: z
+    .string()
+    .regex(/^\d{4}-Q[1-4]$/, '季度格式应为 YYYY-Q1…Q4')
+    .optional(),
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  from: date.optional(),
+  to: date.optional(),
+};
+
+function periodRefine(
+  q: {
+    period: 'month' | 'quarter' | 'year' | 'custom';
+    month?: string | undefined;
+    quarter?: string | undefined;
+    year?: number | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const need = (field: 'month' | 'quarter' | 'year' | 'from' | 'to') => {
+    if (q[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `请提供 ${field}` });
+  };
+  if (q.period === 'custom') {
+    need('from');
+    need('to');
+  } else need(q.period);
+  if (q.month && !resolvePeriod({ kind: 'month', year: 2000, month: Number(q.month.slice(5)) }))
+    ctx.addIssue({ code: 'custom', path: ['month'], message: '月份应为01到12' });
+  if (q.period !== 'custom' || !q.from || !q.to) return;
+  if (!resolvePeriod({ kind: 'custom', from: q.from, to: q.to }))
+    ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期不得早于开始日期，且须为有效日期' });
+}
+
+/** ?period=month&month=2026-10 | quarter&quarter=2026-Q4 | year&year=2026 | custom&from=…&to=… (北京时间) */
+export const PeriodQuery = z.strictObject(periodShape).superRefine(periodRefine);
+export type PeriodQueryT = z.infer<typeof PeriodQuery>;
+
+export function periodSpecOf(
+  q: Pick<PeriodQueryT, 'period' | 'month' | 'quarter' | 'year' | 'from' | 'to'>,
+): PeriodSpec {
+  switch (q.period) {
+    case 'month': {
+      const [y, m] = q.month!.split('-').map(Number);
+      return { kind: 'month', year: y!, month: m! };
+    }
+    case 'quarter': {
+      const [y, qq] = q.quarter!.split('-Q').map(Number);
+      return { kind: 'quarter', year: y!, quarter: qq! };
+    }
+    case 'year':
+      return { kind: 'year', year: q.year! };
+    case 'custom':
+      return { kind: 'custom', from: q.from!, to: q.to! };
+  }
+}
+
+const minCount = z.number().int().min(0).max(10_000).optional();
+const MinSubmitted = z.strictObject({
+  national: minCount,
+  province: minCount,
+  city: minCount,
+  county: minCount,
+});
+
+export const QuotaBody = z
+  .strictObject({
+    orgId: z.uuid().nullish(),
+    orgKind: z.enum(ORG_KINDS).nullish(),
+    period: z.enum(QUOTA_PERIODS),
+    minSubmitted: MinSubmitted.default({}),
+    minAdopted: z.number().int().min(0).max(10_000).nullish(),
+    minAdoptionRate: z.number().min(0).max(1, '采用率请填写0到1之间的小数，如0.2表示20%').nullish(),
+  })
+  .refine((q) => !(q.orgId && q.orgKind), { path: ['orgKind'], message: '按单位或按单位类别设置，二者选一' });
+
+export const QuotaPatchBody = z.strictObject({
+  period: z.enum(QUOTA_PERIODS).optional(),
+  minSubmitted: MinSubmitted.optional(),
+  minAdopted: z.number().int().min(0).max(10_000).nullish(),
+  minAdoptionRate: z.number().min(0).max(1).nullish(),
+  active: z.boolean().optional(),
+});
+
+export const NoticeBody = z
+  .strictObject({
+    ...periodShape,
+    title: z.string().trim().min(1, '请填写通报标题').max(100),
+    remarks: z.string().max(5000).nullish(),
+  })
+  .superRefine(periodRefine);
+
+export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const RewardsQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+export const LaggingQuery = PeriodQuery;

@@ -1,0 +1,82 @@
+/**
+ * The statistics SQL lives in sql/*.sql, checked in and reviewed as SQL. Files are read once at start;
+ * `{{name}}` includes another file (static text), `:name` is a bound parameter. Values are never
+ * spliced into the text: every `:name` becomes a placeholder ($1, $2 …) of the driver.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+
+const DIR = fileURLToPath(new URL('./sql/', import.meta.url));
+const PARAM = /(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g;
+
+interface Compiled {
+  text: string[];
+  params: string[];
+}
+
+function expand(name: string, files: ReadonlyMap<string, string>, depth = 0): string {
+  const text = files.get(name);
+  if (text === undefined || depth > 3) throw new Error(`sql file ${name}.sql missing or includes too deep`);
+  return text.replace(/\{\{([a-z0-9-]+)\}\}/g, (_, inc: string) => expand(inc, files, depth + 1));
+}
+
+function compile(text: string): Compiled {
+  const parts: string[] = [];
+  const params: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PARAM)) {
+    parts.push(text.slice(last, m.index));
+    params.push(m[1]!);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return { text: parts, params };
+}
+
+const files = new Map(
+  readdirSync(DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => [f.slice(0, -4), readFileSync(DIR + f, 'utf8').replace(/^--.*$/gm, '')] as const),
+);
+const compiled = new Map([...files.keys()].map((name) => [name, compile(expand(name, files))]));
+
+export type SqlName =
+  | 'evaluated-unit-ids'
+  | 'evaluators-of'
+  | 'counting-rule-sets'
+  | 'counting-rule-sets-for-instruction'
+  | 'ancestors'
+  | 'adoption-facts'
+  | 'instruction-facts'
+  | 'ledger-update'
+  | 'unit-stats'
+  | 'adopted-titles'
+  | 'rewards';
+
+type Param = string | number | boolean | null;
+
+/** The named query with its parameters bound; a missing parameter is a programming error. */
+export function namedQuery(name: SqlName, params: Record<string, Param>): SQL {
+  const c = compiled.get(name);
+  if (!c) throw new Error(`unknown sql ${name}`);
+  const chunks: SQL[] = [];
+  c.text.forEach((t, i) => {
+    chunks.push(sql.raw(t));
+    const p = c.params[i];
+    if (p === undefined) return;
+    if (!(p in params)) throw new Error(`sql ${name}: parameter :${p} not given`);
+    chunks.push(sql`${params[p]}`);
+  });
+  return sql.join(chunks);
+}
+
+export function runNamed<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
+  return queryRows<T>(db, namedQuery(name, params));
+}
+
+/** The text of a named query with its includes, for review, EXPLAIN and the benchmark. */
+export function sqlText(name: SqlName): string {
+  return expand(name, files);
+}

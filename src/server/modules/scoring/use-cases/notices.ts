@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
+import { BUSINESS_ROLES } from '../../orgs/domain.js';
+import { AppError, invalid, notFound } from '../../../http/errors.js';
+import { authorize, can } from '../../../policy/authorize.js';
+import { notifications } from '../../notifications/schema.js';
+import { orgs } from '../../orgs/schema.js';
+import { ADOPTION_TYPE_LABELS, type AdoptionType } from '../../items/domain/catalog.js';
+import { resolvePeriod, type PeriodSpec } from '../periods.js';
+import { auditScoring, hubFor, loadRules } from '../repo.js';
+import { noticeRecipients, notices } from '../schema.js';
+import { runNamed } from '../sql.js';
+import { laggingUnits } from './quotas.js';
+import { unitStats } from './stats.js';
+
+/** What a 通报 froze: plain JSON, never recomputed. */
+export interface NoticeSnapshot {
+  hub: { id: string; name: string };
+  period: { label: string; start: string; end: string };
+  generatedAt: string;
+  periodicals: { periodicalId: string; periodicalName: string }[];
+  rows: {
+    orgId: string;
+    orgName: string;
+    submitted: number;
+    adopted: number;
+    adoptions: number;
+    adoptionRate: number | null;
+    adoptedByPeriodical: { periodicalId: string; count: number }[];
+    points: number;
+    zeroed: boolean;
+    rank: number;
+    tied: boolean;
+    lagging: boolean;
+    missed: string[];
+    adoptedTitles: { title: string; periodicalName: string; typeLabel: string; adoptedAt: string }[];
+  }[];
+  lagging: { orgId: string; orgName: string; missed: string[] }[];
+}
+
+/** Freezes the period's statistics into a draft 通报. */
+export async function createNotice(
+  ctx: UseCaseContext,
+  hubId: string,
+  input: { title: string; remarks: string | null; period: PeriodSpec },
+) {
+  const hub = await hubFor(ctx, hubId, 'compose_notice');
+  const period = resolvePeriod(input.period);
+  if (!period) throw invalid('period', '统计期间无效');
+  const { rules } = await loadRules(ctx.tx, hubId);
+  const stats = await unitStats(ctx.tx, hubId, rules, period);
+  const lagging = await laggingUnits(ctx, hubId, period, stats);
+  const titles = await runNamed<{
+    org_id: string;
+    title: string;
+    periodical_name: string;
+    type: AdoptionType;
+    adopted_at: string | Date;
+  }>(ctx.tx, 'adopted-titles', { hubId, start: period.start.toISOString(), end: period.end.toISOString() });
+  const laggingBy = new Map(lagging.map((l) => [l.orgId, l]));
+  const snapshot: NoticeSnapshot = {
+    hub: { id: hub.id, name: hub.name },
+    period: { label: period.label, start: period.start.toISOString(), end: period.end.toISOString() },
+    generatedAt: ctx.now.toISOString(),
+    periodicals:
+      stats[0]?.adoptedByPeriodical.map((p) => ({
+        periodicalId: p.periodicalId,
+        periodicalName: p.periodicalName,
+      })) ?? [],
+    rows: stats.map((s) => ({
+      orgId: s.orgId,
+      orgName: s.orgName,
+      submitted: s.submitted,
+      adopted: s.adopted,
+      adoptions: s.adoptions,
+      adoptionRate: s.adoptionRate,
+      adoptedByPeriodical: s.adoptedByPeriodical.map((p) => ({
+        periodicalId: p.periodicalId,
+        count: p.count,
+      })),
+      points: s.points,
+      zeroed: s.zeroed,
+      rank: s.rank,
+      tied: s.tied,
+      lagging: laggingBy.has(s.orgId),
+      missed: laggingBy.get(s.orgId)?.missed ?? [],
+      adoptedTitles: titles
+        .filter((t) => t.org_id === s.orgId)
+        .map((t) => ({
+          title: t.title,
+          periodicalName: t.periodical_name,
+          typeLabel: ADOPTION_TYPE_LABELS[t.type],
+          adoptedAt: new Date(t.adopted_at).toISOString(),
+        })),
+    })),
+    lagging: lagging.map((l) => ({ orgId: l.orgId, orgName: l.orgName, missed: l.missed })),
+  };
+  const id = randomUUID();
+  await ctx.tx.insert(notices).values({
+    id,
+    hubId,
+    title: input.title,
+    periodStart: period.start,
+    periodEnd: period.end,
+    periodLabel: period.label,
+    remarks: input.remarks,
+    snapshot: snapshot as unknown as Record<string, unknown>,
+    state: 'draft',
+    createdBy: ctx.actor.userId,
+    createdAt: ctx.now,
+  });
+  await auditScoring(ctx, 'notice_create', 'notice', id, { hubId, period: period.label });
+  return id;
+}
+
+type NoticeRow = typeof notices.$inferSelect;
+
+async function loadNotice(
+  ctx: UseCaseContext,
+  id: string,
+  forUpdate = false,
+): Promise<{ notice: NoticeRow; recipient: boolean; myRecipientOrgs: string[] }> {
+  const q = ctx.tx.select().from(notices).where(eq(notices.id, id));
+  const [notice] = forUpdate ? await q.for('update') : await q;
+  if (!notice) throw notFound('通报');
+  const myOrgs = orgsWithRole(ctx.actor, BUSINESS_ROLES);
+  const mine = myOrgs.length
+    ? await ctx.tx
+        .select({ orgId: noticeRecipients.orgId })
+        .from(noticeRecipients)
+        .where(and(eq(noticeRecipients.noticeId, id), inArray(noticeRecipients.orgId, myOrgs)))
+    : [];
+  const recipient = mine.length > 0;
+  const facts = { hubId: notice.hubId, noticeState: notice.state, actorIsRecipient: recipient };
+  if (!can(ctx.actor, 'scoring', 'read_notice', facts).ok) throw notFound('通报');
+  return { notice, recipient, myRecipientOrgs: mine.map((m) => m.orgId) };
+}
+
+/** 印发: locks the notice and sends it to every unit of its table, each told in the system. */
+export async function issueNotice(ctx: UseCaseContext, id: string) {
+  const { notice } = await loadNotice(ctx, id, true);
+  if (notice.state !== 'draft')
+    throw new AppError('illegal_transition', '该通报已印发，不能重复印发', { state: notice.state });
+  authorize(ctx.actor, 'scoring', 'issue_notice', { hubId: notice.hubId, noticeState: notice.state });
+  const r = await ctx.tx
+    .update(notices)
+    .set({ state: 'issued', issuedAt: ctx.now })
+    .where(and(eq(notices.id, id), eq(notices.state, 'draft')))
+    .returning({ id: notices.id });
+  if (r.length === 0)
+    throw new AppError('illegal_transition', '该通报已印发，不能重复印发', { state: 'issued' });
+  const snapshot = notice.snapshot as unknown as NoticeSnapshot;
+  const orgIds = [...new Set(snapshot.rows.map((row) => row.orgId))];
+  if (orgIds.length) {
+    await ctx.tx.insert(noticeRecipients).values(orgIds.map((orgId) => ({ noticeId: id, orgId })));
+    await ctx.tx.insert(notifications).values(
+      orgIds.map((orgId) => ({
+        id: randomUUID(),
+        orgId,
+        kind: 'notice',
+        title: `${snapshot.hub.name}印发《${notice.title}》`,
+        body: `${notice.periodLabel}政务信息报送采用情况通报`,
+        link: { type: 'notice', id },
+        createdAt: ctx.now,
+      })),
+    );
+  }
+  await auditScoring(ctx, 'notice_issue', 'notice', id, { recipients: orgIds.length });
+}
+
+export function presentNotice(ctx: UseCaseContext, n: NoticeRow, recipient: boolean) {
+  const facts = { hubId: n.hubId, noticeState: n.state, actorIsRecipient: recipient };
+  return {
+    id: n.id,
+    hubId: n.hubId,
+    title: n.title,
+    periodLabel: n.periodLabel,
+    periodStart: n.periodStart.toISOString(),
+    periodEnd: n.periodEnd.toISOString(),
+    remarks: n.remarks,
+    state: n.state,
+    stateLabel: n.state === 'draft' ? '草稿' : '已印发',
+    createdAt: n.createdAt.toISOString(),
+    issuedAt: n.issuedAt?.toISOString() ?? null,
+    snapshot: n.snapshot as unknown as NoticeSnapshot,
+    abilities: {
+      issue: can(ctx.actor, 'scoring', 'issue_notice', facts).ok,
+      export: can(ctx.actor, 'scoring', 'read_notice', facts).ok,
+    },
+  };
+}
+
+/** Opens a notice; a recipient unit's first reading is recorded. */
+export async function readNotice(ctx: UseCaseContext, id: string) {
+  const { notice, recipient, myRecipientOrgs } = await loadNotice(ctx, id);
+  if (notice.state === 'issued' && myRecipientOrgs.length)
+    await ctx.tx
+      .update(noticeRecipients)
+      .set({ firstReadAt: ctx.now, firstReadBy: ctx.actor.userId })
+      .where(
+        and(
+          eq(noticeRecipients.noticeId, id),
+          inArray(noticeRecipients.orgId, myRecipientOrgs),
+          isNull(noticeRecipients.firstReadAt),
+        ),
+      );
+  return presentNotice(ctx, notice, recipient);
+}
+
+/** For exports: the notice if the actor may read it (no read receipt). */
+export async function noticeForExport(ctx: UseCaseContext, id: string) {
+  const { notice } = await loadNotice(ctx, id);
+  return notice;
+}
+
+/** Notices sent to the actor's units, newest first, with whether the unit has read them. */
+export async function myNotices(ctx: UseCaseContext) {
+  const myOrgs = orgsWithRole(ctx.actor, BUSINESS_ROLES);
+  if (myOrgs.length === 0) return [];
+  const rows = await ctx.tx
+    .select({
+      n: notices,
+      orgId: noticeRecipients.orgId,
+      firstReadAt: noticeRecipients.firstReadAt,
+      hubName: orgs.name,
+    })
+    .from(noticeRecipients)
+    .innerJoin(notices, eq(notices.id, noticeRecipients.noticeId))
+    .innerJoin(orgs, eq(orgs.id, notices.hubId))
+    .where(and(inArray(noticeRecipients.orgId, myOrgs), eq(notices.state, 'issued')))
+    .orderBy(desc(notices.issuedAt))
+    .limit(200);
+  return rows.map((r) => ({
+    id: r.n.id,
+    title: r.n.title,
+    hubId: r.n.hubId,
+    hubName: r.hubName,
+    periodLabel: r.n.periodLabel,
+    issuedAt: r.n.issuedAt?.toISOString() ?? null,
+    orgId: r.orgId,
+    read: r.firstReadAt !== null,
+  }));
+}
+
+/** A hub's own notices (drafts and issued), with read counts. */
+export async function hubNotices(ctx: UseCaseContext, hubId: string) {
+  await hubFor(ctx, hubId, 'view');
+  const rows = await ctx.tx
+    .select()
+    .from(notices)
+    .where(eq(notices.hubId, hubId))
+    .orderBy(desc(notices.createdAt))
+    .limit(200);
+  return rows.map((n) => ({ ...presentNotice(ctx, n, false), snapshot: undefined }));
+}

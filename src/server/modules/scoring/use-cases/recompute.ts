@@ -1,0 +1,306 @@
+/**
+ * Keeps the automatic part of the ledger equal to what the rules say about the adoptions and instructions
+ * that exist. Idempotent by construction: the desired rows are computed (rules.ts), compared with the rows
+ * present by (hub, unit, kind, cause), and only the difference is written — recomputing twice writes nothing.
+ * Manual rows are never touched.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import type { UseCaseContext } from '../../../http/context.js';
+import type { AdoptionType } from '../../items/domain/catalog.js';
+import { adoptions } from '../../items/schema.js';
+import type { OrgLevel } from '../../orgs/domain.js';
+import { DEFAULT_RULES, type ScoringRules } from '../domain.js';
+import { evaluatedUnitIds, loadRules, selfAndAncestorIds } from '../repo.js';
+import { creditAdoption, creditInstruction, type AdoptionFacts, type InstructionFacts } from '../rules.js';
+import { scoreEntries } from '../schema.js';
+import { runNamed } from '../sql.js';
+
+type AutoKind = 'adoption' | 'instruction';
+
+interface Desired {
+  hubId: string;
+  orgId: string;
+  kind: AutoKind;
+  causeId: string;
+  itemId: string;
+  occurredAt: Date;
+  points: number;
+  explanation: string;
+  detail: Record<string, unknown>;
+  ruleVersion: number;
+}
+
+interface RuleSetRow {
+  hub_id: string;
+  rules: ScoringRules;
+  version: number;
+}
+
+interface AdoptionFactsRow {
+  adoption_id: string;
+  item_id: string;
+  periodical_id: string;
+  periodical_name: string;
+  type: AdoptionType;
+  adopting_level: OrgLevel;
+  adopted_at: string | Date;
+  origin_org_id: string;
+  co_reporter_org_ids: string[];
+  chain_from_org_ids: string[];
+}
+
+interface InstructionFactsRow {
+  instruction_id: string;
+  item_id: string;
+  leader_org_id: string;
+  leader_level: OrgLevel;
+  created_at: string | Date;
+  origin_org_id: string;
+  co_reporter_org_ids: string[];
+  chain_from_org_ids: string[];
+}
+
+const json = (ids: readonly string[]) => JSON.stringify(ids);
+
+async function adoptionFacts(
+  tx: Db,
+  by: { adoptionIds?: string[]; periodicalIds?: string[] },
+): Promise<AdoptionFacts[]> {
+  const rows = await runNamed<AdoptionFactsRow>(tx, 'adoption-facts', {
+    adoptionIds: json(by.adoptionIds ?? []),
+    periodicalIds: json(by.periodicalIds ?? []),
+  });
+  return rows.map((r) => ({
+    adoptionId: r.adoption_id,
+    itemId: r.item_id,
+    periodicalId: r.periodical_id,
+    periodicalName: r.periodical_name,
+    type: r.type,
+    adoptingLevel: r.adopting_level,
+    adoptedAt: new Date(r.adopted_at),
+    originOrgId: r.origin_org_id,
+    coReporterOrgIds: r.co_reporter_org_ids,
+    chainFromOrgIds: r.chain_from_org_ids,
+  }));
+}
+
+async function instructionFacts(
+  tx: Db,
+  by: { instructionIds?: string[]; leaderOrgIds?: string[] },
+): Promise<(Omit<InstructionFacts, 'leaderCounted'> & { leaderOrgId: string })[]> {
+  const rows = await runNamed<InstructionFactsRow>(tx, 'instruction-facts', {
+    instructionIds: json(by.instructionIds ?? []),
+    leaderOrgIds: json(by.leaderOrgIds ?? []),
+  });
+  return rows.map((r) => ({
+    instructionId: r.instruction_id,
+    itemId: r.item_id,
+    leaderOrgId: r.leader_org_id,
+    leaderLevel: r.leader_level,
+    createdAt: new Date(r.created_at),
+    originOrgId: r.origin_org_id,
+    coReporterOrgIds: r.co_reporter_org_ids,
+    chainFromOrgIds: r.chain_from_org_ids,
+  }));
+}
+
+function adoptionRows(
+  hubId: string,
+  rules: ScoringRules,
+  version: number,
+  evaluated: ReadonlySet<string>,
+  facts: readonly AdoptionFacts[],
+): Desired[] {
+  return facts.flatMap((f) =>
+    creditAdoption(rules, hubId, evaluated, f).map((c) => ({
+      hubId,
+      orgId: c.orgId,
+      kind: 'adoption' as const,
+      causeId: f.adoptionId,
+      itemId: f.itemId,
+      occurredAt: f.adoptedAt,
+      points: c.points,
+      explanation: c.explanation,
+      detail: c.detail,
+      ruleVersion: version,
+    })),
+  );
+}
+
+function instructionRows(
+  hubId: string,
+  rules: ScoringRules,
+  version: number,
+  evaluated: ReadonlySet<string>,
+  counted: ReadonlySet<string>,
+  facts: readonly (Omit<InstructionFacts, 'leaderCounted'> & { leaderOrgId: string })[],
+): Desired[] {
+  return facts.flatMap((f) =>
+    creditInstruction(rules, evaluated, { ...f, leaderCounted: counted.has(f.leaderOrgId) }).map((c) => ({
+      hubId,
+      orgId: c.orgId,
+      kind: 'instruction' as const,
+      causeId: f.instructionId,
+      itemId: f.itemId,
+      occurredAt: f.createdAt,
+      points: c.points,
+      explanation: c.explanation,
+      detail: { ...c.detail, instructionId: f.instructionId },
+      ruleVersion: version,
+    })),
+  );
+}
+
+function stable(v: unknown): string {
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return JSON.stringify(
+      Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))),
+    );
+  return JSON.stringify(v ?? null);
+}
+
+const keyOf = (r: { hubId: string; orgId: string; kind: string; causeId: string | null }) =>
+  `${r.hubId}|${r.orgId}|${r.kind}|${r.causeId ?? ''}`;
+
+/** Writes the difference between the automatic rows in `scope` and `desired`. Returns what changed. */
+async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Desired[]) {
+  const existing = await ctx.tx
+    .select({
+      id: scoreEntries.id,
+      hubId: scoreEntries.hubId,
+      orgId: scoreEntries.orgId,
+      kind: scoreEntries.kind,
+      causeId: scoreEntries.causeId,
+      itemId: scoreEntries.itemId,
+      occurredAt: scoreEntries.occurredAt,
+      points: scoreEntries.points,
+      explanation: scoreEntries.explanation,
+      detail: scoreEntries.detail,
+    })
+    .from(scoreEntries)
+    .where(and(eq(scoreEntries.manual, false), scope));
+  const byKey = new Map(existing.map((e) => [keyOf(e), e]));
+  const wanted = new Map(desired.map((d) => [keyOf(d), d]));
+  const inserts: (typeof scoreEntries.$inferInsert)[] = [];
+  const updates: Record<string, unknown>[] = [];
+  for (const [key, d] of wanted) {
+    const e = byKey.get(key);
+    if (!e) {
+      inserts.push({
+        id: randomUUID(),
+        ...d,
+        manual: false,
+        reason: null,
+        createdBy: null,
+        createdAt: ctx.now,
+      });
+      continue;
+    }
+    const same =
+      Number(e.points) === d.points &&
+      e.explanation === d.explanation &&
+      e.itemId === d.itemId &&
+      e.occurredAt.getTime() === d.occurredAt.getTime() &&
+      stable(e.detail) === stable(d.detail);
+    if (!same)
+      updates.push({
+        id: e.id,
+        points: d.points,
+        explanation: d.explanation,
+        detail: d.detail,
+        itemId: d.itemId,
+        occurredAt: d.occurredAt.toISOString(),
+        ruleVersion: d.ruleVersion,
+      });
+  }
+  const deletes = existing.filter((e) => !wanted.has(keyOf(e))).map((e) => e.id);
+  for (let i = 0; i < deletes.length; i += 1000)
+    await ctx.tx.delete(scoreEntries).where(inArray(scoreEntries.id, deletes.slice(i, i + 1000)));
+  // A concurrent recompute of the same cause may have inserted the row meanwhile: converge on it.
+  for (let i = 0; i < inserts.length; i += 500)
+    await ctx.tx
+      .insert(scoreEntries)
+      .values(inserts.slice(i, i + 500))
+      .onConflictDoUpdate({
+        target: [scoreEntries.hubId, scoreEntries.orgId, scoreEntries.kind, scoreEntries.causeId],
+        targetWhere: sql`${scoreEntries.manual} = false`,
+        set: {
+          points: sql`excluded.points`,
+          explanation: sql`excluded.explanation`,
+          detail: sql`excluded.detail`,
+          itemId: sql`excluded.item_id`,
+          occurredAt: sql`excluded.occurred_at`,
+          ruleVersion: sql`excluded.rule_version`,
+        },
+      });
+  for (let i = 0; i < updates.length; i += 1000)
+    await runNamed(ctx.tx, 'ledger-update', { rows: JSON.stringify(updates.slice(i, i + 1000)) });
+  return { inserted: inserts.length, updated: updates.length, deleted: deletes.length };
+}
+
+/**
+ * The hook for the adoption use cases (adopt, revoke): recomputes the rows this adoption causes in every
+ * hub's ledger that counts its periodical, in the caller's transaction.
+ */
+export async function recomputeForAdoption(ctx: UseCaseContext, adoptionId: string) {
+  const [a] = await ctx.tx
+    .select({ periodicalId: adoptions.periodicalId })
+    .from(adoptions)
+    .where(eq(adoptions.id, adoptionId));
+  if (!a) return { inserted: 0, updated: 0, deleted: 0 };
+  const ruleSets = await runNamed<RuleSetRow>(ctx.tx, 'counting-rule-sets', { periodicalId: a.periodicalId });
+  const facts = await adoptionFacts(ctx.tx, { adoptionIds: [adoptionId] });
+  const desired: Desired[] = [];
+  for (const rs of ruleSets) {
+    const evaluated = await evaluatedUnitIds(ctx.tx, rs.hub_id);
+    desired.push(...adoptionRows(rs.hub_id, { ...DEFAULT_RULES, ...rs.rules }, rs.version, evaluated, facts));
+  }
+  return syncLedger(
+    ctx,
+    and(eq(scoreEntries.kind, 'adoption'), eq(scoreEntries.causeId, adoptionId))!,
+    desired,
+  );
+}
+
+/** Recomputes the bonus rows of one leader instruction in every ledger it can count for. */
+export async function recomputeForInstruction(ctx: UseCaseContext, instructionId: string) {
+  const facts = await instructionFacts(ctx.tx, { instructionIds: [instructionId] });
+  const desired: Desired[] = [];
+  for (const f of facts) {
+    const ruleSets = await runNamed<RuleSetRow>(ctx.tx, 'counting-rule-sets-for-instruction', {
+      leaderOrgId: f.leaderOrgId,
+    });
+    for (const rs of ruleSets) {
+      const evaluated = await evaluatedUnitIds(ctx.tx, rs.hub_id);
+      const rules = { ...DEFAULT_RULES, ...rs.rules };
+      desired.push(
+        ...instructionRows(rs.hub_id, rules, rs.version, evaluated, new Set([f.leaderOrgId]), [f]),
+      );
+    }
+  }
+  return syncLedger(
+    ctx,
+    and(eq(scoreEntries.kind, 'instruction'), eq(scoreEntries.causeId, instructionId))!,
+    desired,
+  );
+}
+
+/** Recomputes a hub's whole automatic ledger: after a rule change, or on request. */
+export async function recomputeHub(ctx: UseCaseContext, hubId: string) {
+  const { rules, version } = await loadRules(ctx.tx, hubId);
+  const evaluated = await evaluatedUnitIds(ctx.tx, hubId);
+  const counted = await selfAndAncestorIds(ctx.tx, hubId);
+  const aFacts = await adoptionFacts(ctx.tx, { periodicalIds: rules.periodicals.map((p) => p.periodicalId) });
+  const iFacts = await instructionFacts(ctx.tx, { leaderOrgIds: counted });
+  const desired = [
+    ...adoptionRows(hubId, rules, version, evaluated, aFacts),
+    ...instructionRows(hubId, rules, version, evaluated, new Set(counted), iFacts),
+  ];
+  return syncLedger(
+    ctx,
+    and(eq(scoreEntries.hubId, hubId), inArray(scoreEntries.kind, ['adoption', 'instruction']))!,
+    desired,
+  );
+}

@@ -1,0 +1,96 @@
+/** Shared steps of the scoring integration tests: real items walked through the workflow over HTTP. */
+import { expect } from 'vitest';
+import { beijingDate } from '../../src/server/modules/scoring/periods.js';
+import { Client, type TestApp } from '../helpers/app.js';
+import { PASSWORD, type OrgTree } from '../helpers/factories.js';
+
+export interface Detail {
+  id: string;
+  hops: { id: string; toOrgId: string; parentHopId: string | null; state: string }[];
+  adoptions: { id: string; periodicalName: string; revokedAt: string | null }[];
+}
+
+export function flow(t: () => TestApp, tree: () => OrgTree) {
+  const clients = new Map<string, Client>();
+  const as = async (username: string) => {
+    let c = clients.get(username);
+    if (!c) {
+      c = await Client.login(t().app, username, PASSWORD);
+      clients.set(username, c);
+    }
+    return c;
+  };
+
+  /** Drafts, submits, approves and signs an item of unit T (optionally co-reported) to hub K. */
+  async function submittedItem(title: string, extra: object = {}): Promise<Detail> {
+    const T = tree().T;
+    const w = await as(T.writer);
+    const created = await w.post('/api/items', {
+      orgId: T.id,
+      title,
+      bodyHtml: '<p>今年以来，某街道在12个小区推行网格化治理，办结群众诉求1260件。</p>',
+      category: 'experience',
+      urgency: 'normal',
+      disclosure: 'internal',
+      ...extra,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<Detail>().id;
+    expect((await w.post(`/api/items/${id}/submit`)).statusCode).toBe(200);
+    expect(
+      (await (await as(T.reviewer)).post(`/api/items/${id}/approve`, { opinion: '同意' })).statusCode,
+    ).toBe(200);
+    const signed = await (await as(T.signer)).post(`/api/items/${id}/sign`, { opinion: '同意报送' });
+    expect(signed.statusCode, signed.body).toBe(200);
+    return signed.json<Detail>();
+  }
+
+  async function receive(editor: string, hopId: string) {
+    const r = await (await as(editor)).post(`/api/hops/${hopId}/receive`);
+    expect(r.statusCode, r.body).toBe(200);
+  }
+
+  async function adopt(
+    editor: string,
+    hopId: string,
+    periodicalId: string,
+    type: 'single' | 'combined' = 'single',
+  ) {
+    const r = await (await as(editor)).post(`/api/hops/${hopId}/adopt`, { periodicalId, type });
+    expect(r.statusCode, r.body).toBe(200);
+    const d = r.json<
+      Detail & { adoptions: { id: string; periodicalName: string; revokedAt: string | null }[] }
+    >();
+    return d;
+  }
+
+  /** Forwards a hop and returns the new hop's id. */
+  async function forward(editor: string, hopId: string, targetOrgId: string): Promise<string> {
+    const r = await (await as(editor)).post(`/api/hops/${hopId}/forward`, { targetOrgId });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<Detail>().hops.find((h) => h.parentHopId === hopId && h.toOrgId === targetOrgId)!.id;
+  }
+
+  return { as, submittedItem, receive, adopt, forward };
+}
+
+/** The current month in Beijing time, as the rankings query wants it. */
+export function thisMonth(): string {
+  const d = beijingDate(new Date());
+  return `${d.year}-${String(d.month).padStart(2, '0')}`;
+}
+
+export function thisYear(): number {
+  return beijingDate(new Date()).year;
+}
+
+export const rules = (over: object) => ({
+  periodicals: [],
+  forwardMultipliers: {},
+  creditForwarders: true,
+  instructionBonus: {},
+  missedSolicitationsZeroAt: 2,
+  penalties: { late: -2, missed: -5, concealed: -10, wrong: -3 },
+  rewards: { province: 200, city: 100, county: 50 },
+  ...over,
+});
