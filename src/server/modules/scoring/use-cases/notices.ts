@@ -4,7 +4,7 @@ import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize, can } from '../../../policy/authorize.js';
-import { notifications } from '../../notifications/schema.js';
+import { notify } from '../../notifications/notify.js';
 import { orgs } from '../../orgs/schema.js';
 import { ADOPTION_TYPE_LABELS, type AdoptionType } from '../../items/domain/catalog.js';
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
@@ -154,17 +154,12 @@ export async function issueNotice(ctx: UseCaseContext, id: string) {
   const orgIds = [...new Set(snapshot.rows.map((row) => row.orgId))];
   if (orgIds.length) {
     await ctx.tx.insert(noticeRecipients).values(orgIds.map((orgId) => ({ noticeId: id, orgId })));
-    await ctx.tx.insert(notifications).values(
-      orgIds.map((orgId) => ({
-        id: randomUUID(),
-        orgId,
-        kind: 'notice',
-        title: `${snapshot.hub.name}印发《${notice.title}》`,
-        body: `${notice.periodLabel}政务信息报送采用情况通报`,
-        link: { type: 'notice', id },
-        createdAt: ctx.now,
-      })),
-    );
+    await notify(ctx, orgIds, {
+      kind: 'notice',
+      title: `${snapshot.hub.name}印发《${notice.title}》`,
+      body: `${notice.periodLabel}政务信息报送采用情况通报`,
+      link: { type: 'notice', id },
+    });
   }
   await auditScoring(ctx, 'notice_issue', 'notice', id, { recipients: orgIds.length });
 }
