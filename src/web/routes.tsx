@@ -13,6 +13,18 @@ import { ItemDetailPage } from './pages/ItemDetailPage';
 const ItemEditorPage = lazy(() => import('./pages/ItemEditorPage'));
 const OrgsPage = lazy(() => import('./admin/OrgsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
+const PeriodicalsPage = lazy(() => import('./pages/periodicals/PeriodicalsPage'));
+const IssueEditorPage = lazy(() => import('./pages/periodicals/IssueEditorPage'));
+const IssueReaderPage = lazy(() => import('./pages/periodicals/IssueReaderPage'));
+const ReceivedIssuesPage = lazy(() => import('./pages/periodicals/ReceivedIssuesPage'));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
+const ScoringRulesPage = lazy(() => import('./pages/scoring/ScoringRulesPage'));
+const LedgerPage = lazy(() => import('./pages/scoring/LedgerPage'));
+const RankingsPage = lazy(() => import('./pages/scoring/RankingsPage'));
+const QuotasPage = lazy(() => import('./pages/scoring/QuotasPage'));
+const NoticesPage = lazy(() => import('./pages/scoring/NoticesPage'));
+const NoticeDetailPage = lazy(() => import('./pages/scoring/NoticeDetailPage'));
+const RewardsPage = lazy(() => import('./pages/scoring/RewardsPage'));
 
 export function FullPageSpin() {
   return (
@@ -79,6 +91,18 @@ export function AppRoutes() {
           <Route path="review" element={<ItemListPage box="review" />} />
           <Route path="signoff" element={<ItemListPage box="signoff" />} />
           <Route path="inbox" element={<InboxPage />} />
+          <Route path="periodicals" element={<PeriodicalsPage />} />
+          <Route path="issues/:id" element={<IssueReaderPage />} />
+          <Route path="issues/:id/compile" element={<IssueEditorPage />} />
+          <Route path="received" element={<ReceivedIssuesPage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="scoring/rules" element={<ScoringRulesPage />} />
+          <Route path="scoring/ledger" element={<LedgerPage />} />
+          <Route path="scoring/rankings" element={<RankingsPage />} />
+          <Route path="scoring/quotas" element={<QuotasPage />} />
+          <Route path="scoring/rewards" element={<RewardsPage />} />
+          <Route path="notices" element={<NoticesPage />} />
+          <Route path="notices/:id" element={<NoticeDetailPage />} />
           <Route path="admin/orgs" element={<OrgsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
           <Route path="*" element={<NotFound />} />

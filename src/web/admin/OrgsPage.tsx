@@ -89,6 +89,8 @@ export default function OrgsPage() {
   const [selected, setSelected] = useState<string | null>(me.units[0]?.id ?? null);
   const [editing, setEditing] = useState<'create' | 'edit' | null>(null);
   const [importOpen, setImportOpen] = useState(false);
+  const [directOpen, setDirectOpen] = useState(false);
+  const [directHubs, setDirectHubs] = useState<string[]>([]);
   const [form] = Form.useForm<OrgForm>();
 
   const list = useMemo(() => orgs.data ?? [], [orgs.data]);
@@ -129,6 +131,18 @@ export default function OrgsPage() {
         void message.success('单位信息已保存');
       }
       setEditing(null);
+      orgs.reload();
+    } catch (e) {
+      onError(e);
+    }
+  };
+
+  const saveDirect = async () => {
+    if (!org) return;
+    try {
+      await api.put<OrgNode>(`/api/orgs/${org.id}/direct-report-hubs`, { hubIds: directHubs });
+      void message.success('直报点设置已保存');
+      setDirectOpen(false);
       orgs.reload();
     } catch (e) {
       onError(e);
@@ -204,10 +218,24 @@ export default function OrgsPage() {
                     {REVIEW_MODE_LABELS[org.reviewMode]}
                   </Descriptions.Item>
                   <Descriptions.Item label="特急签收时限">{org.urgentSignForMinutes} 分钟</Descriptions.Item>
-                  <Descriptions.Item label="直报单位" span={2}>
-                    {org.directReportHubIds.length
-                      ? org.directReportHubIds.map((h) => byId.get(h)?.name ?? h).join('、')
-                      : '—'}
+                  <Descriptions.Item label="直报点" span={2}>
+                    <span data-testid="direct-report-hubs">
+                      {org.directReportHubIds.length
+                        ? `可直报：${org.directReportHubIds.map((h) => byId.get(h)?.name ?? h).join('、')}`
+                        : '—'}
+                    </span>
+                    {isSys ? (
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() => {
+                          setDirectHubs(org.directReportHubIds);
+                          setDirectOpen(true);
+                        }}
+                      >
+                        设置
+                      </Button>
+                    ) : null}
                   </Descriptions.Item>
                 </Descriptions>
               </Card>
@@ -301,6 +329,31 @@ export default function OrgsPage() {
             </Col>
           </Row>
         </Form>
+      </Modal>
+      <Modal
+        open={directOpen}
+        title={`设置直报点 · ${org?.name ?? ''}`}
+        okText="保存"
+        cancelText="取消"
+        onOk={() => void saveDirect()}
+        onCancel={() => setDirectOpen(false)}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">
+          不得越级投报。被设为上级信息汇总单位的直报点后，本单位可越过最近的汇总单位直接向其报送。
+        </Typography.Paragraph>
+        <Select
+          mode="multiple"
+          aria-label="可直报的汇总单位"
+          style={{ width: '100%' }}
+          value={directHubs}
+          onChange={setDirectHubs}
+          placeholder="选择上级信息汇总单位"
+          optionFilterProp="label"
+          options={list
+            .filter((o) => o.isHub && o.id !== org?.id && o.id !== org?.parentId)
+            .map((o) => ({ value: o.id, label: o.name }))}
+        />
       </Modal>
       <ImportModal open={importOpen} onClose={() => setImportOpen(false)} onDone={orgs.reload} />
     </PageContainer>

@@ -61,3 +61,60 @@ export interface Me {
   csrfToken: string;
   mustChangePassword: boolean;
 }
+
+// ---- periodicals, issues, notifications -------------------------------------------------------
+import type { presentIssue, presentPeriodical } from '../../server/modules/periodicals/present.js';
+import type { listPool } from '../../server/modules/periodicals/use-cases/pool.js';
+import type {
+  listIssuesOfPeriodical,
+  listReceived,
+} from '../../server/modules/periodicals/use-cases/read-issue.js';
+import type { listNotifications } from '../../server/modules/notifications/routes.js';
+
+export type PeriodicalView = Wire<ReturnType<typeof presentPeriodical>>;
+export type IssueView = Wire<Awaited<ReturnType<typeof presentIssue>>>;
+export type IssueEntry = IssueView['entries'][number];
+export type IssueRecipient = NonNullable<IssueView['distribution']>['recipients'][number];
+export type DistributionLines = IssueView['lines'];
+export type PoolPage = Wire<Awaited<ReturnType<typeof listPool>>>;
+export type PoolRow = PoolPage['rows'][number];
+export type IssueListPage = Wire<Awaited<ReturnType<typeof listIssuesOfPeriodical>>>;
+export type IssueListRow = IssueListPage['rows'][number];
+export type ReceivedPage = Wire<Awaited<ReturnType<typeof listReceived>>>;
+export type ReceivedRow = ReceivedPage['rows'][number];
+export type NotificationsPage = Wire<Awaited<ReturnType<typeof listNotifications>>>;
+export type NotificationRow = NotificationsPage['rows'][number];
+
+// ---- scoring, quotas, notices, rewards --------------------------------------------------------
+import type { lagging, rankings } from '../../server/modules/scoring/use-cases/rankings.js';
+import type { presentQuota, quotaProgress } from '../../server/modules/scoring/use-cases/quotas.js';
+import type { hubNotices, myNotices, presentNotice } from '../../server/modules/scoring/use-cases/notices.js';
+import type { rewards } from '../../server/modules/scoring/use-cases/rewards.js';
+import type { listLedger } from '../../server/modules/scoring/use-cases/score-entries.js';
+import type { ScoringRules } from '../../server/modules/scoring/domain.js';
+
+export type RankingsView = Wire<Awaited<ReturnType<typeof rankings>>>;
+export type RankingRow = RankingsView['rows'][number];
+export type LaggingView = Wire<Awaited<ReturnType<typeof lagging>>>;
+export type LaggingRow = LaggingView['rows'][number];
+export type QuotaView = Wire<ReturnType<typeof presentQuota>>;
+export type QuotaProgressRow = Wire<Awaited<ReturnType<typeof quotaProgress>>>[number];
+export type NoticeView = Wire<ReturnType<typeof presentNotice>>;
+export type NoticeSnapshot = NoticeView['snapshot'];
+export type HubNoticeRow = Wire<Awaited<ReturnType<typeof hubNotices>>>[number];
+export type MyNoticeRow = Wire<Awaited<ReturnType<typeof myNotices>>>[number];
+export type RewardsView = Wire<Awaited<ReturnType<typeof rewards>>>;
+export type LedgerRow = Wire<Awaited<ReturnType<typeof listLedger>>>[number];
+export type { ScoringRules };
+
+/** GET/PUT /api/hubs/:id/scoring-rules (the route builds it inline). */
+export interface ScoringRulesView {
+  hubId: string;
+  rules: ScoringRules;
+  version: number;
+  isDefault: boolean;
+  updatedAt: string | null;
+  labels: { entryKinds: Record<string, string>; penaltyTypes: Record<string, string> };
+  abilities: { edit_rules: boolean; add_entry: boolean };
+  recomputed?: unknown;
+}

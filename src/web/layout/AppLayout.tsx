@@ -13,12 +13,22 @@ import {
   TeamOutlined,
   UserOutlined,
   FolderOpenOutlined,
+  BookOutlined,
+  ReadOutlined,
+  TrophyOutlined,
+  OrderedListOutlined,
+  AimOutlined,
+  NotificationOutlined,
+  AccountBookOutlined,
+  CalculatorOutlined,
 } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useAuth, useMe } from '../auth/AuthContext';
-import { HUB_ROLES } from '../../server/modules/orgs/domain';
+import { BUSINESS_ROLES, HUB_ROLES } from '../../server/modules/orgs/domain';
 import type { Me } from '../api/types';
+import { NotificationBell } from '../components/NotificationBell';
+import { hubsWithRole } from '../components/HubPicker';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
@@ -45,6 +55,7 @@ export function menuFor(me: Me): MenuItem[] {
   if (hasRole(me, ['writer', 'reviewer', 'signer', 'org_admin']))
     unitSide.push({ key: '/unit', icon: <FolderOpenOutlined />, label: <Link to="/unit">本单位稿件</Link> });
   if (unitSide.length) out.push({ type: 'group', key: 'g-unit', label: '信息报送', children: unitSide });
+  const hubSide = hubsWithRole(me, [...HUB_ROLES, 'org_admin']).length > 0;
   if (hasRole(me, HUB_ROLES))
     out.push({
       type: 'group',
@@ -52,6 +63,47 @@ export function menuFor(me: Me): MenuItem[] {
       label: '信息处理',
       children: [{ key: '/inbox', icon: <InboxOutlined />, label: <Link to="/inbox">收件箱</Link> }],
     });
+  const reading: MenuItem[] = [];
+  if (hubSide)
+    reading.push({
+      key: '/periodicals',
+      icon: <BookOutlined />,
+      label: <Link to="/periodicals">刊物管理</Link>,
+    });
+  if (hasRole(me, BUSINESS_ROLES))
+    reading.push({ key: '/received', icon: <ReadOutlined />, label: <Link to="/received">收到的刊物</Link> });
+  if (reading.length) out.push({ type: 'group', key: 'g-periodicals', label: '期刊编发', children: reading });
+  const scoring: MenuItem[] = [];
+  if (hubSide)
+    scoring.push(
+      {
+        key: '/scoring/rankings',
+        icon: <OrderedListOutlined />,
+        label: <Link to="/scoring/rankings">排名统计</Link>,
+      },
+      {
+        key: '/scoring/ledger',
+        icon: <AccountBookOutlined />,
+        label: <Link to="/scoring/ledger">积分台账</Link>,
+      },
+      { key: '/scoring/quotas', icon: <AimOutlined />, label: <Link to="/scoring/quotas">任务指标</Link> },
+    );
+  if (hasRole(me, BUSINESS_ROLES))
+    scoring.push({ key: '/notices', icon: <NotificationOutlined />, label: <Link to="/notices">通报</Link> });
+  if (hubSide)
+    scoring.push(
+      {
+        key: '/scoring/rewards',
+        icon: <TrophyOutlined />,
+        label: <Link to="/scoring/rewards">奖励统计</Link>,
+      },
+      {
+        key: '/scoring/rules',
+        icon: <CalculatorOutlined />,
+        label: <Link to="/scoring/rules">积分规则</Link>,
+      },
+    );
+  if (scoring.length) out.push({ type: 'group', key: 'g-scoring', label: '考核统计', children: scoring });
   if (hasRole(me, ['sys_admin', 'org_admin']))
     out.push({
       type: 'group',
@@ -74,6 +126,14 @@ function selectedKey(path: string): string {
     '/signoff',
     '/unit',
     '/inbox',
+    '/periodicals',
+    '/received',
+    '/scoring/rankings',
+    '/scoring/ledger',
+    '/scoring/quotas',
+    '/scoring/rewards',
+    '/scoring/rules',
+    '/notices',
     '/admin/orgs',
     '/admin/users',
   ])
@@ -120,6 +180,7 @@ export function AppLayout() {
           </span>
         </Link>
         <span className="zx-header-spacer" />
+        <NotificationBell />
         <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
           <button
             type="button"

@@ -8,12 +8,26 @@ import {
   ApartmentOutlined,
   TeamOutlined,
   CheckSquareOutlined,
+  AimOutlined,
 } from '@ant-design/icons';
-import { Button, Card, Col, Empty, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Col,
+  Empty,
+  List,
+  Progress,
+  Row,
+  Skeleton,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
-import type { DashboardCounts, InboxPage, ItemListPage } from '../api/types';
+import type { DashboardCounts, InboxPage, ItemListPage, QuotaProgressRow } from '../api/types';
 import { hasRole, useMe } from '../auth/AuthContext';
 import { formatTime, useLoad } from '../hooks';
 import { PageContainer } from '../layout/PageContainer';
@@ -119,6 +133,7 @@ export function DashboardPage() {
         title: '转报被退回',
         value: c.returnedToMe,
         icon: <RollbackOutlined />,
+        to: '/inbox?direction=out&state=returned',
         color: '#9333ea',
         hint: '本单位转报后被上级退回',
       });
@@ -184,6 +199,8 @@ export function DashboardPage() {
           ))}
         </Row>
       ) : null}
+
+      <QuotaProgressCard />
 
       <Row gutter={[16, 16]}>
         {isWriter ? (
@@ -286,5 +303,64 @@ export function DashboardPage() {
       </Row>
       {counts.error ? <Tag color="red">{counts.error.message}</Tag> : null}
     </PageContainer>
+  );
+}
+
+/** 本月任务完成情况: each quota the user's units are held to, for its current period, as progress bars. */
+function QuotaProgressCard() {
+  const progress = useLoad(() => api.get<{ rows: QuotaProgressRow[] }>('/api/quota-progress'), []);
+  const rows = progress.data?.rows ?? [];
+  if (progress.error || (!progress.loading && rows.length === 0)) return null;
+  return (
+    <Card
+      title={
+        <Space>
+          <AimOutlined />
+          本月任务完成情况
+        </Space>
+      }
+      style={{ marginBottom: 16 }}
+      data-testid="quota-progress"
+    >
+      {progress.loading && !progress.data ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : (
+        <Row gutter={[24, 16]}>
+          {rows.map((r) => (
+            <Col key={`${r.orgId}-${r.check.quotaId}`} xs={24} lg={12}>
+              <Space style={{ marginBottom: 4 }} wrap>
+                <Typography.Text strong>{r.orgName}</Typography.Text>
+                <Typography.Text type="secondary">{r.periodLabel}</Typography.Text>
+                {r.check.met ? <Tag color="green">已完成</Tag> : <Tag color="orange">未完成</Tag>}
+              </Space>
+              {r.check.required.map((q) => {
+                const pct =
+                  q.measure === 'adoption_rate'
+                    ? q.required > 0
+                      ? Math.min(100, Math.round((q.actual / q.required) * 100))
+                      : 100
+                    : q.required > 0
+                      ? Math.min(100, Math.round((q.actual / q.required) * 100))
+                      : 100;
+                return (
+                  <div
+                    key={q.label}
+                    style={{ display: 'grid', gridTemplateColumns: '180px 1fr', alignItems: 'center' }}
+                  >
+                    <Typography.Text style={{ fontSize: 13 }}>{q.label}</Typography.Text>
+                    <Progress
+                      percent={pct}
+                      size="small"
+                      status={q.actual >= q.required ? 'success' : 'active'}
+                      strokeColor={q.actual >= q.required ? undefined : '#a61d24'}
+                    />
+                  </div>
+                );
+              })}
+            </Col>
+          ))}
+        </Row>
+      )}
+    </Card>
   );
 }

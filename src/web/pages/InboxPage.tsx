@@ -28,12 +28,14 @@ import {
   URGENCIES,
   URGENCY_LABELS,
   categoryLabel,
+  HOP_STATES,
+  HOP_STATE_LABELS,
   type HopState,
 } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
 import { HUB_ROLES } from '../../server/modules/orgs/domain';
 
-const TABS: { key: HopState | 'all'; label: string }[] = [
+const TABS: { key: HopState | 'all' | 'out'; label: string }[] = [
   { key: 'pending', label: '待签收' },
   { key: 'received', label: '已签收' },
   { key: 'handled', label: '已处理' },
@@ -41,6 +43,7 @@ const TABS: { key: HopState | 'all'; label: string }[] = [
   { key: 'rejected', label: '已退稿' },
   { key: 'archived', label: '已存档' },
   { key: 'all', label: '全部' },
+  { key: 'out', label: '转报件' },
 ];
 
 const PAGE = 20;
@@ -51,7 +54,9 @@ export function InboxPage() {
   const onError = useErrorHandler();
   const hubs = unitsWithRole(me, HUB_ROLES);
   const [params, setParams] = useSearchParams();
-  const tab = (params.get('state') as HopState | null) ?? 'all';
+  const out = params.get('direction') === 'out';
+  const tab = out ? 'out' : ((params.get('state') as HopState | null) ?? 'all');
+  const outState = out ? ((params.get('state') as HopState | null) ?? undefined) : undefined;
   const hubId = params.get('hubId') ?? undefined;
   const category = params.get('category') ?? undefined;
   const urgency = params.get('urgency') ?? undefined;
@@ -68,7 +73,8 @@ export function InboxPage() {
   const query = useMemo(
     () => ({
       hubId,
-      state: tab === 'all' ? undefined : tab,
+      direction: out ? 'out' : undefined,
+      state: out ? outState : tab === 'all' ? undefined : tab,
       category,
       urgency,
       q,
@@ -76,7 +82,7 @@ export function InboxPage() {
       until: until ? dayjs(until).endOf('day').toISOString() : undefined,
       limit: PAGE,
     }),
-    [hubId, tab, category, urgency, q, since, until],
+    [hubId, out, outState, tab, category, urgency, q, since, until],
   );
 
   useEffect(() => setKeyword(q), [q]);
@@ -132,23 +138,27 @@ export function InboxPage() {
         </Space>
       ),
     },
-    {
-      title: '报送单位',
-      dataIndex: 'fromOrgName',
-      width: 200,
-      render: (n: string, r) => (
-        <div>
-          <div>{n}</div>
-          {r.forwarded && r.originOrgName !== n ? (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              原发：{r.originOrgName}
-            </Typography.Text>
-          ) : null}
-        </div>
-      ),
-    },
+    ...(out
+      ? [{ title: '转报至', dataIndex: 'toOrgName', width: 200 }]
+      : [
+          {
+            title: '报送单位',
+            dataIndex: 'fromOrgName',
+            width: 200,
+            render: (n: string, r: InboxRow) => (
+              <div>
+                <div>{n}</div>
+                {r.forwarded && r.originOrgName !== n ? (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    原发：{r.originOrgName}
+                  </Typography.Text>
+                ) : null}
+              </div>
+            ),
+          },
+        ]),
     { title: '类别', dataIndex: 'category', width: 100, render: (c: string) => categoryLabel(c) },
-    ...(hubs.length > 1 ? [{ title: '接收单位', dataIndex: 'toOrgName', width: 160 }] : []),
+    ...(hubs.length > 1 && !out ? [{ title: '接收单位', dataIndex: 'toOrgName', width: 160 }] : []),
     {
       title: '状态',
       dataIndex: 'state',
@@ -192,10 +202,28 @@ export function InboxPage() {
       <Card>
         <Tabs
           activeKey={tab}
-          onChange={(k) => setFilters({ state: k === 'all' ? undefined : k })}
+          onChange={(k) =>
+            k === 'out'
+              ? setFilters({ direction: 'out', state: undefined })
+              : setFilters({ direction: undefined, state: k === 'all' ? undefined : k })
+          }
           items={TABS.map((t) => ({ key: t.key, label: t.label }))}
         />
         <Space wrap className="zx-filter-bar">
+          {out ? (
+            <Select
+              allowClear
+              placeholder="全部状态"
+              aria-label="转报状态"
+              style={{ width: 140 }}
+              value={outState}
+              onChange={(v?: string) => setFilters({ state: v })}
+              options={HOP_STATES.filter((x) => x !== 'withdrawn').map((x) => ({
+                value: x,
+                label: x === 'returned' ? '被退回' : HOP_STATE_LABELS[x],
+              }))}
+            />
+          ) : null}
           {hubs.length > 1 ? (
             <Select
               allowClear
@@ -256,7 +284,7 @@ export function InboxPage() {
           loading={loading}
           pagination={false}
           size="middle"
-          locale={{ emptyText: <Empty description="没有符合条件的来稿" /> }}
+          locale={{ emptyText: <Empty description={out ? '没有符合条件的转报件' : '没有符合条件的来稿'} /> }}
         />
         <div style={{ textAlign: 'center', marginTop: 16 }}>
           {cursor ? (

@@ -27,7 +27,7 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { AdoptionView, HopView, ItemDetail, OrgRef } from '../api/types';
 import { ActionModal, type ActionSpec, type ActionValues } from '../components/ActionModal';
@@ -411,12 +411,29 @@ export function ItemDetailPage() {
           showIcon
           style={{ marginBottom: 16 }}
           data-testid="adopted-banner"
-          title={liveAdoptions
-            .map(
-              (a) =>
-                `被${a.periodicalName.startsWith('《') ? a.periodicalName : `《${a.periodicalName}》`}${a.typeLabel}（${a.hubName}，${formatTime(a.adoptedAt)}）`,
-            )
-            .join('；')}
+          title={
+            <Space orientation="vertical" size={2}>
+              {liveAdoptions.map((a) => {
+                const name = a.periodicalName.startsWith('《') ? a.periodicalName : `《${a.periodicalName}》`;
+                return a.issue ? (
+                  <span key={a.id} data-testid="adopted-issue">
+                    被
+                    <Link to={`/issues/${a.issue.id}`}>
+                      {name}
+                      {a.issue.numberLabel}
+                    </Link>
+                    采用（{a.typeLabel}，{a.hubName}）
+                    {a.issue.state === 'recalled' ? <Tag style={{ marginLeft: 6 }}>该期已收回</Tag> : null}
+                  </span>
+                ) : (
+                  <span key={a.id}>
+                    被{name}
+                    {a.typeLabel}（{a.hubName}，{formatTime(a.adoptedAt)}），待编入期刊
+                  </span>
+                );
+              })}
+            </Space>
+          }
         />
       ) : null}
       <Row gutter={16}>

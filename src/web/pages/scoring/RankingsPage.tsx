@@ -1,0 +1,254 @@
+import { BarChartOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Result,
+  Row,
+  Segmented,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Tooltip,
+} from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../../api/client';
+import type { RankingRow, RankingsView } from '../../api/types';
+import { useMe } from '../../auth/AuthContext';
+import { useLoad } from '../../hooks';
+import { PageContainer } from '../../layout/PageContainer';
+import {
+  BarChart,
+  LEVEL_SHORT,
+  PeriodPicker,
+  periodQuery,
+  rateText,
+  TARGET_LEVELS,
+  usePeriodParam,
+  useScoringHub,
+} from './shared';
+
+type Measure = 'points' | 'submitted' | 'adopted';
+
+/** 排名统计: the units a hub evaluates over a period, ties explicit (并列). */
+export default function RankingsPage() {
+  const me = useMe();
+  const { hub, picker } = useScoringHub(me);
+  const [period, setPeriod] = usePeriodParam();
+  const [measure, setMeasure] = useState<Measure>('points');
+  const data = useLoad(
+    () =>
+      hub
+        ? api.get<RankingsView>(`/api/hubs/${hub.id}/rankings`, periodQuery(period))
+        : Promise.resolve(null),
+    [hub?.id, JSON.stringify(period)],
+  );
+  const r = data.data;
+
+  if (!hub)
+    return (
+      <PageContainer title="排名统计" crumbs={[{ title: '考核统计' }, { title: '排名统计' }]}>
+        <Result status="403" title="本账号不在信息汇总单位任职" />
+      </PageContainer>
+    );
+
+  const levels = TARGET_LEVELS.filter((l) => r?.rows.some((x) => x.submittedByLevel[l] > 0));
+  const columns: ColumnsType<RankingRow> = [
+    {
+      title: '排名',
+      dataIndex: 'rank',
+      width: 80,
+      fixed: 'left',
+      render: (rank: number, x) => (
+        <span data-testid="rank">
+          {rank}
+          {x.tied ? (
+            <Tag color="gold" style={{ marginLeft: 4 }}>
+              并列
+            </Tag>
+          ) : null}
+        </span>
+      ),
+    },
+    {
+      title: '单位',
+      dataIndex: 'orgName',
+      fixed: 'left',
+      width: 200,
+      render: (n: string, x) => (
+        <Tooltip title={x.orgKindLabel}>
+          <span>{x.orgShortName || n}</span>
+        </Tooltip>
+      ),
+    },
+    {
+      title: '采用率',
+      dataIndex: 'adoptionRate',
+      width: 80,
+      align: 'right',
+      render: (v: number | null) => rateText(v),
+    },
+    { title: '批示', dataIndex: 'instructions', width: 64, align: 'right' },
+    {
+      title: '积分',
+      dataIndex: 'points',
+      width: 110,
+      align: 'right',
+      render: (p: number, x) =>
+        x.zeroed ? (
+          <Tooltip title={`约稿未报 ${x.missedSolicitations} 次，年度积分清零`}>
+            <Tag color="red">0（清零）</Tag>
+          </Tooltip>
+        ) : (
+          <b>{p}</b>
+        ),
+    },
+    {
+      title: '报送',
+      children: [
+        ...levels.map((l) => ({
+          title: `向${LEVEL_SHORT[l]}`,
+          key: `s-${l}`,
+          width: 80,
+          align: 'right' as const,
+          render: (_: unknown, x: RankingRow) => x.submittedByLevel[l],
+        })),
+        { title: '合计', dataIndex: 'submitted', width: 70, align: 'right' as const },
+      ],
+    },
+    {
+      title: '采用',
+      children: [
+        ...(r?.periodicals ?? []).map((p, i) => ({
+          title: <span style={{ whiteSpace: 'nowrap' }}>《{p.periodicalName}》</span>,
+          key: `p-${p.periodicalId}`,
+          align: 'right' as const,
+          render: (_: unknown, x: RankingRow) => x.adoptedByPeriodical[i]?.count ?? 0,
+        })),
+        { title: '篇数', dataIndex: 'adopted', width: 70, align: 'right' as const },
+        {
+          title: '篇次',
+          dataIndex: 'adoptions',
+          width: 70,
+          align: 'right' as const,
+        },
+      ],
+    },
+    {
+      title: '',
+      key: 'ledger',
+      width: 70,
+      render: (_: unknown, x) => <Link to={`/scoring/ledger?orgId=${x.orgId}`}>台账</Link>,
+    },
+  ];
+
+  const rows = r?.rows ?? [];
+  const chart = [...rows]
+    .sort((a, b) => b[measure] - a[measure])
+    .slice(0, 15)
+    .map((x) => ({ label: x.orgShortName || x.orgName, value: x[measure] }));
+  const total = (k: 'submitted' | 'adopted') => rows.reduce((s, x) => s + x[k], 0);
+
+  return (
+    <PageContainer
+      title="排名统计"
+      crumbs={[{ title: '考核统计' }, { title: '排名统计' }]}
+      extra={
+        <Space wrap>
+          {picker}
+          <PeriodPicker value={period} onChange={setPeriod} />
+          <Button icon={<ReloadOutlined />} onClick={data.reload} aria-label="刷新" />
+        </Space>
+      }
+    >
+      {data.error ? (
+        <Alert type="error" showIcon title={data.error.message} style={{ marginBottom: 16 }} />
+      ) : null}
+      {r && r.periodicals.length === 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="尚未设置计分刊物，积分均为 0"
+          description={
+            <span>
+              请主编在<Link to="/scoring/rules">积分规则</Link>中设置本单位及上级刊物的采用计分。
+            </span>
+          }
+        />
+      ) : null}
+      <Row gutter={16} style={{ marginBottom: 16 }}>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="统计期间" value={r?.period.label ?? '—'} loading={data.loading && !r} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="考核单位" value={rows.length} suffix="个" loading={data.loading && !r} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="报送合计" value={total('submitted')} suffix="篇" loading={data.loading && !r} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="采用合计" value={total('adopted')} suffix="篇" loading={data.loading && !r} />
+          </Card>
+        </Col>
+      </Row>
+      <Card
+        title={`${r?.hub.name ?? hub.name ?? ''} · ${r?.period.label ?? ''}考核单位排名`}
+        style={{ marginBottom: 16 }}
+        extra={
+          r?.annualZeroingApplied ? <Tag color="volcano">年度统计：约稿未报达到次数的单位积分清零</Tag> : null
+        }
+      >
+        <Table<RankingRow>
+          rowKey="orgId"
+          size="small"
+          bordered
+          loading={data.loading}
+          columns={columns}
+          dataSource={rows}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          data-testid="rankings"
+          locale={{ emptyText: <Empty description="本期间没有考核单位的数据" /> }}
+        />
+      </Card>
+      <Card
+        title={
+          <Space>
+            <BarChartOutlined />
+            排名图
+          </Space>
+        }
+        extra={
+          <Segmented<Measure>
+            value={measure}
+            onChange={setMeasure}
+            options={[
+              { value: 'points', label: '积分' },
+              { value: 'submitted', label: '报送' },
+              { value: 'adopted', label: '采用' },
+            ]}
+          />
+        }
+      >
+        {chart.length ? (
+          <BarChart data={chart} unit={measure === 'points' ? '分' : '篇'} />
+        ) : (
+          <Empty description="暂无数据" />
+        )}
+      </Card>
+    </PageContainer>
+  );
+}
