@@ -161,6 +161,9 @@ describe('reporting workflow in the browser', () => {
     const countyHop = await hop(county, '汾阳市人民政府办公室');
     await countyHop.getByRole('button', { name: '退回修改' }).click();
     const reason = '请补充改造涉及的户数和资金投入等具体数据。';
+    // Let the dialog finish opening before submitting it empty, or the click can land mid-animation.
+    await modal(county).getByLabel('退回理由').waitFor();
+    await county.waitForTimeout(300);
     await modal(county).getByRole('button', { name: '退回修改' }).click();
     await modal(county).getByText('请填写退回理由').waitFor(); // a reason is required
     await modal(county).getByLabel('退回理由').fill(reason);

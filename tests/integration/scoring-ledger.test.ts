@@ -326,7 +326,24 @@ describe('the units a hub evaluates', () => {
     expect(c).toEqual([tree.K.id, tree.K2.id, tree.T.id].sort());
     const p = (await ranking(tree.P.id, tree.P.editor)).rows.map((r) => r.orgId);
     expect(p).toEqual([tree.C.id]);
+    const listed = (await (await f.as(tree.C.editor)).get(`/api/hubs/${tree.C.id}/evaluated-units`)).json<
+      { id: string }[]
+    >();
+    expect(listed.map((u) => u.id).sort()).toEqual(c);
     await db.delete(directReportPoints).where(eq(directReportPoints.orgId, tree.T.id));
+  });
+});
+
+describe('scorable periodicals', () => {
+  it('are the hub’s own and every higher hub’s, own first; other hubs get 404', async () => {
+    const res = await (await f.as(tree.K.chief)).get(`/api/hubs/${tree.K.id}/scorable-periodicals`);
+    const ids = res.json<{ id: string; hubId: string }[]>().map((p) => p.id);
+    expect(ids[0]).toBe(tree.K.periodicalId);
+    expect(ids).toEqual(expect.arrayContaining([tree.C.periodicalId, tree.P.periodicalId, P2]));
+    expect(ids).not.toContain(tree.K2.periodicalId);
+    expect(
+      (await (await f.as(tree.K2.editor)).get(`/api/hubs/${tree.K.id}/scorable-periodicals`)).statusCode,
+    ).toBe(404);
   });
 });
 

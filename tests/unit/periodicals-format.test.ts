@@ -9,7 +9,6 @@ import {
 } from '../../src/server/modules/periodicals/domain.js';
 import {
   adoptionNoticeTitle,
-  attachmentDisposition,
   chineseDate,
   issueNumberLabel,
   nextIssueNumbers,
@@ -18,6 +17,7 @@ import {
   shanghaiYear,
   sourceLine,
 } from '../../src/server/modules/periodicals/format.js';
+import { attachmentDisposition } from '../../src/server/http/download.js';
 import { imprintRows } from '../../src/server/modules/periodicals/bulletin.js';
 import {
   issuePolicy,

@@ -65,19 +65,6 @@ export function adoptionNoticeTitle(periodicalName: string, numberLabel: string,
   return `《${periodicalName}》${numberLabel}采用了《${itemTitle}》`;
 }
 
-/**
- * Content-Disposition for a download with a Chinese name: an ASCII fallback plus the RFC 5987 UTF-8 form,
- * which every current browser prefers.
- */
-export function attachmentDisposition(filename: string, fallback: string): string {
-  const ascii = fallback.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 /** 阅读率 as a fraction with 4 decimals; 0 when the issue went to nobody. */
 export function readRate(read: number, total: number): number {
   return total === 0 ? 0 : Math.round((read / total) * 10_000) / 10_000;

@@ -1,9 +1,10 @@
+import { attachmentDisposition } from '../../../http/download.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction } from '../../../app.js';
 import { bulletinFileName, toBulletin, type Bulletin } from '../bulletin.js';
 import { bulletinDocx } from '../docx.js';
-import { attachmentDisposition } from '../format.js';
+import {} from '../format.js';
 import { presentIssue } from '../present.js';
 import { bulletinHtml } from '../print.js';
 import { loadIssueFor } from '../repo.js';

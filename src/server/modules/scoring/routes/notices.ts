@@ -1,3 +1,4 @@
+import { attachmentDisposition } from '../../../http/download.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
@@ -19,8 +20,7 @@ const user = { access: 'user' } as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const disposition = (name: string, ext: string) =>
-  `attachment; filename="notice.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
+const disposition = (name: string, ext: string) => attachmentDisposition(`${name}.${ext}`, `notice.${ext}`);
 
 /** 通报: frozen snapshots of a period's statistics, issued to the evaluated units. */
 export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {

@@ -7,7 +7,10 @@ import { HubParams, LedgerQuery, ScoreEntryBody, ScoringRulesBody } from '../sch
 import { recomputeHub } from '../use-cases/recompute.js';
 import { getScoringRules, updateScoringRules } from '../use-cases/rules.js';
 import { addScoreEntry, listLedger } from '../use-cases/score-entries.js';
-import { hubFor } from '../repo.js';
+import { evaluatedUnitIds, hubFor, selfAndAncestorIds } from '../repo.js';
+import { orgs } from '../../orgs/schema.js';
+import { periodicals } from '../../periodicals/schema.js';
+import { asc, eq, inArray } from 'drizzle-orm';
 
 const tags = ['积分'];
 const user = { access: 'user' } as const;
@@ -50,6 +53,61 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
     async (req) => {
       const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, req.body));
       return { ...(await view(req, req.params.id)), recomputed: r.recomputed };
+    },
+  );
+
+  app.get(
+    '/api/hubs/:id/scorable-periodicals',
+    {
+      config: user,
+      schema: { tags, summary: '本单位可计分的刊物（本级及上级单位的刊物）', params: HubParams },
+    },
+    async (req) => {
+      const ctx = readContext(req);
+      await hubFor(ctx, req.params.id, 'view');
+      const hubIds = await selfAndAncestorIds(ctx.tx, req.params.id);
+      const rows = await ctx.tx
+        .select({
+          id: periodicals.id,
+          name: periodicals.name,
+          kind: periodicals.kind,
+          hubId: orgs.id,
+          hubName: orgs.name,
+          hubLevel: orgs.level,
+        })
+        .from(periodicals)
+        .innerJoin(orgs, eq(orgs.id, periodicals.hubId))
+        .where(inArray(periodicals.hubId, hubIds));
+      // Own periodicals first, then upward level by level.
+      return rows.sort(
+        (a, b) => hubIds.indexOf(a.hubId) - hubIds.indexOf(b.hubId) || a.name.localeCompare(b.name, 'zh'),
+      );
+    },
+  );
+
+  app.get(
+    '/api/hubs/:id/evaluated-units',
+    {
+      config: user,
+      schema: { tags, summary: '本单位考核的单位（直属报送单位、下级汇总单位与直报点）', params: HubParams },
+    },
+    async (req) => {
+      const ctx = readContext(req);
+      await hubFor(ctx, req.params.id, 'view');
+      const ids = [...(await evaluatedUnitIds(ctx.tx, req.params.id))];
+      if (ids.length === 0) return [];
+      return ctx.tx
+        .select({
+          id: orgs.id,
+          name: orgs.name,
+          shortName: orgs.shortName,
+          kind: orgs.kind,
+          level: orgs.level,
+          isHub: orgs.isHub,
+        })
+        .from(orgs)
+        .where(inArray(orgs.id, ids))
+        .orderBy(asc(orgs.sortOrder), asc(orgs.name));
     },
   );
 

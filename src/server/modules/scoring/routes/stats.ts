@@ -1,3 +1,4 @@
+import { attachmentDisposition } from '../../../http/download.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readContext } from '../../../app.js';
@@ -66,12 +67,11 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
     },
     async (req, reply) => {
       const r = await rewards(readContext(req), req.params.id, req.query.year);
-      const file = encodeURIComponent(`${r.year}年度政务信息采用奖励.xlsx`);
       return reply
         .header('content-type', XLSX)
         .header(
           'content-disposition',
-          `attachment; filename="rewards-${r.year}.xlsx"; filename*=UTF-8''${file}`,
+          attachmentDisposition(`${r.year}年度政务信息采用奖励.xlsx`, `rewards-${r.year}.xlsx`),
         )
         .send(await rewardsXlsx(r));
     },
