@@ -20,32 +20,20 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { loadOrgs } from '../../api/orgs';
-import type { PeriodicalView, ScoringRules, ScoringRulesView } from '../../api/types';
+import type { ScoringRules, ScoringRulesView } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { formatTime, useErrorHandler, useLoad } from '../../hooks';
 import { PageContainer } from '../../layout/PageContainer';
 import { LEVEL_SHORT, PENALTY_TYPES, PENALTY_TYPE_LABELS, TARGET_LEVELS, useScoringHub } from './shared';
 
-/**
- * The hub's own periodicals and, where the server lets this user read them, those of the hubs above it
- * (a hub may count adoptions by higher periodicals).
- */
+/** The periodicals a hub may count: its own and every higher hub's, own first (the server decides). */
 async function countablePeriodicals(hubId: string): Promise<{ id: string; label: string }[]> {
-  const orgs = (await loadOrgs()) ?? [];
-  const byId = new Map(orgs.map((o) => [o.id, o]));
-  const chain: string[] = [];
-  for (let o = byId.get(hubId); o; o = o.parentId ? byId.get(o.parentId) : undefined)
-    if (o.isHub) chain.push(o.id);
-  if (!chain.includes(hubId)) chain.unshift(hubId);
-  const lists = await Promise.all(
-    chain.map((h) =>
-      api.get<PeriodicalView[]>('/api/periodicals', { hubId: h }).catch(() => [] as PeriodicalView[]),
-    ),
+  const rows = await api.get<{ id: string; name: string; hubId: string; hubName: string }[]>(
+    `/api/hubs/${hubId}/scorable-periodicals`,
   );
-  return lists.flat().map((p) => ({
+  return rows.map((p) => ({
     id: p.id,
-    label: `《${p.name}》${p.hubId === hubId ? '' : `（${byId.get(p.hubId)?.shortName || byId.get(p.hubId)?.name || '上级'}）`}`,
+    label: `《${p.name}》${p.hubId === hubId ? '' : `（${p.hubName}）`}`,
   }));
 }
 
