@@ -35,7 +35,17 @@ export async function testDatabase(): Promise<Database & { drop(): Promise<void>
       await database.close();
       const c = new pg.Client({ connectionString: base });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
+      // The pool's sockets may still be closing: wait for them rather than kill them (a killed idle
+      // connection reports an error after the test has finished).
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await c.query(`drop database if exists ${name}${attempt >= 30 ? ' with (force)' : ''}`);
+          break;
+        } catch (err) {
+          if (attempt >= 30) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       await c.end();
     },
   };

@@ -26,6 +26,9 @@ export interface Database {
 export async function openDatabase(opts: { url?: string | undefined; dataDir: string }): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle connection the server closes (restart, failover, admin shutdown) must not crash the process:
+    // the pool drops it and opens a fresh one on the next query.
+    pool.on('error', (err) => console.error(`PostgreSQL idle connection closed: ${err.message}`));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
