@@ -236,6 +236,11 @@ describe('periodicals and scoring in the browser', () => {
     await editor.waitForURL(/period=year/);
     await poll(() => editor.getByTestId('rankings').innerText()).toContain('《吕梁政务信息》');
     await shot(editor, '39-rankings-year');
+    const [sheet] = await Promise.all([
+      editor.waitForEvent('download'),
+      editor.getByRole('button', { name: '导出Excel' }).click(),
+    ]);
+    expect(sheet.suggestedFilename()).toMatch(/排名.*\.xlsx$/);
 
     await editor.goto(`${server.url}/scoring/ledger`);
     await editor.getByRole('columnheader', { name: '说明' }).waitFor();

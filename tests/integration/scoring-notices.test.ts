@@ -279,4 +279,29 @@ describe('rewards', () => {
       (await (await f.as(tree.K2.editor)).get(`/api/hubs/${tree.K.id}/rewards?year=2026`)).statusCode,
     ).toBe(404);
   });
+
+  it('exports the ranking table to Excel with the same figures as the page', async () => {
+    const q = `period=year&year=${thisYear()}`;
+    const page = (await (await f.as(tree.K.editor)).get(`/api/hubs/${tree.K.id}/rankings?${q}`)).json<{
+      rows: { orgName: string; submitted: number; adopted: number; points: number }[];
+    }>();
+    const x = await (await f.as(tree.K.editor)).get(`/api/hubs/${tree.K.id}/rankings.xlsx?${q}`);
+    expect(x.statusCode).toBe(200);
+    expect(x.headers['content-disposition']).toContain("filename*=UTF-8''");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('排名')!;
+    const header = ws.getRow(2).values as unknown[];
+    const col = (name: string) => header.indexOf(name);
+    for (const [i, r] of page.rows.entries()) {
+      const row = ws.getRow(3 + i);
+      expect(row.getCell(col('单位')).value).toBe(r.orgName);
+      expect(row.getCell(col('报送合计')).value).toBe(r.submitted);
+      expect(row.getCell(col('采用合计')).value).toBe(r.adopted);
+      expect(row.getCell(col('积分')).value).toBeCloseTo(r.points, 2);
+    }
+    expect(
+      (await (await f.as(tree.K2.editor)).get(`/api/hubs/${tree.K.id}/rankings.xlsx?${q}`)).statusCode,
+    ).toBe(404);
+  });
 });

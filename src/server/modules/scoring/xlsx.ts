@@ -122,3 +122,66 @@ export async function rewardsXlsx(r: RewardsReport): Promise<Buffer> {
     ]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+export interface RankingsReport {
+  hub: { name: string };
+  period: { label: string };
+  periodicals: { periodicalId: string; periodicalName: string }[];
+  rows: {
+    rank: number;
+    tied: boolean;
+    orgName: string;
+    submittedByLevel: Record<string, number>;
+    submitted: number;
+    adopted: number;
+    adoptedByPeriodical: { periodicalId: string; count: number }[];
+    adoptionRate: number | null;
+    instructions: number;
+    points: number;
+    zeroed: boolean;
+  }[];
+}
+
+/** The ranking table as shown on the page: 报送 per target level, 采用 per periodical, rate, points, rank. */
+export async function rankingsXlsx(r: RankingsReport): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = r.hub.name;
+  const ws = wb.addWorksheet('排名');
+  const levels: [string, string][] = [
+    ['county', '向县级报送'],
+    ['city', '向市级报送'],
+    ['province', '向省级报送'],
+  ];
+  const cols = [
+    '排名',
+    '单位',
+    ...levels.map(([, label]) => label),
+    '报送合计',
+    '采用合计',
+    ...r.periodicals.map((p) => `《${p.periodicalName}》采用`),
+    '采用率',
+    '批示',
+    '积分',
+  ];
+  title(ws, `${r.hub.name}考核单位政务信息排名（${r.period.label}）`, cols.length);
+  header(ws, cols);
+  for (const row of r.rows) {
+    const line = ws.addRow([
+      row.tied ? `${row.rank}（并列）` : row.rank,
+      row.orgName,
+      ...levels.map(([level]) => row.submittedByLevel[level] ?? 0),
+      row.submitted,
+      row.adopted,
+      ...r.periodicals.map(
+        (p) => row.adoptedByPeriodical.find((x) => x.periodicalId === p.periodicalId)?.count ?? 0,
+      ),
+      row.adoptionRate,
+      row.instructions,
+      row.zeroed ? 0 : round2(row.points),
+    ]);
+    line.getCell(cols.indexOf('采用率') + 1).numFmt = '0.00%';
+    line.getCell(cols.indexOf('积分') + 1).numFmt = '0.00';
+  }
+  ws.getColumn(2).width = 28;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,4 +1,4 @@
-import { BarChartOutlined, ReloadOutlined } from '@ant-design/icons';
+import { BarChartOutlined, FileExcelOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -18,6 +18,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
+import { download } from '../../api/periodicals';
 import type { RankingRow, RankingsView } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { useLoad } from '../../hooks';
@@ -162,6 +163,19 @@ export default function RankingsPage() {
         <Space wrap>
           {picker}
           <PeriodPicker value={period} onChange={setPeriod} />
+          {hub ? (
+            <Button
+              icon={<FileExcelOutlined />}
+              onClick={() => {
+                const q = new URLSearchParams();
+                for (const [k, v] of Object.entries(periodQuery(period)))
+                  if (v !== undefined && v !== null) q.set(k, String(v));
+                download(`/api/hubs/${hub.id}/rankings.xlsx?${q.toString()}`);
+              }}
+            >
+              导出Excel
+            </Button>
+          ) : null}
           <Button icon={<ReloadOutlined />} onClick={data.reload} aria-label="刷新" />
         </Space>
       }

@@ -6,7 +6,7 @@ import { HubParams, LaggingQuery, PeriodQuery, periodSpecOf, RewardsQuery } from
 import { quotaProgress } from '../use-cases/quotas.js';
 import { lagging, rankings } from '../use-cases/rankings.js';
 import { rewards } from '../use-cases/rewards.js';
-import { rewardsXlsx } from '../xlsx.js';
+import { rankingsXlsx, rewardsXlsx } from '../xlsx.js';
 
 const tags = ['积分'];
 const user = { access: 'user' } as const;
@@ -28,6 +28,24 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
       },
     },
     async (req) => rankings(readContext(req), req.params.id, periodSpecOf(req.query)),
+  );
+
+  app.get(
+    '/api/hubs/:id/rankings.xlsx',
+    {
+      config: user,
+      schema: { tags, summary: '导出排名表（Excel）', params: HubParams, querystring: PeriodQuery },
+    },
+    async (req, reply) => {
+      const r = await rankings(readContext(req), req.params.id, periodSpecOf(req.query));
+      return reply
+        .header('content-type', XLSX)
+        .header(
+          'content-disposition',
+          attachmentDisposition(`${r.hub.name}排名（${r.period.label}）.xlsx`, 'rankings.xlsx'),
+        )
+        .send(await rankingsXlsx(r));
+    },
   );
 
   app.get(
