@@ -74,6 +74,14 @@ describe('quotas', () => {
 
   it('creates quotas per category and per unit; refuses a unit outside the hub; deactivates on DELETE', async () => {
     const chief = await f.as(tree.K.chief);
+    const empty = (await chief.get(`/api/hubs/${tree.K.id}/quotas`)).json<{
+      abilities: { manage_quotas: boolean };
+    }>();
+    expect(empty.abilities.manage_quotas).toBe(true);
+    const asEditor = (await (await f.as(tree.K.editor)).get(`/api/hubs/${tree.K.id}/quotas`)).json<{
+      abilities: { manage_quotas: boolean };
+    }>();
+    expect(asEditor.abilities.manage_quotas).toBe(false);
     const q = await chief.post(`/api/hubs/${tree.K.id}/quotas`, {
       orgKind: 'township',
       period: 'month',

@@ -90,13 +90,15 @@ export default function QuotasPage() {
 function QuotaTable({ hubId }: { hubId: string }) {
   const { message } = App.useApp();
   const onError = useErrorHandler();
-  const list = useLoad(() => api.get<{ rows: QuotaView[] }>(`/api/hubs/${hubId}/quotas`), [hubId]);
+  const list = useLoad(
+    () => api.get<{ rows: QuotaView[]; abilities: { manage_quotas: boolean } }>(`/api/hubs/${hubId}/quotas`),
+    [hubId],
+  );
   const units = useLoad(() => evaluatedUnits(hubId), [hubId]);
   const [editing, setEditing] = useState<QuotaView | 'new' | null>(null);
   const [form] = Form.useForm<QuotaForm>();
   const rows = list.data?.rows ?? [];
-  // Manage rights come with each quota; with none yet, the POST answers 403 with the reason.
-  const canManage = rows.length ? rows.some((q) => q.abilities.manage_quotas) : true;
+  const canManage = Boolean(list.data?.abilities.manage_quotas);
   const scope = Form.useWatch('scope', form);
 
   const open = (q: QuotaView | 'new') => {

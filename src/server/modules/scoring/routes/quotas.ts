@@ -1,3 +1,4 @@
+import { abilities } from '../../../policy/authorize.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inArray } from 'drizzle-orm';
@@ -28,7 +29,14 @@ export async function quotaRoutes(appBase: FastifyInstance): Promise<void> {
   app.get(
     '/api/hubs/:id/quotas',
     { config: user, schema: { tags, summary: '任务指标列表', params: HubParams } },
-    async (req) => ({ rows: await presentAll(readContext(req), req.params.id) }),
+    async (req) => {
+      const ctx = readContext(req);
+      const rows = await presentAll(ctx, req.params.id);
+      return {
+        rows,
+        abilities: abilities(ctx.actor, 'scoring', ['manage_quotas'], { hubId: req.params.id }),
+      };
+    },
   );
 
   const one = async (req: Parameters<typeof readContext>[0], hubId: string, id: string) => {
