@@ -192,9 +192,9 @@ describe('reporting workflow in the browser', () => {
     // The versions tab compares the revision with the first draft.
     await writer.getByRole('tab', { name: /版本记录/ }).click();
     await writer.getByRole('button', { name: /与第1版比较/ }).click();
-    await poll(() => writer.getByTestId('diff-body').locator('ins').allInnerTexts()).toContain(
-      '\n此次改造涉及居民860户，计划投入资金1200万元。',
-    );
+    await poll(async () =>
+      (await writer.getByTestId('diff-body').locator('ins').allInnerTexts()).join(''),
+    ).toContain('此次改造涉及居民860户，计划投入资金1200万元。');
     await shot(writer, '08-writer-diff');
 
     await reviewAndSign(2);

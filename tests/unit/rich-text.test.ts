@@ -500,6 +500,15 @@ describe('diffText on Chinese text', () => {
     for (const p of diffText(before, after)) expect(p.text, JSON.stringify(p)).not.toMatch(loneSurrogate);
   });
 
+  it('keeps an inserted sentence whole even when some of its characters occur in the old text', () => {
+    const before = '太和桥街道推进老旧小区改造，惠及居民。';
+    const after = '太和桥街道推进老旧小区改造，惠及居民。\n此次改造涉及居民860户，计划投入资金1200万元。';
+    const inserted = diffText(before, after).filter((p) => p.op === 'insert');
+    expect(inserted.map((p) => p.text)).toEqual(['\n此次改造涉及居民860户，计划投入资金1200万元。']);
+    const rewritten = diffText('共转移群众1200人', '累计安置受灾户300户');
+    expect(rewritten.filter((p) => p.op === 'insert')).toHaveLength(1);
+  });
+
   it('marks only the changed character of a rare (astral) character', () => {
     expect(ops(diffText('𠮷野家', '𠮶野家'))).toEqual(['delete:𠮷', 'insert:𠮶', 'equal:野家']);
   });

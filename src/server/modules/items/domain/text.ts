@@ -91,8 +91,39 @@ export interface DiffPart {
 
 /** Character diff of two versions' plain text: Chinese has no spaces, so characters are the honest unit. */
 export function diffText(before: string, after: string): DiffPart[] {
-  return diffChars(before, after).map((c) => ({
+  const parts: DiffPart[] = diffChars(before, after).map((c) => ({
     op: c.added ? 'insert' : c.removed ? 'delete' : 'equal',
     text: c.value,
   }));
+  return foldSmallEqualities(parts);
+}
+
+/**
+ * A character diff of Chinese finds coincidental one- or two-character matches inside rewritten text
+ * (a 「户」 or 「万元」 in a new sentence), which shreds an insertion into pieces. An equality that short
+ * between two edits is folded into them, so a rewritten passage reads as one deletion and one insertion.
+ */
+function foldSmallEqualities(parts: readonly DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  let del = '';
+  let ins = '';
+  const flush = () => {
+    if (del) out.push({ op: 'delete', text: del });
+    if (ins) out.push({ op: 'insert', text: ins });
+    del = '';
+    ins = '';
+  };
+  parts.forEach((p, i) => {
+    if (p.op === 'delete') del += p.text;
+    else if (p.op === 'insert') ins += p.text;
+    else if ((del || ins) && i < parts.length - 1 && [...p.text].length <= 2) {
+      del += p.text;
+      ins += p.text;
+    } else {
+      flush();
+      out.push(p);
+    }
+  });
+  flush();
+  return out;
 }
