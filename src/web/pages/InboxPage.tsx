@@ -16,12 +16,11 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
-import type { InboxPage as Page, InboxRow } from '../api/types';
+import { Link } from 'react-router-dom';
+import type { InboxRow } from '../api/types';
 import { unitsWithRole, useMe } from '../auth/AuthContext';
 import { HopStateTag, UrgencyTag } from '../components/Tags';
-import { formatTime, useErrorHandler } from '../hooks';
+import { formatTime, useKeysetList, useUrlFilters } from '../hooks';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -51,9 +50,8 @@ const PAGE = 20;
 /** A hub's 收件箱: what the units below (and forwarding hubs) submitted to it. */
 export function InboxPage() {
   const me = useMe();
-  const onError = useErrorHandler();
   const hubs = unitsWithRole(me, HUB_ROLES);
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters } = useUrlFilters();
   const out = params.get('direction') === 'out';
   const tab = out ? 'out' : ((params.get('state') as HopState | null) ?? 'all');
   const outState = out ? ((params.get('state') as HopState | null) ?? undefined) : undefined;
@@ -64,11 +62,6 @@ export function InboxPage() {
   const since = params.get('since') ?? undefined;
   const until = params.get('until') ?? undefined;
   const [keyword, setKeyword] = useState(q);
-  const [rows, setRows] = useState<InboxRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [more, setMore] = useState(false);
-  const [tick, setTick] = useState(0);
 
   const query = useMemo(
     () => ({
@@ -86,45 +79,10 @@ export function InboxPage() {
   );
 
   useEffect(() => setKeyword(q), [q]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    api
-      .get<Page>('/api/inbox', query)
-      .then((p) => {
-        if (!live) return;
-        setRows(p.rows);
-        setCursor(p.nextCursor);
-      })
-      .catch(onError)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [query, tick, onError]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMore(true);
-    try {
-      const p = await api.get<Page>('/api/inbox', { ...query, cursor });
-      setRows((r) => [...r, ...p.rows]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      onError(e);
-    } finally {
-      setMore(false);
-    }
-  };
-
-  const setFilters = (patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next, { replace: true });
-  };
+  const { rows, loading, loadingMore, hasMore, loadMore, reload } = useKeysetList<InboxRow>(
+    '/api/inbox',
+    query,
+  );
 
   const columns: ColumnsType<InboxRow> = [
     {
@@ -273,7 +231,7 @@ export function InboxPage() {
             onChange={(e) => setKeyword(e.target.value)}
             onSearch={(v) => setFilters({ q: v.trim() || undefined })}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => setTick((t) => t + 1)}>
+          <Button icon={<ReloadOutlined />} onClick={reload}>
             刷新
           </Button>
         </Space>
@@ -287,8 +245,8 @@ export function InboxPage() {
           locale={{ emptyText: <Empty description={out ? '没有符合条件的转报件' : '没有符合条件的来稿'} /> }}
         />
         <div style={{ textAlign: 'center', marginTop: 16 }}>
-          {cursor ? (
-            <Button onClick={() => void loadMore()} loading={more}>
+          {hasMore ? (
+            <Button onClick={() => void loadMore()} loading={loadingMore}>
               加载更多
             </Button>
           ) : rows.length > 0 ? (

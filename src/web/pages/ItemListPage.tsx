@@ -2,12 +2,11 @@ import { EditOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons'
 import { Button, Card, Empty, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
-import type { ItemListPage as Page, ItemRow } from '../api/types';
+import { Link, useNavigate } from 'react-router-dom';
+import type { ItemRow } from '../api/types';
 import { hasRole, useMe } from '../auth/AuthContext';
 import { ItemStatusTag, UrgencyTag } from '../components/Tags';
-import { formatTime, useErrorHandler } from '../hooks';
+import { formatTime, useKeysetList, useUrlFilters } from '../hooks';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -43,58 +42,22 @@ const PAGE = 20;
 
 export function ItemListPage({ box }: { box: Box }) {
   const me = useMe();
-  const onError = useErrorHandler();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters } = useUrlFilters();
   const state = (params.get('state') as ItemState | null) ?? undefined;
   const category = params.get('category') ?? undefined;
   const q = params.get('q') ?? '';
   const [keyword, setKeyword] = useState(q);
-  const [rows, setRows] = useState<ItemRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [more, setMore] = useState(false);
-  const [tick, setTick] = useState(0);
 
   useEffect(() => setKeyword(q), [q]);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    api
-      .get<Page>('/api/items', { box, state, category, q, limit: PAGE })
-      .then((p) => {
-        if (!live) return;
-        setRows(p.rows);
-        setCursor(p.nextCursor);
-      })
-      .catch(onError)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [box, state, category, q, tick, onError]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMore(true);
-    try {
-      const p = await api.get<Page>('/api/items', { box, state, category, q, cursor, limit: PAGE });
-      setRows((r) => [...r, ...p.rows]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      onError(e);
-    } finally {
-      setMore(false);
-    }
-  };
-
-  const setFilter = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const { rows, loading, loadingMore, hasMore, loadMore, reload } = useKeysetList<ItemRow>('/api/items', {
+    box,
+    state,
+    category,
+    q,
+    limit: PAGE,
+  });
+  const setFilter = (key: string, value: string | undefined) => setFilters({ [key]: value });
 
   const columns: ColumnsType<ItemRow> = [
     {
@@ -181,7 +144,7 @@ export function ItemListPage({ box }: { box: Box }) {
             onChange={(e) => setKeyword(e.target.value)}
             onSearch={(v) => setFilter('q', v.trim() || undefined)}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => setTick((t) => t + 1)}>
+          <Button icon={<ReloadOutlined />} onClick={reload}>
             刷新
           </Button>
         </Space>
@@ -195,8 +158,8 @@ export function ItemListPage({ box }: { box: Box }) {
           locale={{ emptyText: <Empty description={meta.empty} /> }}
         />
         <div style={{ textAlign: 'center', marginTop: 16 }}>
-          {cursor ? (
-            <Button onClick={() => void loadMore()} loading={more}>
+          {hasMore ? (
+            <Button onClick={() => void loadMore()} loading={loadingMore}>
               加载更多
             </Button>
           ) : rows.length > 0 ? (

@@ -35,6 +35,19 @@ const byLevel = (m: Record<string, number>) =>
     .join('，') || '—';
 
 /** 奖励统计: a year's adoption rewards per officer and per unit, with the Excel export. */
+/** Columns both tallies (by officer, by unit) share. */
+const seqColumn = {
+  title: '序号',
+  key: 'i',
+  width: 60,
+  render: (_: unknown, __: unknown, i: number) => i + 1,
+};
+const tallyColumns = [
+  { title: '采用', dataIndex: 'count', width: 80, align: 'right' as const, render: (c: number) => `${c}篇` },
+  { title: '按级别', dataIndex: 'byLevel', render: byLevel },
+  { title: '奖励', dataIndex: 'amount', width: 120, align: 'right' as const, render: yuan },
+];
+
 export default function RewardsPage() {
   const me = useMe();
   const { hub, picker } = useScoringHub(me);
@@ -148,23 +161,10 @@ export default function RewardsPage() {
                     emptyText: <Empty description="本年度暂无获奖采用（请先在积分规则中设置计分刊物）" />,
                   }}
                   columns={[
-                    {
-                      title: '序号',
-                      key: 'i',
-                      width: 60,
-                      render: (_: unknown, __: Officer, i: number) => i + 1,
-                    },
+                    seqColumn,
                     { title: '信息员', dataIndex: 'name', width: 120 },
                     { title: '单位', dataIndex: 'orgName' },
-                    {
-                      title: '采用',
-                      dataIndex: 'count',
-                      width: 80,
-                      align: 'right',
-                      render: (c: number) => `${c}篇`,
-                    },
-                    { title: '按级别', dataIndex: 'byLevel', render: byLevel },
-                    { title: '奖励', dataIndex: 'amount', width: 120, align: 'right', render: yuan },
+                    ...tallyColumns,
                   ]}
                 />
               ),
@@ -180,24 +180,7 @@ export default function RewardsPage() {
                   dataSource={r?.units ?? []}
                   pagination={false}
                   locale={{ emptyText: <Empty description="本年度暂无获奖采用" /> }}
-                  columns={[
-                    {
-                      title: '序号',
-                      key: 'i',
-                      width: 60,
-                      render: (_: unknown, __: Unit, i: number) => i + 1,
-                    },
-                    { title: '单位', dataIndex: 'orgName' },
-                    {
-                      title: '采用',
-                      dataIndex: 'count',
-                      width: 80,
-                      align: 'right',
-                      render: (c: number) => `${c}篇`,
-                    },
-                    { title: '按级别', dataIndex: 'byLevel', render: byLevel },
-                    { title: '奖励', dataIndex: 'amount', width: 120, align: 'right', render: yuan },
-                  ]}
+                  columns={[seqColumn, { title: '单位', dataIndex: 'orgName' }, ...tallyColumns]}
                 />
               ),
             },
