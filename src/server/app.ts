@@ -69,11 +69,15 @@ export async function buildApp(opts: { database: Database; config: Config; logge
 
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/'))
+    const path = normalisedPath(req.url);
+    if (path === '/api' || path.startsWith('/api/'))
       return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
-    // A missing asset is a 404; any other path is a route of the single-page app.
-    if (/\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '')) return reply.code(404).send('Not found');
-    if (existsSync(WEB_DIST + 'index.html')) return reply.type('text/html').sendFile('index.html');
+    // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
+    if (/\.[a-z0-9]+$/i.test(path))
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
   });
 
@@ -114,10 +118,42 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   }));
 
   if (existsSync(WEB_DIST)) {
-    // Wildcard: files built after start-up are served too; a missing file falls through to the handler below.
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: true, index: false });
+    // Wildcard: files built after start-up are served too; a path that is no file falls through to the
+    // not-found handler above, which answers with the app shell. Directories (/, /assets/) are the app
+    // shell too, never a 403. Hashed assets never change and are cached for a year; the shell is revalidated.
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      redirect: false,
+      preCompressed: true,
+      cacheControl: false,
+      allowedPath: (pathName) => !pathName.endsWith('/'),
+      setHeaders: (res, path) => {
+        res.header(
+          'Cache-Control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   }
   return app;
+}
+
+/** The single-page app's index.html: every client-side route reloads to it; revalidated on each load. */
+function sendAppShell(reply: FastifyReply) {
+  return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+}
+
+/** The request path with its query removed and percent-escapes decoded (so /%61pi/x is /api/x). */
+export function normalisedPath(url: string): string {
+  const raw = url.split('?')[0] ?? '/';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {

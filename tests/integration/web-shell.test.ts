@@ -1,0 +1,61 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuilt } from '../browser/server.js';
+import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
+import { buildOrg, buildUser, PASSWORD } from '../helpers/factories.js';
+
+/**
+ * How a browser arrives: the printed address, a reload on any client-side route, hashed assets, and
+ * unknown API paths. Every path that is not /api/* and not a real file serves the app shell.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  ensureWebBuilt();
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+const ASSETS = fileURLToPath(new URL('../../dist/web/assets/', import.meta.url));
+
+describe('web shell', () => {
+  it.each(['/', '/inbox', '/items/abc?tab=timeline', '/assets/', '/assets', '/admin/users/', '/login'])(
+    'GET %s serves the app shell',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toContain('<div id="root">');
+      expect(res.headers['cache-control']).toBe('no-cache');
+    },
+  );
+
+  it('HEAD / answers 200 as well', async () => {
+    const res = await t.app.inject({ method: 'HEAD', url: '/' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('a missing file is a plain 404, not the shell', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/assets/missing-abc123.js' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('<div id="root">');
+  });
+
+  it('hashed assets are cached as immutable', async () => {
+    const file = readdirSync(ASSETS).find((f) => f.endsWith('.js'));
+    const res = await t.app.inject({ method: 'GET', url: `/assets/${file}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('unknown API paths answer a JSON 404, however the path is spelled', async () => {
+    const org = await buildOrg(t.app.database.db, { name: '测试街道', parentId: null, level: 'county' });
+    const user = await buildUser(t.app.database.db, org, ['writer']);
+    const c = await Client.login(t.app, user.username, PASSWORD);
+    for (const url of ['/api/nope', '/api/items/x/nope', '/%61pi/nope']) {
+      const res = await c.get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'not_found' });
+    }
+  });
+});
