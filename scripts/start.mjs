@@ -1,40 +1,23 @@
 #!/usr/bin/env node
-// `npm start`: builds the web UI when it is missing or older than its sources, then runs the server
-// (embedded PGlite in ./data with demo data unless DATABASE_URL / ZX_MODE say otherwise).
+// `npm start`: builds the web UI and the server when missing or older than their sources, then runs the
+// compiled server (embedded PGlite in ./data with demo data unless DATABASE_URL / ZX_MODE say otherwise).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const built = join(root, 'dist/web/index.html');
-
-function newest(dir) {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-const sources = [join(root, 'src/web'), join(root, 'src/server/modules/items/domain')].filter(existsSync);
-const stale =
-  !existsSync(built) ||
-  Math.max(...sources.map(newest), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(built).mtimeMs;
-if (stale) {
-  console.log('正在构建前端（首次启动约需半分钟）…');
-  const r = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12))
+  console.warn(
+    `警告：Node.js ${process.versions.node} 已停止维护，请使用 Node.js 24 LTS（≥ 22.12）。运行 bash .ci/ensure-node.sh 可安装。`,
   );
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts')], {
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/server/server/main.js')], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -14,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from './config.js';
+import { WEB_DIST } from './paths.js';
 import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
@@ -44,8 +44,6 @@ declare module 'fastify' {
     config: Config;
   }
 }
-
-const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 export async function buildApp(opts: { database: Database; config: Config; logger?: boolean }): Promise<App> {
   const { database, config } = opts;

@@ -1,17 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../helpers/db.js';
 
 /**
- * The real entry point as a process, as `npm start` runs it: migrations at start, demo data only in demo
+ * The real entry point as a process, as `npm start` runs it (the compiled server in dist/server): migrations at start, demo data only in demo
  * mode, nothing at all in production mode. PGlite only: the entry point is the same on PostgreSQL.
  */
 const root = new URL('../..', import.meta.url).pathname;
 let child: ChildProcess | null = null;
 let dir: string | null = null;
+
+beforeAll(() => {
+  if (ENGINE === 'pglite')
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { cwd: root });
+}, 300_000);
 
 afterEach(() => {
   child?.kill('SIGTERM');
@@ -22,7 +27,7 @@ afterEach(() => {
 async function start(env: Record<string, string>): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), 'zx-start-'));
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts')], {
+  child = spawn(process.execPath, [join(root, 'dist/server/server/main.js')], {
     cwd: root,
     env: {
       ...process.env,
@@ -38,9 +43,10 @@ async function start(env: Record<string, string>): Promise<string> {
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
-    if (output.includes('打开浏览器访问')) return url;
+    // The address a newcomer opens is the one the server prints.
+    const printed = /打开浏览器访问：\s*(http:\/\/\S+)/.exec(output)?.[1];
+    if (printed) return printed.replace(/\/$/, '');
     if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -68,6 +74,12 @@ describe.runIf(ENGINE === 'pglite')('start-up', () => {
 
   it('demo mode loads the demo tree on first start and the accounts log in', async () => {
     const url = await start({});
+    // The printed address and a reload of any page answer the app, not an error.
+    for (const path of ['/', '/inbox', '/items/mine']) {
+      const page = await fetch(`${url}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+    }
     const res = await login(url, 'thq_xxy', 'Zhengxun@2026');
     expect(res.status).toBe(200);
     expect((await res.json()).units[0].name).toBe('汾阳市太和桥街道办事处');

@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../paths.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from './client.js';
-
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle/', import.meta.url));
 
 /**
  * Applies the committed SQL migrations in `drizzle/` in file-name order, each once, each in its own

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm run build`: the web UI (Vite → dist/web) and the server (tsc → dist/server, plus the SQL files the
+// server reads at run time). `node scripts/build.mjs --if-stale` rebuilds only what is older than its
+// sources (used by `npm start` and the tests). Production runs the compiled JavaScript; tsx is for dev only.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const ifStale = process.argv.includes('--if-stale');
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const entry of readdirSync(path)) t = Math.max(t, newest(join(path, entry)));
+  return t;
+}
+
+function run(args, label) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  console.log(`  ${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Every file below dir whose name ends with one of exts. */
+function filesBelow(dir, exts) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => exts.some((e) => f.endsWith(e)))
+    .map((f) => join(dir, f));
+}
+
+const targets = [
+  {
+    name: 'web',
+    output: join(root, 'dist/web/index.html'),
+    sources: ['src/web', 'src/server/modules/items/domain', 'vite.config.ts', 'package-lock.json'],
+    build() {
+      run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], 'web (vite)');
+    },
+  },
+  {
+    name: 'server',
+    output: join(root, 'dist/server/server/main.js'),
+    sources: [
+      'src/server',
+      'src/demo',
+      'src/cli',
+      'tsconfig.json',
+      'tsconfig.server.json',
+      'package-lock.json',
+    ],
+    build() {
+      run([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json'], 'server (tsc)');
+      // Files the compiled server reads next to its modules (checked-in SQL).
+      for (const file of filesBelow(join(root, 'src'), ['.sql'])) {
+        const target = join(root, 'dist/server', relative(join(root, 'src'), file));
+        cpSync(file, target);
+      }
+    },
+  },
+];
+
+for (const t of targets) {
+  const stale =
+    !existsSync(t.output) ||
+    Math.max(...t.sources.map((s) => newest(join(root, s)))) > statSync(t.output).mtimeMs;
+  if (ifStale && !stale) continue;
+  if (ifStale) console.log(`正在构建${t.name === 'web' ? '前端' : '服务端'}…`);
+  t.build();
+}
