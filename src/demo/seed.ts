@@ -373,11 +373,35 @@ export async function loadDemoData(db: Db): Promise<boolean> {
       const short = ORGS.find((o) => o.key === key)!.short.replace(/(市|县)政府办$/, '');
       periodicalRows.push([key, `${short}政务信息`, 'regular']);
     }
-    await tx
-      .insert(periodicals)
-      .values(
-        periodicalRows.map(([hub, name, kind]) => ({ id: randomUUID(), hubId: orgId.get(hub)!, name, kind })),
-      );
+    // Each periodical goes by default to its own hub and the units directly under it, with the usual
+    // 报/送/发 lines of a bulletin's 版记 and a print run, as an office would have set them up.
+    const distribution = (hubKey: string) => {
+      const hub = ORGS.find((o) => o.key === hubKey)!;
+      const children = ORGS.filter((o) => o.parent === hubKey);
+      const parent = hub.parent ? ORGS.find((o) => o.key === hub.parent) : undefined;
+      return {
+        defaultRecipientOrgIds: [hubKey, ...children.map((o) => o.key)].map((k) => orgId.get(k)!),
+        defaultLines: {
+          bao: parent ? [parent.name] : ['国务院办公厅'],
+          song: [
+            /人民政府办公(厅|室)$/.test(hub.name)
+              ? `${hub.name.replace(/人民政府办公(厅|室)$/, '')}人民政府领导同志`
+              : `${hub.name}领导同志`,
+          ],
+          fa: children.length ? children.map((o) => o.short) : ['各有关单位'],
+        },
+        defaultCopies: 40 + children.length * 5,
+      };
+    };
+    await tx.insert(periodicals).values(
+      periodicalRows.map(([hub, name, kind]) => ({
+        id: randomUUID(),
+        hubId: orgId.get(hub)!,
+        name,
+        kind,
+        ...distribution(hub),
+      })),
+    );
 
     const specs: UserSpec[] = [...USERS];
     let n = 0;

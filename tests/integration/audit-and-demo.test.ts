@@ -6,6 +6,7 @@ import { auditLog } from '../../src/server/modules/audit/schema.js';
 import { verifyAuditChain } from '../../src/server/modules/audit/audit.js';
 import { hops, items } from '../../src/server/modules/items/schema.js';
 import { memberships, orgs, users } from '../../src/server/modules/orgs/schema.js';
+import { periodicals } from '../../src/server/modules/periodicals/schema.js';
 import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/seed.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 
@@ -37,6 +38,19 @@ describe('demo data', () => {
       .from(orgs)
       .where(sql`${orgs.name} = '山西省人民政府办公厅'`);
     expect(province?.isHub).toBe(true);
+  });
+
+  it('sets every demo periodical up with a distribution list, 报/送/发 lines and a print run', async () => {
+    const rows = await t.app.database.db.select().from(periodicals);
+    expect(rows.length).toBeGreaterThan(5);
+    for (const p of rows) {
+      expect(p.defaultRecipientOrgIds.length, p.name).toBeGreaterThan(0);
+      expect(p.defaultRecipientOrgIds, p.name).toContain(p.hubId);
+      expect(p.defaultCopies, p.name).toBeGreaterThan(0);
+      expect(
+        p.defaultLines.bao.length + p.defaultLines.song.length + p.defaultLines.fa.length,
+      ).toBeGreaterThan(2);
+    }
   });
 
   it('lets every demo account listed in the README log in', async () => {

@@ -162,9 +162,13 @@ describe('compiling, reviewing, signing and issuing', () => {
       title: '我县街道消防安全大检查全覆盖',
     });
     await editor.post(`/api/issues/${id}/submit`, {});
-    const agree = await editor.post(`/api/issues/${id}/review`, { decision: 'agree', opinion: '同意' });
-    expect(agree.json<Issue>()).toMatchObject({ state: 'in_review' });
-    expect(agree.json<Issue>().abilities).toMatchObject({ sign: false, review: true });
+    // Four eyes: the editor who compiled the issue may not review it.
+    const own = await editor.post(`/api/issues/${id}/review`, { decision: 'agree', opinion: '同意' });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().message).toContain('不得审核本人编辑的期刊');
+    const compilerView = (await editor.get(`/api/issues/${id}`)).json<Issue>();
+    expect(compilerView).toMatchObject({ state: 'in_review' });
+    expect(compilerView.abilities).toMatchObject({ sign: false, review: false });
     const chiefView = (await (await w.as(K.chief)).get(`/api/issues/${id}`)).json<Issue>();
     expect(chiefView.abilities).toMatchObject({ sign: true, edit: false });
     const signed = await (
@@ -174,7 +178,7 @@ describe('compiling, reviewing, signing and issuing', () => {
       opinion: '同意印发',
     });
     expect(signed.statusCode, signed.body).toBe(200);
-    expect(signed.json<Issue>().reviews.map((r) => r.decision)).toEqual(['disagree', 'agree', 'agree']);
+    expect(signed.json<Issue>().reviews.map((r) => r.decision)).toEqual(['disagree', 'agree']);
 
     const issued = await editor.post(`/api/issues/${id}/issue`, { recipientOrgIds: [T.id] });
     expect(issued.statusCode, issued.body).toBe(200);

@@ -139,10 +139,14 @@ describe('quotas', () => {
     expect(r.statusCode, r.body).toBe(200);
     const rows = r.json<{ rows: { orgId: string; missed: string[] }[] }>().rows;
     const T = rows.find((x) => x.orgId === tree.T.id)!;
-    expect(T.missed).toEqual(['向省级报送 0/5 篇', '向市级报送 0/10 篇', '向县级报送 3/15 篇']);
+    expect(T.missed).toEqual([
+      '向省级报送 0/5 篇（每月指标）',
+      '向市级报送 0/10 篇（每月指标）',
+      '向县级报送 3/15 篇（每月指标）',
+    ]);
     const D = rows.find((x) => x.orgId === tree.D.id)!;
     const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).getUTCDate();
-    expect(D.missed).toEqual([`向县级报送 0/${3 * days} 篇`]);
+    expect(D.missed).toEqual([`向县级报送 0/${3 * days} 篇（每日≥3篇，按本期折算）`]);
   });
 
   it('shows the unit its progress on the 工作台', async () => {

@@ -195,6 +195,10 @@ describe('inside the unit', () => {
   it('withdraws a submitted item only while no hop is signed for', async () => {
     const d = await submittedItem();
     const w = await as(tree.T.writer);
+    // One pending submission: the item's 撤回 is offered, the hop's 撤回报送 (the same act) is not.
+    const before = (await w.get(`/api/items/${d.id}`)).json<Detail>();
+    expect(before.abilities.withdraw).toBe(true);
+    expect(before.hops[0]!.abilities.withdraw).toBe(false);
     const ok = await w.post(`/api/items/${d.id}/withdraw`, { comment: '数据有误' });
     expect(ok.json<Detail>()).toMatchObject({ state: 'withdrawn' });
     expect(ok.json<Detail>().hops[0]?.state).toBe('withdrawn');

@@ -112,3 +112,24 @@ describe('every level is recognised in every marking shape', () => {
     expect(findClassificationMarking(text)?.marking).toBe(level);
   });
 });
+
+describe('markings cannot hide behind Unicode', () => {
+  it.each([
+    ['zero-width space inside the level', '机\u200b密★1年'],
+    ['zero-width joiner and BOM', '秘\u200d密\ufeff★'],
+    ['word joiner before the star', '绝密\u2060★长期'],
+    ['bidi override around the level', '\u202e机密\u202c★'],
+    ['star emoji', '机密⭐'],
+    ['star emoji with variation selector', '机密⭐\ufe0f5年'],
+    ['glowing star', '秘密🌟'],
+    ['outlined star ✩', '秘密✩1年'],
+    ['asterisk operator ∗', '绝密∗'],
+    ['traditional 機密★', '機密★'],
+    ['traditional 絕密 alone on its line', '標題\n絕密\n正文'],
+    ['traditional 密級：機密', '密級：機密'],
+    ['full-width colon and compatibility space', '密级：\u3000秘密'],
+    ['soft hyphen inside', '机\u00ad密★'],
+  ])('%s', (_, text) => {
+    expect(findClassificationMarking(text)).not.toBeNull();
+  });
+});

@@ -147,7 +147,7 @@ describe('issue policy matrix', () => {
         view: true,
         edit: true,
         submit: true,
-        review: true,
+        review: false, // four eyes: not one's own issue
         sign: false,
         issue: true,
         distribute: true,
@@ -162,7 +162,7 @@ describe('issue policy matrix', () => {
         view: true,
         edit: true,
         submit: true,
-        review: true,
+        review: false, // four eyes: not one's own issue
         sign: false,
         issue: true,
         distribute: true,

@@ -165,9 +165,9 @@ describe('quota compliance (seed 001: ≥15 to the county, ≥10 to the city, �
     );
     expect(r.met).toBe(true);
     expect(r.required.map((x) => x.label)).toEqual([
-      '向省级报送 5/5 篇',
-      '向市级报送 10/10 篇',
-      '向县级报送 15/15 篇',
+      '向省级报送 5/5 篇（每月指标）',
+      '向市级报送 10/10 篇（每月指标）',
+      '向县级报送 15/15 篇（每月指标）',
       '采用率 20%/20%',
     ]);
   });
@@ -184,7 +184,7 @@ describe('quota compliance (seed 001: ≥15 to the county, ≥10 to the city, �
       1,
     );
     expect(r.met).toBe(false);
-    expect(r.shortfalls.map((x) => x.label)).toEqual(['向市级报送 9/10 篇', '采用率 13.33%/20%']);
+    expect(r.shortfalls.map((x) => x.label)).toEqual(['向市级报送 9/10 篇（每月指标）', '采用率 13.33%/20%']);
   });
 
   it('nothing submitted fails a rate quota at 0%', () => {
@@ -194,6 +194,21 @@ describe('quota compliance (seed 001: ≥15 to the county, ≥10 to the city, �
       1,
     );
     expect(r.shortfalls.map((x) => x.label)).toEqual(['采用率 0%/20%']);
+  });
+
+  it('a weekly quota checked over a month says it is weekly (issue: “4/5” read against a monthly 3)', () => {
+    const weekly = {
+      period: 'week' as const,
+      minSubmitted: { county: 1 },
+      minAdopted: null,
+      minAdoptionRate: null,
+    };
+    const r = checkQuota(
+      weekly,
+      { submittedByLevel: { county: 4 }, submitted: 4, adopted: 0, adoptionRate: null },
+      31 / 7,
+    );
+    expect(r.shortfalls.map((x) => x.label)).toEqual(['向县级报送 4/5 篇（每周≥1篇，按本期折算）']);
   });
 
   it('seed 001 篇3: ≥3 a day to the city is 93 over October; a quarterly minimum is pro-rated and rounded up', () => {

@@ -96,9 +96,12 @@ export function HubEditDrawer(props: {
           <Form.Item
             label="标题"
             name="title"
-            rules={[{ required: true, whitespace: true, message: '请填写标题' }, { max: TITLE_MAX }]}
+            rules={[
+              { required: true, whitespace: true, message: '请填写标题' },
+              { max: TITLE_MAX, message: `标题不能超过${TITLE_MAX}个字，请精简` },
+            ]}
           >
-            <Input showCount maxLength={TITLE_MAX} />
+            <Input count={{ show: true, max: TITLE_MAX }} />
           </Form.Item>
           <Form.Item label="正文" required>
             <RichTextEditor value={html} onChange={(h) => setHtml(h)} ariaLabel="编辑正文" />

@@ -443,7 +443,7 @@ export function ItemDetailPage() {
               <article>
                 <h2 className="zx-doc-title">{d.content.title}</h2>
                 <div className="zx-muted" style={{ textAlign: 'center', marginBottom: 16, fontSize: 13 }}>
-                  {d.org?.name} · {d.authorName} · 第{d.content.no}版
+                  {d.org?.name} · {d.authorName} · {versionLabel(d, d.content.no)}
                   {d.coReporters.length ? ` · 合报：${d.coReporters.map((c) => c.name).join('、')}` : ''}
                 </div>
                 {/* The server sanitises every body against a strict allow-list before storing it. */}
@@ -503,7 +503,10 @@ export function ItemDetailPage() {
               </Descriptions.Item>
               <Descriptions.Item label="公开属性">{d.disclosureLabel}</Descriptions.Item>
               <Descriptions.Item label="单位内状态">{d.stateLabel}</Descriptions.Item>
-              <Descriptions.Item label="当前版本">第{d.currentVersionNo}版</Descriptions.Item>
+              <Descriptions.Item label="本单位定稿">第{d.currentVersionNo}版</Descriptions.Item>
+              {d.content && d.content.no !== d.currentVersionNo ? (
+                <Descriptions.Item label="正文显示">{versionLabel(d, d.content.no)}</Descriptions.Item>
+              ) : null}
               {d.coReporters.length ? (
                 <Descriptions.Item label="合报单位">
                   {d.coReporters.map((c) => c.name).join('、')}
@@ -545,4 +548,10 @@ function TargetsCheckbox(props: { orgId: string; value?: string[]; onChange?(v: 
       options={targets.data.map((t) => ({ value: t.id, label: t.name }))}
     />
   );
+}
+
+/** 第N版, naming the hub whose edit it is when a hub made it, so the header and 稿件信息 never disagree. */
+function versionLabel(d: ItemDetail, no: number): string {
+  const v = d.versions.find((x) => x.no === no);
+  return v?.byHub ? `第${no}版（${v.orgName}修改）` : `第${no}版`;
 }

@@ -173,9 +173,15 @@ export default function ItemEditorPage() {
       }
       if (e instanceof ApiError && e.details && typeof e.details.field === 'string') {
         const f = e.details.field;
-        if (f === 'bodyHtml') setBodyError(e.message);
-        else if (['title', 'targetOrgIds', 'coReporterOrgIds'].includes(f))
+        // Shown once, at the field it concerns; a toast as well would say it twice.
+        if (f === 'bodyHtml') {
+          setBodyError(e.message);
+          return null;
+        }
+        if (['title', 'targetOrgIds', 'coReporterOrgIds'].includes(f)) {
           form.setFields([{ name: f as keyof MetaForm, errors: [e.message] }]);
+          return null;
+        }
       }
       onError(e);
       return null;
@@ -388,12 +394,15 @@ export default function ItemEditorPage() {
                 name="title"
                 rules={[
                   { required: true, whitespace: true, message: '请填写标题' },
-                  { max: TITLE_MAX, message: `标题不能超过${TITLE_MAX}个字` },
+                  {
+                    max: TITLE_MAX,
+                    message: `标题不能超过${TITLE_MAX}个字，请精简（超出部分不会被自动截去）`,
+                  },
                 ]}
               >
+                {/* count.max shows the overflow in red instead of silently cutting pasted text. */}
                 <Input
-                  showCount
-                  maxLength={TITLE_MAX}
+                  count={{ show: true, max: TITLE_MAX }}
                   placeholder="标题应简明扼要，直接概括主要事实，如：××街道“三个一”机制破解老旧小区治理难题"
                   size="large"
                 />

@@ -189,6 +189,7 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
       byHub: v.orgId !== item.orgId,
     })),
     hops: hopsSeen.map((h) => {
+      const activeRootHops = allHops.filter((x) => x.parentHopId === null && x.state !== 'withdrawn').length;
       const hubStageList = stages.filter((s) => s.hubId === h.toOrgId);
       const current = hubStageList.find((s) => s.position === h.stage);
       const facts = {
@@ -204,6 +205,8 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
       const hopAbilities = abilities(ctx.actor, 'hop', HOP_ACTIONS as readonly HopPolicyAction[], facts);
       for (const a of HOP_ACTIONS) hopAbilities[a] = hopAbilities[a] && legal.has(a);
       if (!facts.forwarded) hopAbilities.resubmit = false;
+      // With a single pending submission, withdrawing the item (撤回) is the same act: offer it once.
+      if (!facts.forwarded && activeRootHops <= 1) hopAbilities.withdraw = false;
       return {
         id: h.id,
         parentHopId: h.parentHopId,

@@ -58,9 +58,14 @@ export function issuePolicy(actor: Actor, action: IssuePolicyAction, f: IssueFac
       return isMemberOf(actor, f.hubId) || f.recipientOrgIds.some((o) => isMemberOf(actor, o))
         ? allow
         : deny('无权查看该期刊物');
+    case 'review':
+      // Four eyes on issues as on items: whoever compiled the issue does not review it.
+      if (!hasRole(actor, f.hubId, ...EDITORS)) return deny('只有本单位编辑或主编可以办理');
+      return actor.userId === f.createdBy
+        ? deny('审核须由编辑本期以外的人员进行（不得审核本人编辑的期刊）')
+        : allow;
     case 'edit':
     case 'submit':
-    case 'review':
     case 'issue':
     case 'distribute':
       return hasRole(actor, f.hubId, ...EDITORS) ? allow : deny('只有本单位编辑或主编可以办理');

@@ -261,6 +261,20 @@ const QUOTA_LEVEL_WORDS = {
   county: '县级',
 } as const satisfies Record<TargetLevel, string>;
 
+const QUOTA_PERIOD_WORDS = {
+  day: '每日',
+  week: '每周',
+  month: '每月',
+  quarter: '每季度',
+} as const satisfies Record<QuotaPeriod, string>;
+
+/** Which quota a figure is measured against, so 「4/5」 under a weekly quota is not read as a monthly one. */
+function quotaBasis(period: QuotaPeriod, min: number, unit: string, scale: number): string {
+  return scale === 1
+    ? `（${QUOTA_PERIOD_WORDS[period]}指标）`
+    : `（${QUOTA_PERIOD_WORDS[period]}≥${min}${unit}，按本期折算）`;
+}
+
 /**
  * Checks a quota over a period holding `scale` quota periods (periods.quotaScale): counts are required
  * `ceil(min × scale)` times, the rate as is. A unit with nothing submitted has rate 0 against a rate quota.
@@ -281,7 +295,7 @@ export function checkQuota(
       level,
       required: need,
       actual,
-      label: `向${QUOTA_LEVEL_WORDS[level]}报送 ${actual}/${need} 篇`,
+      label: `向${QUOTA_LEVEL_WORDS[level]}报送 ${actual}/${need} 篇${quotaBasis(q.period, min, '篇', scale)}`,
     });
   }
   if (q.minAdopted !== null && q.minAdopted > 0) {
@@ -291,7 +305,7 @@ export function checkQuota(
       level: null,
       required: need,
       actual: c.adopted,
-      label: `采用 ${c.adopted}/${need} 篇`,
+      label: `采用 ${c.adopted}/${need} 篇${quotaBasis(q.period, q.minAdopted, '篇', scale)}`,
     });
   }
   if (q.minAdoptionRate !== null && q.minAdoptionRate > 0) {

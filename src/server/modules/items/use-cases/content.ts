@@ -2,16 +2,22 @@ import { AppError, invalid } from '../../../http/errors.js';
 import { BODY_MAX_CHARS, TITLE_MAX } from '../domain/catalog.js';
 import { findClassificationMarking } from '../domain/classification.js';
 import { htmlToText, sanitizeRichText } from '../domain/text.js';
+import { cleanText } from '../../../text/unicode.js';
 
 /** Sanitises and checks a title and body before any version is written. */
 export function prepareContent(
   title: string,
   bodyHtml: string,
 ): { title: string; bodyHtml: string; bodyText: string } {
-  const cleanTitle = title.replace(/\s+/g, ' ').trim();
-  if (!cleanTitle) throw invalid('title', '标题不能为空');
-  if (cleanTitle.length > TITLE_MAX) throw invalid('title', `标题不能超过${TITLE_MAX}个字`);
-  const html = sanitizeRichText(bodyHtml);
+  // Invisible and bidi-control characters are dropped before anything is checked or stored.
+  const cleanTitle = cleanText(title).replace(/\s+/g, ' ').trim();
+  if (!cleanTitle) throw invalid('title', '标题不能为空（不能只含空白或不可见字符）');
+  if ([...cleanTitle].length > TITLE_MAX)
+    throw invalid(
+      'title',
+      `标题不能超过${TITLE_MAX}个字（现为${[...cleanTitle].length}个字），请精简后再保存`,
+    );
+  const html = sanitizeRichText(cleanText(bodyHtml));
   const text = htmlToText(html);
   if (!text) throw invalid('bodyHtml', '正文不能为空');
   if (text.length > BODY_MAX_CHARS) throw invalid('bodyHtml', `正文不能超过${BODY_MAX_CHARS}字`);
