@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { loginFromRoot, shot, SHOTS } from './session.js';
 
 /**
  * The reporting workflow as people do it, in Chromium against the real server and the demo data:
@@ -10,8 +11,6 @@ import { startTestServer } from './server.js';
  * context (own session cookie).
  */
 
-const SHOTS = 'test-results/screenshots';
-const PASSWORD = 'Zhengxun@2026';
 const TITLE = `太和桥街道“邻里议事厅”推动老旧小区改造落地见效（浏览器测试${Date.now() % 100000}）`;
 
 /** Polls with a timeout long enough for a page load and a server round trip. */
@@ -27,21 +26,9 @@ const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*
 async function as(username: string): Promise<Page> {
   const existing = pages.get(username);
   if (existing) return existing;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror:`, e.message));
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByLabel('密码').press('Enter'); // Enter submits the login form
-  await page.getByTestId('current-user').waitFor();
+  const page = await loginFromRoot(browser, server.url, username);
   pages.set(username, page);
   return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(300); // let antd's motion finish
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
 function modal(page: Page): Locator {

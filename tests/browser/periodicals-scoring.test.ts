@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { loginFromRoot, shot, SHOTS } from './session.js';
 
 /**
  * Periodicals and scoring as a 信息科 does them, in Chromium against the real server and the demo data
@@ -10,8 +11,6 @@ import { startTestServer } from './server.js';
  * the read receipt), then rankings, the 通报 flow and the DOCX downloads.
  */
 
-const SHOTS = 'test-results/screenshots';
-const PASSWORD = 'Zhengxun@2026';
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
 
 let server: { url: string; close(): Promise<void> };
@@ -24,26 +23,9 @@ const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*
 async function as(username: string): Promise<Page> {
   const existing = pages.get(username);
   if (existing) return existing;
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror:`, e.message));
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByLabel('密码').press('Enter');
-  await page.getByTestId('current-user').waitFor();
+  const page = await loginFromRoot(browser, server.url, username, { acceptDownloads: true });
   pages.set(username, page);
   return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(300); // let antd's motion finish
-  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header stays on top in a full-page shot
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
 function modal(page: Page): Locator {
