@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { getCrypto } from '../server/crypto/current.js';
 import type { Database } from '../server/db/client.js';
 import { AppError } from '../server/http/errors.js';
-import { verifyAuditChain, writeAudit } from '../server/modules/audit/audit.js';
+import { sealAll, verifyAuditChain, writeAudit } from '../server/modules/audit/audit.js';
 import { importOrgTable, type ImportError } from '../server/modules/orgs/import.js';
 import { ROLE_LABELS } from '../server/modules/orgs/domain.js';
 import { bootstrapAdmins } from '../server/modules/orgs/use-cases/bootstrap-admins.js';
@@ -98,7 +98,7 @@ async function importOrgs(args: readonly string[], io: CliIo): Promise<number> {
     const result = await db.transaction(async (tx) => {
       const r = await importOrgTable(tx, table, { dryRun, now });
       if (!dryRun)
-        await writeAudit(tx, getCrypto(), {
+        await writeAudit(tx, {
           at: now,
           userId: null,
           ip: null,
@@ -134,11 +134,13 @@ async function importOrgs(args: readonly string[], io: CliIo): Promise<number> {
 
 async function verifyAudit(io: CliIo): Promise<number> {
   const { db } = await io.database();
-  const { brokenAt, checked } = await verifyAuditChain(db, getCrypto());
-  if (brokenAt !== null) {
-    io.err(`审计日志哈希链损坏：第一条损坏记录编号 ${brokenAt}（此前 ${checked} 条完好）`);
+  // Rows written in the last second are sealed first, so the check covers everything committed.
+  await sealAll(db, getCrypto());
+  const report = await verifyAuditChain(db, getCrypto());
+  if (!report.ok) {
+    io.err(`审计日志哈希链损坏：${report.problem}（此前 ${report.checked} 条完好）`);
     return 1;
   }
-  io.out(`审计日志完好：已校验 ${checked} 条记录`);
+  io.out(`审计日志完好：已校验 ${report.checked} 条记录`);
   return 0;
 }

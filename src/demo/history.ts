@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../server/db/client.js';
-import { getCrypto } from '../server/crypto/current.js';
 import { writeAuditBatch, type AuditEntry } from '../server/modules/audit/audit.js';
 import type { Category } from '../server/modules/items/domain/catalog.js';
 import type { HopState } from '../server/modules/items/domain/states.js';
@@ -582,7 +581,7 @@ export async function loadDemoHistory(
     eventRows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     auditRows.sort((a, b) => a.at.getTime() - b.at.getTime());
     await chunk(eventRows, (p) => tx.insert(itemEvents).values(p));
-    await writeAuditBatch(tx, getCrypto(), auditRows);
+    await writeAuditBatch(tx, auditRows);
     await loadIssues(tx, adoptionRows, hopRows, versionRows, orgById, periodicalRows, now, rand);
   });
 }

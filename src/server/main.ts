@@ -4,6 +4,8 @@ import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
+import { sealAll } from './modules/audit/audit.js';
+import { getCrypto } from './crypto/current.js';
 
 /** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
 async function main(): Promise<void> {
@@ -27,6 +29,22 @@ async function main(): Promise<void> {
   void tidy();
   const timer = setInterval(() => void tidy(), 600_000);
   timer.unref();
+  // The audit sealer: chains what was written in the last second (one sealer at a time across instances).
+  let sealing = false;
+  const seal = async () => {
+    if (sealing) return;
+    sealing = true;
+    try {
+      await sealAll(database.db, getCrypto());
+    } catch (err: unknown) {
+      app.log.error({ err }, 'audit sealing failed');
+    } finally {
+      sealing = false;
+    }
+  };
+  await seal();
+  const sealer = setInterval(() => void seal(), 1_000);
+  sealer.unref();
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(
@@ -34,7 +52,9 @@ async function main(): Promise<void> {
   );
   console.log(`  打开浏览器访问： http://${shown}:${config.port}/\n`);
   const stop = async () => {
+    clearInterval(sealer);
     await app.close();
+    await seal();
     await database.close();
     process.exit(0);
   };

@@ -8,8 +8,8 @@
 
 /** Zero-width and invisible format characters, and bidirectional embedding/override/isolate controls. */
 // The class lists lone invisible code points on purpose (each one is removed wherever it stands).
-// eslint-disable-next-line no-misleading-character-class
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
 
 /** NFC with invisible and bidi-control characters removed: what is stored. */

@@ -1,7 +1,7 @@
-import { asc, desc, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
-import { auditLog } from './schema.js';
+import { auditHead, auditLog } from './schema.js';
 
 export interface AuditEntry {
   at: Date;
@@ -16,7 +16,7 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
-/** Serialises writers of the chain inside their transactions. */
+/** Held by the one sealer at work (try-lock); writers never take it. */
 const CHAIN_LOCK = 762832;
 
 /** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not care. */
@@ -47,81 +47,172 @@ function canonical(e: AuditEntry, prevHash: string): string {
 }
 
 /**
- * Appends one row to the hash-chained audit log in the caller's transaction: if this write fails, the
- * action it records fails with it.
+ * Appends one row to the audit log in the caller's transaction: if this write fails, the action it records
+ * fails with it. The row is written unsealed and takes no lock, so no write waits for another's audit row;
+ * the sealer chains it within a second of its commit (sealAudit).
  */
-export async function writeAudit(tx: Db, crypto: CryptoProvider, entry: AuditEntry): Promise<void> {
-  await writeAuditBatch(tx, crypto, [entry]);
+export async function writeAudit(tx: Db, entry: AuditEntry): Promise<void> {
+  await writeAuditBatch(tx, [entry]);
 }
 
-/** Walks the chain and names the first row whose hash or link does not hold; null when intact. */
-export async function verifyAuditChain(
-  db: Db,
-  crypto: CryptoProvider,
-): Promise<{ brokenAt: number | null; checked: number }> {
-  let prevHash = GENESIS;
-  let lastId = 0;
-  let checked = 0;
-  for (;;) {
-    const rows = await db
-      .select()
-      .from(auditLog)
-      .where(gt(auditLog.id, lastId))
-      .orderBy(asc(auditLog.id))
-      .limit(1000);
-    if (rows.length === 0) return { brokenAt: null, checked };
-    for (const r of rows) {
-      const entry: AuditEntry = {
-        at: r.at,
-        userId: r.userId,
-        ip: r.ip,
-        requestId: r.requestId,
-        event: r.event,
-        objectType: r.objectType,
-        objectId: r.objectId,
-        result: r.result,
-        detail: r.detail,
-      };
-      if (r.prevHash !== prevHash || r.hash !== crypto.mac(canonical(entry, prevHash)))
-        return { brokenAt: r.id, checked };
-      prevHash = r.hash;
-      lastId = r.id;
-      checked++;
-    }
-  }
+/** Appends many rows at once (bulk loads such as the demo history), in chunks. */
+export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
+  const rows = entries.map((e) => ({
+    at: new Date(Math.floor(e.at.getTime())),
+    userId: e.userId,
+    ip: e.ip,
+    requestId: e.requestId,
+    event: e.event,
+    objectType: e.objectType ?? null,
+    objectId: e.objectId ?? null,
+    result: e.result,
+    detail: e.detail ?? null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
+}
+
+const HEAD_ID = 1;
+const headMac = (crypto: CryptoProvider, seq: number, lastHash: string) =>
+  crypto.mac(`audit_head:${seq}:${lastHash}`);
+
+function entryOf(r: typeof auditLog.$inferSelect): AuditEntry {
+  return {
+    at: r.at,
+    userId: r.userId,
+    ip: r.ip,
+    requestId: r.requestId,
+    event: r.event,
+    objectType: r.objectType,
+    objectId: r.objectId,
+    result: r.result,
+    detail: r.detail,
+  };
 }
 
 /**
- * Appends many rows at once (bulk loads such as the demo history): one lock, one read of the chain's end,
- * hashes computed in order, inserted in chunks.
+ * Seals committed rows into the chain, oldest first, up to `limit` rows: each gets the next place (seq),
+ * the previous row's hash and its own HMAC, and the signed head moves to the last one, all in one short
+ * transaction. Only one sealer works at a time across every instance (a try-lock: the others skip), and
+ * nothing else ever takes that lock, so sealing never holds up a request. Returns how many rows it sealed.
  */
-export async function writeAuditBatch(
-  tx: Db,
-  crypto: CryptoProvider,
-  entries: readonly AuditEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-  let prevHash = last?.hash ?? GENESIS;
-  const rows = entries.map((entry) => {
-    const e = { ...entry, at: new Date(Math.floor(entry.at.getTime())) };
-    const hash = crypto.mac(canonical(e, prevHash));
-    const row = {
-      at: e.at,
-      userId: e.userId,
-      ip: e.ip,
-      requestId: e.requestId,
-      event: e.event,
-      objectType: e.objectType ?? null,
-      objectId: e.objectId ?? null,
-      result: e.result,
-      detail: e.detail ?? null,
-      prevHash,
-      hash,
+export async function sealAudit(db: Db, crypto: CryptoProvider, limit = 2000): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [lock] = await queryRows<{ ok: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as ok`,
+    );
+    if (!lock?.ok) return 0;
+    const pending = await tx
+      .select()
+      .from(auditLog)
+      .where(isNull(auditLog.seq))
+      .orderBy(asc(auditLog.id))
+      .limit(limit);
+    if (pending.length === 0) return 0;
+    const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, HEAD_ID));
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.lastHash ?? GENESIS;
+    if (!head) {
+      // First sealing on a log chained before sealing existed: continue from its last row.
+      const [last] = await tx
+        .select({ seq: auditLog.seq, hash: auditLog.hash })
+        .from(auditLog)
+        .where(isNotNull(auditLog.seq))
+        .orderBy(desc(auditLog.seq))
+        .limit(1);
+      seq = last?.seq ?? 0;
+      prevHash = last?.hash ?? GENESIS;
+    }
+    const sealed = pending.map((r) => {
+      const hash = crypto.mac(canonical(entryOf(r), prevHash));
+      const row = { id: r.id, seq: ++seq, prev: prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    await tx.execute(sql`
+      update audit_log a set seq = v.seq, prev_hash = v.prev, hash = v.hash
+      from jsonb_to_recordset(${JSON.stringify(sealed)}::jsonb) as v(id bigint, seq bigint, prev text, hash text)
+      where a.id = v.id and a.seq is null`);
+    const values = {
+      seq,
+      lastHash: prevHash,
+      signature: headMac(crypto, seq, prevHash),
+      sealedAt: new Date(),
     };
-    prevHash = hash;
-    return row;
+    await tx
+      .insert(auditHead)
+      .values({ id: HEAD_ID, ...values })
+      .onConflictDoUpdate({ target: auditHead.id, set: values });
+    return sealed.length;
   });
-  for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
+}
+
+/** Seals until nothing is left (start-up, shutdown, before a verification). */
+export async function sealAll(db: Db, crypto: CryptoProvider): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAudit(db, crypto);
+    total += n;
+    if (n === 0) return total;
+  }
+}
+
+export interface ChainReport {
+  ok: boolean;
+  /** Id of the first row whose place, link or HMAC does not hold; null when the rows hold. */
+  brokenAt: number | null;
+  /** What is wrong, in Chinese, for the CLI and the audit administrator's screen; null when intact. */
+  problem: string | null;
+  checked: number;
+  /** Rows not yet sealed (normally only those of the last second). */
+  unsealed: number;
+}
+
+/**
+ * Walks the chain in seal order and checks every row's place, link and HMAC, then the signed head: a
+ * changed, inserted, reordered or removed row, or removed newest rows, all show. Read-only.
+ */
+export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<ChainReport> {
+  let prevHash = GENESIS;
+  let expected = 1;
+  let checked = 0;
+  const [count] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from audit_log where seq is null`,
+  );
+  const unsealed = count?.n ?? 0;
+  const broken = (id: number | null, problem: string): ChainReport => ({
+    ok: false,
+    brokenAt: id,
+    problem,
+    checked,
+    unsealed,
+  });
+  for (let after = 0; ;) {
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, after))
+      .orderBy(asc(auditLog.seq))
+      .limit(1000);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (r.seq !== expected) return broken(r.id, `第 ${expected} 条记录缺失（记录编号 ${r.id} 之前）`);
+      if (r.prevHash !== prevHash || r.hash !== crypto.mac(canonical(entryOf(r), prevHash)))
+        return broken(r.id, `记录编号 ${r.id} 的内容或链接被改动`);
+      prevHash = r.hash;
+      after = r.seq;
+      expected++;
+      checked++;
+    }
+  }
+  const [head] = await db.select().from(auditHead).where(eq(auditHead.id, HEAD_ID));
+  if (!head)
+    return checked === 0
+      ? { ok: true, brokenAt: null, problem: null, checked, unsealed }
+      : broken(null, '链头记录缺失');
+  if (head.signature !== headMac(crypto, head.seq, head.lastHash)) return broken(null, '链头签名无效');
+  if (head.seq !== checked || head.lastHash !== prevHash)
+    return broken(null, `链头记录有 ${head.seq} 条，实有 ${checked} 条：最新的记录被删除或替换`);
+  return { ok: true, brokenAt: null, problem: null, checked, unsealed };
 }

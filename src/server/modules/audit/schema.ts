@@ -1,8 +1,22 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
- * Append-only audit log. UPDATE and DELETE are refused by a trigger (see the migration); each row carries
- * an HMAC of its content and the previous row's hash, so any change breaks the chain.
+ * Append-only audit log. UPDATE and DELETE are refused by a trigger (see the migrations), except the one
+ * update that seals a row. Writers insert rows unsealed, without any lock; the sealer (audit.ts sealAudit)
+ * takes committed rows in order, gives each its place in the chain (`seq`) and an HMAC over its content and
+ * the previous row's hash, so any later change, removal or reordering breaks the chain, and moves the
+ * signed head (audit_head) that makes removing the newest rows detectable too.
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -17,8 +31,23 @@ export const auditLog = pgTable(
     objectId: text('object_id'),
     result: text('result', { enum: ['success', 'failure'] }).notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>(),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    /** Place in the chain, given at sealing (null until then). */
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_object_idx').on(t.objectType, t.objectId)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_object_idx').on(t.objectType, t.objectId),
+    uniqueIndex('audit_log_seq_idx').on(t.seq),
+  ],
 );
+
+/** The chain's signed head: how many rows are sealed and the last one's hash, under an HMAC. One row. */
+export const auditHead = pgTable('audit_head', {
+  id: integer('id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  lastHash: text('last_hash').notNull(),
+  signature: text('signature').notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+});

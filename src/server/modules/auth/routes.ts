@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getCrypto } from '../../crypto/current.js';
 import { safeEqual } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
@@ -110,7 +109,7 @@ export const authPlugin = fp(async (appBase) => {
               })
               .where(eq(users.id, user.id));
           }
-          await writeAudit(tx, getCrypto(), {
+          await writeAudit(tx, {
             at: now,
             userId: user?.id ?? null,
             ip,
@@ -145,7 +144,7 @@ export const authPlugin = fp(async (appBase) => {
             ...(expired && { mustChangePassword: true }),
           })
           .where(eq(users.id, user.id));
-        await writeAudit(tx, getCrypto(), {
+        await writeAudit(tx, {
           at: now,
           userId: user.id,
           ip,
@@ -171,7 +170,7 @@ export const authPlugin = fp(async (appBase) => {
       if (s) {
         await app.database.db.transaction(async (tx) => {
           await deleteSession(tx, s.idHash);
-          await writeAudit(tx, getCrypto(), {
+          await writeAudit(tx, {
             at: new Date(),
             userId: s.actor.userId,
             ip: req.ip ?? null,
@@ -238,7 +237,7 @@ export const authPlugin = fp(async (appBase) => {
           .set({ passwordHash: hash, mustChangePassword: false, passwordChangedAt: now })
           .where(eq(users.id, user.id));
         await deleteUserSessions(tx, user.id);
-        await writeAudit(tx, getCrypto(), {
+        await writeAudit(tx, {
           at: now,
           userId: user.id,
           ip: req.ip ?? null,

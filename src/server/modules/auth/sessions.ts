@@ -1,6 +1,5 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { getCrypto } from '../../crypto/current.js';
 import { writeAudit } from '../audit/audit.js';
 import { randomToken, sha256 } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
@@ -117,7 +116,7 @@ export async function housekeeping(db: Db, now: Date, inactiveDays: number): Pro
       .returning({ id: users.id });
     for (const u of disabled) {
       await tx.delete(sessions).where(eq(sessions.userId, u.id));
-      await writeAudit(tx, getCrypto(), {
+      await writeAudit(tx, {
         at: now,
         userId: null,
         ip: null,

@@ -4,7 +4,6 @@ import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { can } from '../../policy/authorize.js';
 import { writeAudit } from '../audit/audit.js';
-import { getCrypto } from '../../crypto/current.js';
 import { hubStages, orgs } from '../orgs/schema.js';
 import type { HopFacts } from './hop-policy.js';
 import type { ItemFacts } from './policy.js';
@@ -117,7 +116,7 @@ export async function recordEvent(ctx: UseCaseContext, e: EventInput): Promise<v
     data: e.data ?? null,
     createdAt: ctx.now,
   });
-  await writeAudit(ctx.tx, getCrypto(), {
+  await writeAudit(ctx.tx, {
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,

@@ -1,6 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { getCrypto } from '../../crypto/current.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { authorize, can } from '../../policy/authorize.js';
@@ -127,7 +126,7 @@ export async function auditIssue(
   issueId: string,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await writeAudit(ctx.tx, getCrypto(), {
+  await writeAudit(ctx.tx, {
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,

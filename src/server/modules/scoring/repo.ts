@@ -3,7 +3,6 @@ import type { Db } from '../../db/client.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { authorize } from '../../policy/authorize.js';
-import { getCrypto } from '../../crypto/current.js';
 import { writeAudit } from '../audit/audit.js';
 import { orgs, type OrgRow } from '../orgs/schema.js';
 import { DEFAULT_RULES, type ScoringRules } from './domain.js';
@@ -64,7 +63,7 @@ export async function auditScoring(
   objectId: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await writeAudit(ctx.tx, getCrypto(), {
+  await writeAudit(ctx.tx, {
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,

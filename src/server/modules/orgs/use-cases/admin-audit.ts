@@ -1,4 +1,3 @@
-import { getCrypto } from '../../../crypto/current.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import { writeAudit } from '../../audit/audit.js';
 
@@ -12,7 +11,7 @@ export async function auditAdminChange(
   object: { type: string; id: string | null },
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await writeAudit(ctx.tx, getCrypto(), {
+  await writeAudit(ctx.tx, {
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { asc, inArray, isNull, sql } from 'drizzle-orm';
-import { getCrypto } from '../../../crypto/current.js';
 import type { Db } from '../../../db/client.js';
 import { AppError } from '../../../http/errors.js';
 import { hashPassword } from '../../auth/passwords.js';
@@ -77,7 +76,7 @@ export async function bootstrapAdmins(
     await tx.insert(memberships).values({ userId: id, orgId: root.id, role, createdAt: opts.now });
     accounts.push({ role, username, password });
   }
-  await writeAudit(tx, getCrypto(), {
+  await writeAudit(tx, {
     at: opts.now,
     userId: null,
     ip: null,
