@@ -21,6 +21,8 @@ export interface Config {
   passwordMaxAgeDays: number;
   inactiveDisableDays: number;
   logLevel: string;
+  /** Share of ordinary requests logged (0–1); errors and slow requests are always logged. */
+  requestLogSample: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMaxAgeDays: Number(env.ZX_PASSWORD_MAX_AGE_DAYS ?? 90),
     inactiveDisableDays: Number(env.ZX_INACTIVE_DISABLE_DAYS ?? 90),
     logLevel: env.LOG_LEVEL ?? 'info',
+    requestLogSample: Math.min(1, Math.max(0, Number(env.ZX_REQUEST_LOG_SAMPLE ?? 0.01))),
   };
 }
