@@ -289,7 +289,7 @@ function Toolbar({
         type="file"
         accept="image/jpeg,image/png,image/gif"
         multiple
-        hidden
+        style={{ display: 'none' }}
         data-testid="image-input"
         onChange={(e) => {
           const files = [...(e.target.files ?? [])];
