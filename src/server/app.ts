@@ -25,6 +25,8 @@ import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { attachmentRoutes } from './modules/attachments/routes.js';
+import { autosaveRoutes } from './modules/autosave/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -127,6 +129,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(periodicalRoutes);
   await app.register(scoringRoutes);
   await app.register(notificationRoutes);
+  await app.register(attachmentRoutes);
+  await app.register(autosaveRoutes);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -4,13 +4,28 @@ import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { BrowserRouter } from 'react-router-dom';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { AuthProvider } from './auth/AuthContext';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
 import './styles.css';
 
 dayjs.locale('zh-cn');
+
+/**
+ * A data router (so pages can use useBlocker to warn before leaving with unsaved text); the app's own
+ * <Routes> tree sits under one splat route, unchanged.
+ */
+const router = createBrowserRouter([
+  {
+    path: '*',
+    element: (
+      <AuthProvider>
+        <AppRoutes />
+      </AuthProvider>
+    ),
+  },
+]);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing');
@@ -19,11 +34,7 @@ createRoot(root).render(
   <StrictMode>
     <ConfigProvider locale={zhCN} theme={theme}>
       <AntApp>
-        <BrowserRouter>
-          <AuthProvider>
-            <AppRoutes />
-          </AuthProvider>
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </AntApp>
     </ConfigProvider>
   </StrictMode>,

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -40,6 +41,7 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   await loadDemoData(database.db);
   const config = {
     ...loadConfig({}),
+    dataDir: mkdtempSync(join(tmpdir(), 'zx-browser-data-')),
     host: '127.0.0.1',
     port: 0,
     loginPerMinute: 10_000,

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
@@ -10,7 +13,9 @@ export interface TestApp {
 
 export async function buildTestApp(): Promise<TestApp> {
   const database = await testDatabase();
-  const config = { ...loadConfig({}), loginPerMinute: 10_000, mode: 'demo' as const };
+  // A data directory of its own (attachments are written there), never the working copy's ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'zx-test-data-'));
+  const config = { ...loadConfig({}), dataDir, loginPerMinute: 10_000, mode: 'demo' as const };
   const app = await buildApp({ database, config, logger: false });
   await app.ready();
   return {

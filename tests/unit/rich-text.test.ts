@@ -244,10 +244,11 @@ describe('sanitizeRichText keeps what an item needs', () => {
     ['headings', '<h2>二</h2><h3>三</h3><h4>四</h4>', '<h2>二</h2><h3>三</h3><h4>四</h4>'],
     [
       'own attachment image',
-      '<img src="/api/attachments/1" alt="图">',
-      '<img src="/api/attachments/1" alt="图" />',
+      '<img src="/files/0b9a3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d" alt="图">',
+      '<img src="/files/0b9a3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d" alt="图" />',
     ],
-    ['https image', '<img src="https://www.gov.cn/a.png">', '<img src="https://www.gov.cn/a.png" />'],
+    ['an outside image is dropped', '<p>文</p><img src="https://www.gov.cn/a.png">', '<p>文</p>'],
+    ['an /api/ image is dropped', '<p>文</p><img src="/api/attachments/1">', '<p>文</p>'],
     [
       'table spans',
       '<table><tr><td colspan="2" rowspan="3">数据</td></tr></table>',
@@ -256,8 +257,8 @@ describe('sanitizeRichText keeps what an item needs', () => {
     ['sub and sup', '<p>H<sub>2</sub>O m<sup>2</sup></p>', '<p>H<sub>2</sub>O m<sup>2</sup></p>'],
     [
       'figure with caption',
-      '<figure><img src="/api/attachments/2"><figcaption>图为现场</figcaption></figure>',
-      '<figure><img src="/api/attachments/2" /><figcaption>图为现场</figcaption></figure>',
+      '<figure><img src="/files/0b9a3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d"><figcaption>图为现场</figcaption></figure>',
+      '<figure><img src="/files/0b9a3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d" /><figcaption>图为现场</figcaption></figure>',
     ],
     ['text entities stay escaped', '<p>1 &lt; 2 &amp; 3</p>', '<p>1 &lt; 2 &amp; 3</p>'],
   ])('%s', (_label, input, expected) => {

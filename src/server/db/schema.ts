@@ -7,3 +7,5 @@ export * from '../modules/items/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/instructions/schema.js';
 export * from '../modules/scoring/schema.js';
+export * from '../modules/attachments/schema.js';
+export * from '../modules/autosave/schema.js';

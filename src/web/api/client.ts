@@ -93,3 +93,27 @@ export const api = {
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
+
+/** Uploads raw bytes (an image for the attachment store) with the CSRF token; the server sniffs the type. */
+export async function uploadBytes<T>(path: string, blob: Blob, fileName: string): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': blob.type || 'application/octet-stream',
+    'X-File-Name': encodeURIComponent(fileName),
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: blob, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+  }
+  const data = (await res.json().catch(() => null)) as (T & Partial<ApiErrorBody>) | null;
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      data?.code ?? `http_${res.status}`,
+      data?.message ?? `上传失败（${res.status}）`,
+    );
+  return data as T;
+}

@@ -16,7 +16,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
 import { loadOrgs, type OrgNode } from '../api/orgs';
 import type { ItemDetail, OrgRef } from '../api/types';
@@ -34,8 +34,19 @@ import {
   URGENCY_LABELS,
 } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
+import dayjs from 'dayjs';
 import { TITLE_MAX } from '../../server/modules/items/domain/catalog';
 import type { Category, Disclosure, ReportStage, Urgency } from '../../server/modules/items/domain/catalog';
+
+/** The server's autosave (GET /api/autosaves/:target). */
+interface AutosaveView {
+  target: string;
+  baseRowVersion: number | null;
+  title: string;
+  bodyHtml: string;
+  fields: Record<string, unknown>;
+  savedAt: string;
+}
 
 interface MetaForm {
   orgId: string;
@@ -67,6 +78,16 @@ export default function ItemEditorPage() {
   const [stale, setStale] = useState<string | null>(null);
   const [bodyError, setBodyError] = useState<string | null>(null);
   const initialised = useRef(false);
+  /** Every edit bumps editSeq; savedSeq is the last edit the server has (autosave or item save). */
+  const [editSeq, setEditSeq] = useState(0);
+  const [savedSeq, setSavedSeq] = useState(0);
+  const [autoSavedAt, setAutoSavedAt] = useState<string | null>(null);
+  const [autosaveError, setAutosaveError] = useState<string | null>(null);
+  const [offer, setOffer] = useState<AutosaveView | null>(null);
+  const [refused, setRefused] = useState<string[]>([]);
+  const leaving = useRef(false);
+  const target = id ?? 'new';
+  const edited = () => setEditSeq((n) => n + 1);
   /** The editor mounts once the text it edits is known, so it is created with that content. */
   const [bodyReady, setBodyReady] = useState(!id);
   const orgId = Form.useWatch('orgId', form) ?? detail.data?.org?.id ?? writerUnits[0]?.id;
@@ -106,20 +127,96 @@ export default function ItemEditorPage() {
       form.setFieldValue('targetOrgIds', [t[0]!.id]);
   }, [targets.data, id, form]);
 
-  // Warn before leaving with unsaved text.
+  const canEditNow = !id || (detail.data?.abilities.edit ?? false);
+  const unsaved = canEditNow && editSeq > savedSeq;
+
+  // An autosave from an earlier visit (a reload, a crash, a closed tab) newer than the item: offer it.
+  const offered = useRef(false);
   useEffect(() => {
-    if (!dirty) return;
+    if (offered.current || (id && !detail.data)) return;
+    offered.current = true;
+    api
+      .get<AutosaveView>(`/api/autosaves/${target}`)
+      .then((a) => {
+        const itemTime = detail.data?.updatedAt ? Date.parse(detail.data.updatedAt) : 0;
+        if (!id || Date.parse(a.savedAt) > itemTime) setOffer(a);
+      })
+      .catch(() => undefined);
+  }, [id, target, detail.data]);
+
+  // Autosave a moment after typing stops: the whole form, with the version it was edited from.
+  useEffect(() => {
+    if (editSeq <= savedSeq || !canEditNow || offer) return;
+    const seq = editSeq;
+    const timer = window.setTimeout(() => {
+      const v = form.getFieldsValue(true) as MetaForm;
+      const fields = JSON.parse(JSON.stringify({ ...v, title: undefined })) as Record<string, unknown>;
+      api
+        .put<{ savedAt: string }>(`/api/autosaves/${target}`, {
+          baseRowVersion: rowVersion,
+          title: v.title ?? '',
+          bodyHtml,
+          fields,
+        })
+        .then((r) => {
+          setSavedSeq((n) => Math.max(n, seq));
+          setAutoSavedAt(r.savedAt);
+          setAutosaveError(null);
+        })
+        .catch((e: unknown) => setAutosaveError(e instanceof ApiError ? e.message : '自动保存失败'));
+    }, 1500);
+    return () => window.clearTimeout(timer);
+  }, [editSeq, savedSeq, canEditNow, offer, form, target, rowVersion, bodyHtml]);
+
+  // Warn before leaving only while some text is not yet on the server.
+  useEffect(() => {
+    if (!unsaved) return;
     const h = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', h);
     return () => window.removeEventListener('beforeunload', h);
-  }, [dirty]);
+  }, [unsaved]);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      unsaved && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    modal.confirm({
+      title: '有尚未保存的内容',
+      content: '刚才输入的内容还没有保存到服务器，离开本页将会丢失。确定离开吗？',
+      okText: '离开',
+      cancelText: '留在本页',
+      onOk: () => blocker.proceed(),
+      onCancel: () => blocker.reset(),
+    });
+  }, [blocker, modal]);
+
+  const restore = (a: AutosaveView) => {
+    form.setFieldsValue({ ...(a.fields as Partial<MetaForm>), title: a.title });
+    setBodyHtml(a.bodyHtml);
+    setBodyText(a.bodyHtml.replace(/<[^>]+>/g, ''));
+    setDirty(true);
+    setOffer(null);
+    void message.success('已恢复自动保存的内容，请检查后保存');
+  };
+  const discard = () => {
+    setOffer(null);
+    void api.delete(`/api/autosaves/${target}`).catch(() => undefined);
+  };
 
   const coReporterOptions = useMemo(() => {
     const list: OrgNode[] = orgs.data ?? [];
     return list.filter((o) => o.id !== orgId && !o.isHub).map((o) => ({ value: o.id, label: o.name }));
   }, [orgs.data, orgId]);
 
-  const canEdit = !id || (detail.data?.abilities.edit ?? false);
+  const canEdit = canEditNow;
+
+  /** The item save also clears the autosave on the server. */
+  const markSaved = () => {
+    setSavedSeq(editSeq);
+    setAutoSavedAt(null);
+  };
+  const missingCaptions = (bodyHtml.match(/<figcaption>\s*<\/figcaption>/g) ?? []).length;
 
   /** Saves and returns the item id; null when validation failed or the server refused. */
   const save = async (): Promise<string | null> => {
@@ -131,6 +228,10 @@ export default function ItemEditorPage() {
     }
     if (!bodyText.trim()) {
       setBodyError('请填写正文');
+      return null;
+    }
+    if (missingCaptions > 0) {
+      setBodyError(`有${missingCaptions}张图片没有图注，请在图片下方填写图注`);
       return null;
     }
     setBodyError(null);
@@ -148,10 +249,14 @@ export default function ItemEditorPage() {
       if (!id) {
         const created = await api.post<ItemDetail>('/api/items', { orgId: v.orgId, ...meta });
         setDirty(false);
+        markSaved();
         setRowVersion(created.rowVersion);
         return created.id;
       }
-      if (!dirty) return id;
+      if (!dirty) {
+        markSaved();
+        return id;
+      }
       const updated = await api.put<ItemDetail>(`/api/items/${id}`, {
         ...meta,
         rowVersion,
@@ -159,6 +264,7 @@ export default function ItemEditorPage() {
       });
       setRowVersion(updated.rowVersion);
       setDirty(false);
+      markSaved();
       setStale(null);
       form.setFieldValue('note', '');
       return id;
@@ -194,7 +300,9 @@ export default function ItemEditorPage() {
     setBusy(null);
     if (savedId) {
       void message.success('草稿已保存');
+      leaving.current = true;
       if (!id) navigate(`/items/${savedId}/edit`, { replace: true });
+      leaving.current = false;
     }
   };
 
@@ -205,6 +313,7 @@ export default function ItemEditorPage() {
       if (!savedId) return;
       await api.post(`/api/items/${savedId}/submit`, {});
       setDirty(false);
+      leaving.current = true;
       void message.success('已提交审核');
       navigate(`/items/${savedId}`, { replace: true });
     } catch (e) {
@@ -342,6 +451,32 @@ export default function ItemEditorPage() {
           description={`意见：${lastReturnOpinion.comment}`}
         />
       ) : null}
+      {offer ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="autosave-offer"
+          title={`发现 ${dayjs(offer.savedAt).format('M月D日 HH:mm:ss')} 自动保存的未保存内容${offer.title ? `（标题：${offer.title}）` : ''}`}
+          description="可能是上次编辑时刷新页面、关闭窗口或浏览器异常退出。恢复后请检查并保存。"
+          action={
+            <Space direction="vertical" size={4}>
+              <Button size="small" type="primary" onClick={() => restore(offer)}>
+                恢复
+              </Button>
+              <Popconfirm
+                title="放弃自动保存的内容？"
+                description="放弃后无法找回。"
+                okText="放弃"
+                cancelText="取消"
+                onConfirm={discard}
+              >
+                <Button size="small">放弃</Button>
+              </Popconfirm>
+            </Space>
+          }
+        />
+      ) : null}
       {stale ? (
         <Alert
           type="error"
@@ -384,7 +519,10 @@ export default function ItemEditorPage() {
           targetOrgIds: [],
           coReporterOrgIds: [],
         }}
-        onValuesChange={() => setDirty(true)}
+        onValuesChange={() => {
+          setDirty(true);
+          edited();
+        }}
       >
         <Row gutter={16}>
           <Col xs={24} xl={17}>
@@ -421,10 +559,17 @@ export default function ItemEditorPage() {
                     id="item-body"
                     value={bodyHtml}
                     disabled={!canEdit}
+                    onNotice={(kind, text) => {
+                      if (kind === 'warning') {
+                        setRefused((r) => [...r, text]);
+                        void message.warning({ content: text, duration: 8 });
+                      } else void message.info(text);
+                    }}
                     onChange={(html, text) => {
                       setBodyHtml(html);
                       setBodyText(text);
                       setDirty(true);
+                      edited();
                       if (text.trim()) setBodyError(null);
                     }}
                   />
@@ -432,9 +577,49 @@ export default function ItemEditorPage() {
                   <Skeleton active paragraph={{ rows: 8 }} />
                 )}
               </Form.Item>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                正文 {bodyText.replace(/\s/g, '').length} 字
-              </Typography.Text>
+              {refused.length > 0 ? (
+                <Alert
+                  type="warning"
+                  showIcon
+                  closable={{ onClose: () => setRefused([]) }}
+                  style={{ margin: '8px 0' }}
+                  data-testid="refused-images"
+                  title="部分图片未能插入"
+                  description={
+                    <ul style={{ margin: 0, paddingLeft: 18 }}>
+                      {refused.map((r, i) => (
+                        <li key={i}>{r}</li>
+                      ))}
+                    </ul>
+                  }
+                />
+              ) : null}
+              {missingCaptions > 0 ? (
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ margin: '8px 0' }}
+                  title={`有${missingCaptions}张图片尚未填写图注：请点击图片下方的虚线处填写（如“图为××现场”）`}
+                />
+              ) : null}
+              <Space wrap size={16}>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  正文 {bodyText.replace(/\s/g, '').length} 字
+                </Typography.Text>
+                <Typography.Text
+                  type={autosaveError ? 'danger' : 'secondary'}
+                  style={{ fontSize: 12 }}
+                  data-testid="autosave-status"
+                >
+                  {autosaveError
+                    ? `自动保存失败：${autosaveError}`
+                    : unsaved
+                      ? '有未保存的修改'
+                      : autoSavedAt
+                        ? `已自动保存 ${dayjs(autoSavedAt).format('HH:mm:ss')}`
+                        : ''}
+                </Typography.Text>
+              </Space>
             </Card>
           </Col>
           <Col xs={24} xl={7}>

@@ -1,4 +1,4 @@
-import { htmlToText } from '../items/domain/text.js';
+import { richBlocks, type RichBlock } from '../items/domain/text.js';
 import { chineseDate } from './format.js';
 import type { DistributionLines } from './schema.js';
 
@@ -15,7 +15,8 @@ export interface Bulletin {
   entries: {
     title: string;
     bodyHtml: string;
-    paragraphs: string[];
+    /** Paragraphs, tables and figures, for the DOCX. */
+    blocks: RichBlock[];
     editorNote: string | null;
     sourceLine: string;
   }[];
@@ -44,10 +45,7 @@ export function toBulletin(issue: {
     entries: issue.entries.map((e) => ({
       title: e.title,
       bodyHtml: e.bodyHtml,
-      paragraphs: htmlToText(e.bodyHtml)
-        .split(/\n+/)
-        .map((p) => p.trim())
-        .filter(Boolean),
+      blocks: richBlocks(e.bodyHtml).filter((b) => b.kind !== 'paragraph' || b.text !== ''),
       editorNote: e.editorNote,
       sourceLine: e.sourceLine,
     })),

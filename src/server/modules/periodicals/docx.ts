@@ -3,16 +3,29 @@ import {
   BorderStyle,
   Document,
   Footer,
+  ImageRun,
   LineRuleType,
   Packer,
   PageNumber,
   Paragraph,
+  Table,
+  TableCell,
+  TableRow,
   TabStopType,
   TextRun,
+  VerticalAlign,
+  WidthType,
   type IBorderOptions,
   type IRunOptions,
 } from 'docx';
+import type { RichBlock } from '../items/domain/text.js';
 import { imprintRows, type Bulletin } from './bulletin.js';
+
+/** An image's bytes and pixel size, by its /files/ path; missing when the reader may not see it. */
+export type BulletinImages = ReadonlyMap<
+  string,
+  { data: Buffer; type: 'png' | 'jpg' | 'gif'; width: number; height: number }
+>;
 
 /**
  * An issue as a DOCX in the layout of a government bulletin (GB/T 9704-2012 conventions): A4 with the
@@ -96,8 +109,88 @@ function masthead(b: Bulletin): Paragraph[] {
   return out;
 }
 
-function entry(e: Bulletin['entries'][number], first: boolean): Paragraph[] {
+/** 表格: full type width, single rules, 仿宋 四号 cells, header cells bold; the caption above in 黑体. */
+function table(b: Extract<RichBlock, { kind: 'table' }>): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [];
+  if (b.caption)
+    out.push(
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        spacing: { before: 120, after: 60 },
+        children: [run(b.caption, FONTS.hei, 14)],
+      }),
+    );
+  out.push(
+    new Table({
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      rows: b.rows.map(
+        (r) =>
+          new TableRow({
+            children: r.map(
+              (c) =>
+                new TableCell({
+                  columnSpan: c.colspan,
+                  rowSpan: c.rowspan,
+                  verticalAlign: VerticalAlign.CENTER,
+                  margins: { left: 80, right: 80 },
+                  children: [
+                    new Paragraph({
+                      alignment: AlignmentType.CENTER,
+                      children: [run(c.text, c.header ? FONTS.hei : FONTS.body, 14)],
+                    }),
+                  ],
+                }),
+            ),
+          }),
+      ),
+    }),
+    new Paragraph({ spacing: { after: 120 }, children: [] }),
+  );
+  return out;
+}
+
+/** 图片 centred within the type width, its caption (图注) below in 楷体. */
+function figure(b: Extract<RichBlock, { kind: 'figure' }>, images: BulletinImages): Paragraph[] {
+  const img = b.src ? images.get(b.src) : undefined;
+  const maxPx = Math.floor((TEXT_WIDTH / 1440) * 96);
   const out: Paragraph[] = [];
+  if (img) {
+    const scale = Math.min(1, maxPx / Math.max(1, img.width));
+    out.push(
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        spacing: { before: 120 },
+        children: [
+          new ImageRun({
+            type: img.type,
+            data: img.data,
+            transformation: {
+              width: Math.round(img.width * scale),
+              height: Math.round(img.height * scale),
+            },
+          }),
+        ],
+      }),
+    );
+  } else
+    out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [run('［图片］', FONTS.body, 14)] }));
+  if (b.caption)
+    out.push(
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        spacing: { after: 120 },
+        children: [run(b.caption, FONTS.kai, 14)],
+      }),
+    );
+  return out;
+}
+
+function entry(
+  e: Bulletin['entries'][number],
+  first: boolean,
+  images: BulletinImages,
+): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [];
   if (e.editorNote)
     out.push(
       new Paragraph({
@@ -121,15 +214,19 @@ function entry(e: Bulletin['entries'][number], first: boolean): Paragraph[] {
       children: [run(e.title, FONTS.title, 22, { bold: true })],
     }),
   );
-  for (const p of e.paragraphs)
-    out.push(
-      new Paragraph({
-        alignment: AlignmentType.JUSTIFIED,
-        spacing: EXACT_LINE,
-        indent: { firstLine: 640 },
-        children: [run(p, FONTS.body, BODY_SIZE)],
-      }),
-    );
+  for (const b of e.blocks) {
+    if (b.kind === 'table') out.push(...table(b));
+    else if (b.kind === 'figure') out.push(...figure(b, images));
+    else
+      out.push(
+        new Paragraph({
+          alignment: AlignmentType.JUSTIFIED,
+          spacing: EXACT_LINE,
+          indent: { firstLine: 640 },
+          children: [run(b.text, b.heading ? FONTS.hei : FONTS.body, BODY_SIZE)],
+        }),
+      );
+  }
   if (e.sourceLine)
     out.push(
       new Paragraph({
@@ -178,7 +275,7 @@ function imprint(b: Bulletin): Paragraph[] {
   ];
 }
 
-export async function bulletinDocx(b: Bulletin): Promise<Buffer> {
+export async function bulletinDocx(b: Bulletin, images: BulletinImages = new Map()): Promise<Buffer> {
   const doc = new Document({
     creator: b.publisherName,
     title: `${b.periodicalName}${b.numberLabel}`,
@@ -207,7 +304,7 @@ export async function bulletinDocx(b: Bulletin): Promise<Buffer> {
             ],
           }),
         },
-        children: [...masthead(b), ...b.entries.flatMap((e, i) => entry(e, i === 0)), ...imprint(b)],
+        children: [...masthead(b), ...b.entries.flatMap((e, i) => entry(e, i === 0, images)), ...imprint(b)],
       },
     ],
   });

@@ -21,6 +21,12 @@ body { margin: 0; font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "
 .entry .note b { font-weight: bold; }
 .entry .body p, .entry .body li, .entry .body blockquote { text-indent: 2em; margin: 0; text-align: justify; }
 .entry .body img { max-width: 100%; }
+.entry .body table { width: 100%; border-collapse: collapse; margin: 8pt 0; font-size: 14pt; line-height: 22pt; }
+.entry .body th, .entry .body td { border: .75pt solid #000; padding: 2pt 5pt; text-align: center; vertical-align: middle; }
+.entry .body td p, .entry .body th p { text-indent: 0; text-align: center; }
+.entry .body caption { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 14pt; }
+.entry .body figure { margin: 8pt 0; text-align: center; page-break-inside: avoid; }
+.entry .body figcaption { font-family: "KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", serif; font-size: 14pt; }
 .entry .source { text-align: right; font-family: "KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", serif; margin: 0; }
 .imprint { margin-top: 36pt; font-size: 14pt; line-height: 24pt; border-top: 1pt solid #000; border-bottom: 1pt solid #000; }
 .imprint p { margin: 0; padding: 0 7pt; border-bottom: .5pt solid #000; }

@@ -1,7 +1,7 @@
 import { AppError, invalid } from '../../../http/errors.js';
 import { BODY_MAX_CHARS, TITLE_MAX } from '../domain/catalog.js';
 import { findClassificationMarking } from '../domain/classification.js';
-import { htmlToText, sanitizeRichText } from '../domain/text.js';
+import { htmlToText, richBlocks, sanitizeRichText } from '../domain/text.js';
 import { cleanText } from '../../../text/unicode.js';
 
 /** Sanitises and checks a title and body before any version is written. */
@@ -21,6 +21,9 @@ export function prepareContent(
   const text = htmlToText(html);
   if (!text) throw invalid('bodyHtml', '正文不能为空');
   if (text.length > BODY_MAX_CHARS) throw invalid('bodyHtml', `正文不能超过${BODY_MAX_CHARS}字`);
+  const uncaptioned = richBlocks(html).filter((b) => b.kind === 'figure' && !b.caption).length;
+  if (uncaptioned > 0)
+    throw invalid('bodyHtml', `有${uncaptioned}张图片没有图注，请在图片下方填写图注（如“图为××现场”）`);
   const hit = findClassificationMarking(`${cleanTitle}\n${text}`);
   if (hit)
     throw new AppError(

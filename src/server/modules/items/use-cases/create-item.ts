@@ -9,6 +9,8 @@ import { recordEvent } from '../repo.js';
 import { itemCoReporters, items, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
 import { checkTargets } from './targets.js';
+import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
+import { clearAutosave } from '../../autosave/autosave.js';
 
 export interface ItemMeta {
   category: Category;
@@ -60,6 +62,8 @@ export async function createItem(ctx: UseCaseContext, input: CreateItemInput): P
     createdAt: ctx.now,
   });
   await replaceCoReporters(ctx, id, input.coReporterOrgIds ?? []);
+  await linkAttachments(ctx, { itemId: id }, content.bodyHtml);
+  await clearAutosave(ctx, 'new');
   await recordEvent(ctx, { itemId: id, actorOrgId: input.orgId, action: 'create', toState: 'draft' });
   return id;
 }

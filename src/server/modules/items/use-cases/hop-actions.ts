@@ -13,6 +13,7 @@ import { TERMINAL_HOP_STATES } from '../domain/states.js';
 import { loadVisibleHop, nextVersionNo, recordEvent } from '../repo.js';
 import { adoptions, hops, items, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
+import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { urgentDeadline } from './item-actions.js';
 import { checkTargets } from './targets.js';
 import { transitionHop } from './transition.js';
@@ -122,6 +123,7 @@ export async function editAtHub(
     note: input.note ?? null,
     createdAt: ctx.now,
   });
+  await linkAttachments(ctx, { itemId: hop.itemId }, content.bodyHtml);
   await transitionHop(ctx, hop, hop.toOrgId, 'edit', {
     stageCount: facts.stageCount,
     comment: input.note ?? null,

@@ -8,6 +8,8 @@ import { loadVisibleItem, nextVersionNo, recordEvent } from '../repo.js';
 import { hops, itemVersions, type ItemRow } from '../schema.js';
 import { checkCoReporters, replaceCoReporters, type ItemMeta } from './create-item.js';
 import { prepareContent } from './content.js';
+import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
+import { clearAutosave } from '../../autosave/autosave.js';
 import { checkTargets } from './targets.js';
 import { withdrawableAfterSubmit } from '../domain/states.js';
 import { hopsOfItem, illegalItemTransition, transitionItem } from './transition.js';
@@ -48,6 +50,8 @@ export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promi
     note: input.note ?? null,
     createdAt: ctx.now,
   });
+  await linkAttachments(ctx, { itemId: item.id }, content.bodyHtml);
+  await clearAutosave(ctx, item.id);
   await transitionItem(ctx, item, 'edit', {
     data: { versionNo: no },
     patch: {

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction } from '../../../app.js';
 import { bulletinFileName, toBulletin, type Bulletin } from '../bulletin.js';
-import { bulletinDocx } from '../docx.js';
+import { bulletinDocx, type BulletinImages } from '../docx.js';
+import { loadBulletinImages } from '../../attachments/use-cases/bulletin-images.js';
+import { localDiskStorage } from '../../attachments/storage.js';
 import {} from '../format.js';
 import { presentIssue } from '../present.js';
 import { bulletinHtml } from '../print.js';
@@ -16,11 +18,15 @@ const tags = ['期刊'];
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** The issue as its reader may see it (a 摘发 reader gets the excerpt only); opening it is a read. */
-async function bulletinFor(req: FastifyRequest, id: string): Promise<Bulletin> {
+async function bulletinFor(
+  req: FastifyRequest,
+  id: string,
+): Promise<{ b: Bulletin; images: BulletinImages }> {
   return inTransaction(req, async (ctx) => {
     const loaded = await loadIssueFor(ctx, id, 'view');
     await recordRead(ctx, loaded);
-    return toBulletin(await presentIssue(ctx, loaded));
+    const b = toBulletin(await presentIssue(ctx, loaded));
+    return { b, images: await loadBulletinImages(ctx, localDiskStorage(req.server.config.dataDir), b) };
   });
 }
 
@@ -32,8 +38,8 @@ export async function issueExportRoutes(appBase: FastifyInstance): Promise<void>
     '/api/issues/:id/docx',
     { config: user, schema: { tags, summary: '下载本期 Word 文档（红头、期号、版记）', params: IdParams } },
     async (req, reply) => {
-      const b = await bulletinFor(req, req.params.id);
-      const buffer = await bulletinDocx(b);
+      const { b, images } = await bulletinFor(req, req.params.id);
+      const buffer = await bulletinDocx(b, images);
       return reply
         .type(DOCX)
         .header('Content-Disposition', attachmentDisposition(bulletinFileName(b, 'docx'), 'issue.docx'))
@@ -45,7 +51,7 @@ export async function issueExportRoutes(appBase: FastifyInstance): Promise<void>
     '/api/issues/:id/print',
     { config: user, schema: { tags, summary: '本期打印页（A4 版式）', params: IdParams } },
     async (req, reply) => {
-      const b = await bulletinFor(req, req.params.id);
+      const { b } = await bulletinFor(req, req.params.id);
       return reply.type('text/html; charset=utf-8').send(bulletinHtml(b));
     },
   );

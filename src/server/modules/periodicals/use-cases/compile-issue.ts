@@ -3,6 +3,7 @@ import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, conflict, invalid, notFound } from '../../../http/errors.js';
 import { prepareContent } from '../../items/use-cases/content.js';
+import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { adoptions, itemVersions } from '../../items/schema.js';
 import { sourceLine } from '../format.js';
 import { assertIssueAction, auditIssue, loadIssueFor, loadPeriodicalFor, type LoadedIssue } from '../repo.js';
@@ -131,6 +132,7 @@ export async function addEntry(
     input.title ?? first.title,
     input.bodyHtml ?? ordered.map((r) => r.bodyHtml).join(''),
   );
+  await linkAttachments(ctx, { issueId: issue.id }, content.bodyHtml);
   const units = await sourceUnitsOf(ctx.tx, ids);
   const line = sourceLine(ids.flatMap((id) => units.get(id) ?? []));
 
@@ -188,6 +190,7 @@ export async function editEntry(
   const patch: Partial<typeof issueEntries.$inferInsert> = {};
   if (input.title !== undefined || input.bodyHtml !== undefined) {
     const content = prepareContent(input.title ?? entry.title, input.bodyHtml ?? entry.bodyHtml);
+    await linkAttachments(ctx, { issueId }, content.bodyHtml);
     patch.title = content.title;
     patch.bodyHtml = content.bodyHtml;
   }
