@@ -13,8 +13,10 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: a fresh database with the demo year loads in seconds, but a busy 2-core machine may
+          // take ten times that; these are limits for hangs, not speed checks.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           pool: 'forks',
           maxWorkers: 2,
         },
