@@ -1,0 +1,168 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE } from '../helpers/db.js';
+
+/**
+ * Two server instances on one PostgreSQL behind nginx (round robin), as a province would run them: a
+ * session made on one instance works on the other, the login failure counter and lockout are shared, and
+ * both instances' audit sealers produce one intact chain. PostgreSQL only (PGlite is one process).
+ */
+const root = new URL('../..', import.meta.url).pathname;
+const procs: ChildProcess[] = [];
+let dir = '';
+let dbName = '';
+let base = '';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(url: string, proc: ChildProcess, output: () => string) {
+  for (let i = 0; i < 400; i++) {
+    if (proc.exitCode !== null) throw new Error(`exited: ${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no answer at ${url}: ${output()}`);
+}
+
+function start(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const p = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  procs.push(p);
+  return { p, output: () => out };
+}
+
+describe.runIf(ENGINE === 'postgres')('two instances behind nginx', () => {
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { cwd: root });
+    const admin = process.env.TEST_DATABASE_URL!;
+    dbName = `zx_multi_${randomBytes(4).toString('hex')}`;
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`create database ${dbName}`);
+    await c.end();
+    const url = new URL(admin);
+    url.pathname = `/${dbName}`;
+    dir = mkdtempSync(join(tmpdir(), 'zx-multi-'));
+    const ports = [await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: url.toString(),
+      ZX_MODE: 'demo',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dir,
+      ZX_LOGIN_PER_MINUTE: '1000',
+    };
+    // The first instance migrates and loads the demo data; the second starts on the migrated database.
+    const a = start(process.execPath, ['dist/server/server/main.js'], { ...env, PORT: String(ports[0]) });
+    await waitFor(`http://127.0.0.1:${ports[0]}/api/health`, a.p, a.output);
+    const b = start(process.execPath, ['dist/server/server/main.js'], { ...env, PORT: String(ports[1]) });
+    await waitFor(`http://127.0.0.1:${ports[1]}/api/health`, b.p, b.output);
+    const lb = await freePort();
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      `daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream zx { server 127.0.0.1:${ports[0]}; server 127.0.0.1:${ports[1]}; }
+  server {
+    listen 127.0.0.1:${lb};
+    location / {
+      proxy_pass http://zx; proxy_set_header Host $host:$server_port;
+      proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Proto $scheme;
+      add_header X-Upstream $upstream_addr always;
+    }
+  }
+}
+`,
+    );
+    const n = start('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir]);
+    base = `http://127.0.0.1:${lb}`;
+    await waitFor(`${base}/api/health`, n.p, n.output);
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const p of procs) p.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    if (dbName) {
+      const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName} with (force)`);
+      await c.end();
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const login = (username: string, password: string) =>
+    fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ username, password }),
+    });
+
+  it('serves the app shell at the root through the balancer', async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="root">');
+  });
+
+  it('a session made on one instance is honoured by the other', async () => {
+    const res = await login('thq_xxy', 'Zhengxun@2026');
+    expect(res.status).toBe(200);
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const upstreams = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const me = await fetch(`${base}/api/items?box=mine`, { headers: { cookie } });
+      expect(me.status).toBe(200);
+      upstreams.add(me.headers.get('x-upstream') ?? '');
+    }
+    expect(upstreams.size).toBe(2);
+  });
+
+  it('counts failed logins across instances and locks the account for both', async () => {
+    const results = [];
+    for (let i = 0; i < 8; i++) results.push((await login('thq_shr', 'wrong-password')).status);
+    expect(results.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    const right = await login('thq_shr', 'Zhengxun@2026');
+    expect(right.status).not.toBe(200);
+    expect(right.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('both instances seal into one intact audit chain', async () => {
+    for (let i = 0; i < 10; i++) await login('thq_qfr', 'Zhengxun@2026');
+    await new Promise((r) => setTimeout(r, 2500));
+    const out = execFileSync(process.execPath, ['dist/server/cli/main.js', 'verify-audit'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL!.replace(/\/[^/]*$/, `/${dbName}`) },
+      encoding: 'utf8',
+    });
+    expect(out).toContain('审计日志完好');
+  });
+});
