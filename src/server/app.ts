@@ -21,6 +21,8 @@ import type { UseCaseContext } from './http/context.js';
 import { AppError } from './http/errors.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { securityRoutes } from './modules/auth/security-routes.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -109,6 +111,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(periodicalRoutes);
   await app.register(scoringRoutes);
   await app.register(notificationRoutes);
+  await app.register(securityRoutes);
+  await app.register(auditRoutes);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,7 +8,16 @@ import { safeEqual } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
 import { writeAudit } from '../audit/audit.js';
-import type { AuditResult } from '../audit/schema.js';
+import { auditEventLabel } from '../audit/events.js';
+import { auditLog, type AuditResult } from '../audit/schema.js';
+
+const ACCOUNT_NOTICE_EVENTS = [
+  'user.create',
+  'user.reset_password',
+  'user.unlock',
+  'user.update',
+  'session.revoke_user',
+] as const;
 import { ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, orgs, users } from '../orgs/schema.js';
 import {
@@ -419,7 +428,27 @@ async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
     const roles = session.actor.memberships.filter((m) => m.orgId === id).map((m) => m.role);
     return { ...org, id, roles, roleLabels: roles.map((r) => ROLE_LABELS[r]) };
   });
+  // What administrators did to this account lately (a reset, an unlock, roles, a forced logout): the user is told.
+  const notices = await db
+    .select({ event: auditLog.event, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.objectType, 'user'),
+        eq(auditLog.objectId, session.actor.userId),
+        inArray(auditLog.event, [...ACCOUNT_NOTICE_EVENTS]),
+        ne(auditLog.userId, session.actor.userId),
+        gt(auditLog.at, new Date(Date.now() - 30 * 86_400_000)),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(5);
   return {
+    accountNotices: notices.map((n) => ({
+      event: n.event,
+      label: auditEventLabel(n.event),
+      at: n.at.toISOString(),
+    })),
     user: {
       id: session.actor.userId,
       username: session.actor.username,
