@@ -21,6 +21,9 @@ import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError } from './http/errors.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
+import { auditRefusal } from './modules/audit/refusals.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { securityRoutes } from './modules/auth/security-routes.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -131,6 +134,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(notificationRoutes);
   await app.register(attachmentRoutes);
   await app.register(autosaveRoutes);
+  await app.register(securityRoutes);
+  await app.register(auditRoutes);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
@@ -179,10 +184,14 @@ export function normalisedPath(url: string): string {
   }
 }
 
-function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
+async function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
-    if (error.code === 'rate_limited' && typeof error.details?.retryAfter === 'number')
+    if (
+      (error.code === 'rate_limited' || error.code === 'locked') &&
+      typeof error.details?.retryAfter === 'number'
+    )
       void reply.header('Retry-After', String(error.details.retryAfter));
+    await auditRefusal(req, error.status, error.code, error.details);
     return reply
       .code(error.status)
       .send({ code: error.code, message: error.message, details: error.details });
@@ -211,6 +220,7 @@ function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
+    await auditRefusal(req, e.statusCode, code, undefined);
     return reply.code(e.statusCode).send({ code, message: `请求无效：${e.message ?? ''}` });
   }
   req.log.error({ err: error }, 'unhandled error');

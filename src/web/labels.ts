@@ -27,6 +27,14 @@ import {
   type ItemState,
 } from '../server/modules/items/domain/states';
 import { ROLE_LABELS, ORG_LEVEL_LABELS, ORG_KIND_LABELS } from '../server/modules/orgs/domain';
+import {
+  AUDIT_EVENT_LABELS,
+  AUDIT_OBJECT_LABELS,
+  AUDIT_RESULT_LABELS,
+  ITEM_EVENT_LABELS,
+  auditEventLabel,
+  auditObjectLabel,
+} from '../server/modules/audit/events';
 
 export {
   CATEGORIES,
@@ -48,6 +56,11 @@ export {
   ROLE_LABELS,
   ORG_LEVEL_LABELS,
   ORG_KIND_LABELS,
+  AUDIT_EVENT_LABELS,
+  AUDIT_OBJECT_LABELS,
+  AUDIT_RESULT_LABELS,
+  auditEventLabel,
+  auditObjectLabel,
 };
 export type { Category, Urgency, HopState, ItemState };
 
@@ -76,33 +89,9 @@ export const URGENCY_COLORS: Record<Urgency, string> = {
   very_urgent: 'red',
 };
 
-/** Timeline verbs for the events the server records (`action` column). */
-const EVENT_LABELS: Record<string, string> = {
-  create: '新建稿件',
-  edit: '修改稿件',
-  submit_for_review: '提交审核',
-  approve: '审核通过',
-  approve_and_sign: '审核并签发',
-  return: '退回修改',
-  sign: '签发报送',
-  withdraw: '撤回稿件',
-  revise_requested: '上级退回，进入修改',
-  hop_submit: '报送',
-  hop_receive: '签收',
-  hop_advance: '审核通过，进入下一环节',
-  hop_edit: '上级编辑修改',
-  hop_return: '退回修改',
-  hop_reject: '退稿',
-  hop_resubmit: '重新报送',
-  hop_adopt: '采用',
-  hop_revoke_adoption: '撤销采用',
-  hop_forward: '转报',
-  hop_archive: '存档（不采用）',
-  hop_withdraw: '撤回报送',
-};
-
+/** Timeline verb for an item event (`action` column); never the raw code. */
 export function eventLabel(action: string): string {
-  return EVENT_LABELS[action] ?? action;
+  return (ITEM_EVENT_LABELS as Record<string, string>)[action] ?? '其他操作';
 }
 
 export function eventColor(action: string): string {
@@ -119,5 +108,9 @@ export function urgencyLabel(u: string): string {
   return (URGENCY_LABELS as Record<string, string>)[u] ?? u;
 }
 export function roleLabel(r: string): string {
-  return (ROLE_LABELS as Record<string, string>)[r] ?? r;
+  return (ROLE_LABELS as Record<string, string>)[r] ?? '其他角色';
+}
+
+export function auditResultLabel(r: string): string {
+  return (AUDIT_RESULT_LABELS as Record<string, string>)[r] ?? '其他';
 }

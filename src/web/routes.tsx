@@ -13,6 +13,10 @@ import { ItemDetailPage } from './pages/ItemDetailPage';
 const ItemEditorPage = lazy(() => import('./pages/ItemEditorPage'));
 const OrgsPage = lazy(() => import('./admin/OrgsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
+const SecurityPolicyPage = lazy(() => import('./admin/SecurityPolicyPage'));
+const SecurityAccountsPage = lazy(() => import('./admin/SecurityAccountsPage'));
+const SessionsPage = lazy(() => import('./admin/SessionsPage'));
+const AuditLogPage = lazy(() => import('./admin/AuditLogPage'));
 const PeriodicalsPage = lazy(() => import('./pages/periodicals/PeriodicalsPage'));
 const IssueEditorPage = lazy(() => import('./pages/periodicals/IssueEditorPage'));
 const IssueReaderPage = lazy(() => import('./pages/periodicals/IssueReaderPage'));
@@ -105,6 +109,10 @@ export function AppRoutes() {
           <Route path="notices/:id" element={<NoticeDetailPage />} />
           <Route path="admin/orgs" element={<OrgsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
+          <Route path="security/policy" element={<SecurityPolicyPage />} />
+          <Route path="security/accounts" element={<SecurityAccountsPage />} />
+          <Route path="security/sessions" element={<SessionsPage />} />
+          <Route path="audit" element={<AuditLogPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -38,7 +38,6 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   ensureWebBuilt();
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
-  await loadDemoData(database.db);
   const config = {
     ...loadConfig({}),
     dataDir: mkdtempSync(join(tmpdir(), 'zx-browser-data-')),
@@ -49,6 +48,8 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
     logLevel: 'warn',
   };
   const app = await buildApp({ database, config, logger: false });
+  // After buildApp, which installs the audit key: the demo's audit rows are chained with it (as in main.ts).
+  await loadDemoData(database.db);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -260,7 +260,6 @@ describe('people', () => {
   const newUser = (username: string, extra: Record<string, unknown> = {}) => ({
     username,
     displayName: '张三',
-    password: 'Initial-Pass-2024',
     memberships: [{ orgId: unitId, role: 'writer' }],
     ...extra,
   });
@@ -277,21 +276,24 @@ describe('people', () => {
     });
     expect(res.body).not.toHaveProperty('passwordHash');
     expect(await auditCount('user.create')).toBe(before + 1);
-    const first = await login('zhangsan', 'Initial-Pass-2024');
+    const temp = String(res.body.temporaryPassword);
+    expect(temp.length).toBeGreaterThanOrEqual(12);
+    const first = await login('zhangsan', temp);
+    expect((await call(first, 'GET', '/api/auth/me')).body.mustChangePassword).toBe(true);
     expect((await call(first, 'GET', '/api/orgs')).status).toBe(403);
   });
 
   it('refuses a username that differs only in case with 409', async () => {
-    const res = await call(admin, 'POST', '/api/users', newUser('ZhangSan'));
+    const res = await call(orgAdmin, 'POST', '/api/users', newUser('ZhangSan'));
     expect(res.status).toBe(409);
     expect(res.body.details?.field).toBe('username');
   });
 
-  it('checks the initial password against the policy, naming the field', async () => {
-    const res = await call(admin, 'POST', '/api/users', newUser('lisi', { password: 'short' }));
+  it('refuses an initial password chosen by the administrator, naming the field', async () => {
+    const res = await call(orgAdmin, 'POST', '/api/users', newUser('lisi', { password: 'Chosen-Pass-2024' }));
     expect(res.status).toBe(400);
-    expect(res.body.details?.field).toBe('password');
-    const unknown = await call(admin, 'POST', '/api/users', newUser('lisi', { isAdmin: true }));
+    expect(String(res.body.details?.field)).toContain('password');
+    const unknown = await call(orgAdmin, 'POST', '/api/users', newUser('lisi', { isAdmin: true }));
     expect(unknown.status).toBe(400);
     expect(String(unknown.body.details?.field)).toContain('isAdmin');
   });
@@ -424,21 +426,32 @@ describe('people', () => {
     expect(temp.length).toBeGreaterThanOrEqual(12);
     expect(await database.db.select().from(sessions).where(eq(sessions.userId, id))).toHaveLength(0);
     const s = await login('forgetful', temp);
-    expect((await call(s, 'GET', '/api/auth/me')).body.mustChangePassword).toBe(true);
-    expect(
-      (await call(orgAdmin, 'POST', `/api/users/${id}/reset-password`, { newPassword: 'weak' })).body.details
-        ?.field,
-    ).toBe('newPassword');
+    const me = (await call(s, 'GET', '/api/auth/me')).body;
+    expect(me.mustChangePassword).toBe(true);
+    // The user is told.
+    expect(me.accountNotices).toEqual([
+      expect.objectContaining({ event: 'user.reset_password', label: '重置密码' }),
+    ]);
+    const chosen = await call(orgAdmin, 'POST', `/api/users/${id}/reset-password`, {
+      newPassword: 'Chosen-Pass-2024',
+    });
+    expect(chosen.status).toBe(400);
+    expect(String(chosen.body.details?.field)).toContain('newPassword');
 
     const [root] = await database.db.select().from(users).where(eq(users.username, 'root-admin'));
     const [sec] = await database.db.select().from(users).where(eq(users.username, 'root-sec'));
     expect((await call(admin, 'POST', `/api/users/${sec!.id}/reset-password`, {})).status).toBe(403);
     expect((await call(admin, 'POST', `/api/users/${root!.id}/reset-password`, {})).status).toBe(403);
-    const bySec = await call(secAdmin, 'POST', `/api/users/${id}/reset-password`, {
-      newPassword: 'Another-Pass-2024',
-    });
+    // 三员分立: neither the security nor the system administrator takes over a business account.
+    const [row] = await database.db.select().from(users).where(eq(users.id, id));
+    expect((await call(secAdmin, 'POST', `/api/users/${id}/reset-password`, {})).status).toBe(403);
+    expect((await call(admin, 'POST', `/api/users/${id}/reset-password`, {})).status).toBe(403);
+    const [after] = await database.db.select().from(users).where(eq(users.id, id));
+    expect(after!.passwordHash).toBe(row!.passwordHash);
+    const spare = await insertUser('spare-auditor', [{ orgId: rootId, role: 'audit_admin' }]);
+    const bySec = await call(secAdmin, 'POST', `/api/users/${spare}/reset-password`, {});
     expect(bySec.status).toBe(200);
-    expect(bySec.body.temporaryPassword).toBeNull();
+    expect(String(bySec.body.temporaryPassword).length).toBeGreaterThanOrEqual(12);
   });
 });
 

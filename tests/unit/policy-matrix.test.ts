@@ -477,6 +477,9 @@ const ORG_ACTIONS = [
   'configure_hub',
   'view_members',
   'reset_password',
+  'grant_role',
+  'unlock_account',
+  'end_sessions',
 ] as const satisfies readonly OrgPolicyAction[];
 const EVERYWHERE = (roles: readonly Role[]): Rule =>
   Object.fromEntries(RELATIONS.map((r) => [r, roles])) as Rule;
@@ -490,8 +493,36 @@ const ORG_RULES: Record<OrgPolicyAction, Rule> = {
   manage_users: plus(EVERYWHERE(['sys_admin']), { own: ['org_admin'] }),
   configure_hub: plus(EVERYWHERE(['sys_admin']), { own: ['org_admin', 'chief_editor'] }),
   view_members: plus(EVERYWHERE(['sys_admin', 'sec_admin']), { own: ['org_admin'] }),
-  reset_password: plus(EVERYWHERE(['sys_admin', 'sec_admin']), { own: ['org_admin'] }),
+  // A business account: only its unit's administrator (三员分立: no 三员 may take one over).
+  reset_password: { own: ['org_admin'] },
+  // A business role (no role named): only the unit's own administrator grants it.
+  grant_role: { own: ['org_admin'] },
+  unlock_account: EVERYWHERE(['sec_admin']),
+  end_sessions: EVERYWHERE(['sec_admin']),
 };
+
+describe('granting roles (三员分立)', () => {
+  it.each<[Role, Role, boolean]>([
+    ['sys_admin', 'sec_admin', true],
+    ['sys_admin', 'org_admin', true],
+    ['sys_admin', 'editor', false],
+    ['sys_admin', 'writer', false],
+    ['org_admin', 'editor', true],
+    ['org_admin', 'org_admin', true],
+    ['org_admin', 'sys_admin', false],
+    ['sec_admin', 'writer', false],
+    ['sec_admin', 'sec_admin', false],
+  ])('%s grants %s in the unit → %s', (actorRole, role, allowed) => {
+    expect(can(actor(actorRole, 'own'), 'org', 'grant_role', { orgId: ORG_OF.own, role }).ok).toBe(allowed);
+  });
+
+  it('the system administrator resets an account that is only a unit administrator, no other business account', () => {
+    const sys = actor('sys_admin', 'own');
+    expect(can(sys, 'org', 'reset_password', { orgId: ORG_OF.own, targetOnlyOrgAdmin: true }).ok).toBe(true);
+    expect(can(sys, 'org', 'reset_password', { orgId: ORG_OF.own }).ok).toBe(false);
+    expect(can(actor('sec_admin', 'own'), 'org', 'reset_password', { orgId: ORG_OF.own }).ok).toBe(false);
+  });
+});
 
 describe('resetting an administrator account', () => {
   it.each(grid(EVERYWHERE(['sec_admin'])))(

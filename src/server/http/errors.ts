@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   stale_version: 409,
   classified_content: 422,
   too_large: 413,
+  locked: 423,
   rate_limited: 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;

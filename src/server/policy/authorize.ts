@@ -3,6 +3,12 @@ import type { Actor } from '../http/context.js';
 import { itemPolicy, type ItemFacts, type ItemPolicyAction } from '../modules/items/policy.js';
 import { hopPolicy, type HopFacts, type HopPolicyAction } from '../modules/items/hop-policy.js';
 import { orgPolicy, type OrgFacts, type OrgPolicyAction } from '../modules/orgs/policy.js';
+import { auditPolicy, type AuditFacts, type AuditPolicyAction } from '../modules/audit/policy.js';
+import {
+  securityPolicyRules,
+  type SecurityFacts,
+  type SecurityPolicyAction,
+} from '../modules/auth/policy.js';
 import { scoringPolicy, type ScoringFacts, type ScoringPolicyAction } from '../modules/scoring/policy.js';
 import {
   instructionPolicy,
@@ -35,6 +41,8 @@ interface PolicyRegistry {
   issue: { action: IssuePolicyAction; facts: IssueFacts };
   scoring: { action: ScoringPolicyAction; facts: ScoringFacts };
   instruction: { action: InstructionPolicyAction; facts: InstructionFacts };
+  audit: { action: AuditPolicyAction; facts: AuditFacts };
+  security: { action: SecurityPolicyAction; facts: SecurityFacts };
 }
 
 type PolicyFn<E extends keyof PolicyRegistry> = (
@@ -51,6 +59,8 @@ const POLICIES: { [E in keyof PolicyRegistry]: PolicyFn<E> } = {
   issue: issuePolicy,
   scoring: scoringPolicy,
   instruction: instructionPolicy,
+  audit: auditPolicy,
+  security: securityPolicyRules,
 };
 
 export function can<E extends keyof PolicyRegistry>(

@@ -16,3 +16,6 @@ export const isSystemAdmin = (actor: Actor): boolean => actor.memberships.some((
 
 export const isSecurityAdmin = (actor: Actor): boolean =>
   actor.memberships.some((m) => m.role === 'sec_admin');
+
+export const isAuditAdmin = (actor: Actor): boolean =>
+  actor.memberships.some((m) => m.role === 'audit_admin');

@@ -1,4 +1,4 @@
-import { KeyOutlined, PlusOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined, UserOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -8,14 +8,12 @@ import {
   Form,
   Input,
   Modal,
-  Popconfirm,
   Select,
   Space,
   Switch,
   Table,
   Tag,
   TreeSelect,
-  Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
@@ -25,9 +23,9 @@ import { hasRole, unitsWithRole, useMe } from '../auth/AuthContext';
 import { formatTime, useErrorHandler, useLoad } from '../hooks';
 import { roleLabel, ROLE_LABELS } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
-import { ADMIN_ROLES, BUSINESS_ROLES } from './org-vocab';
+import { AccountActions, useOneTimePassword } from './account-actions';
 import type { presentUsers } from '../../server/modules/orgs/use-cases/user-access.js';
-import type { Role } from '../../server/modules/orgs/domain';
+import { ROLES, type Role } from '../../server/modules/orgs/domain';
 
 type UserRow = Wire<Awaited<ReturnType<typeof presentUsers>>>[number];
 
@@ -35,7 +33,6 @@ interface UserForm {
   username?: string;
   displayName: string;
   phone?: string | null;
-  password?: string;
   roles: Role[];
   disabled?: boolean;
 }
@@ -51,9 +48,10 @@ const toTreeSelect = (nodes: TreeNode<OrgNode>[]): TreeSelectNode[] =>
 /** 用户管理: the accounts holding roles in one unit; create, edit roles, disable, reset password. */
 export default function UsersPage() {
   const me = useMe();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const onError = useErrorHandler();
-  const isSys = hasRole(me, ['sys_admin']);
+  const showPassword = useOneTimePassword();
+  const seesAll = hasRole(me, ['sys_admin', 'sec_admin']);
   const adminUnits = unitsWithRole(me, ['org_admin']);
   const orgs = useLoad(() => loadOrgs(), []);
   const [orgId, setOrgId] = useState<string | undefined>(adminUnits[0]?.id ?? me.units[0]?.id);
@@ -61,18 +59,29 @@ export default function UsersPage() {
     () => (orgId ? api.get<UserRow[]>('/api/users', { orgId }) : Promise.resolve([] as UserRow[])),
     [orgId],
   );
+  const grantable = useLoad(
+    () =>
+      orgId
+        ? api.get<{ roles: Role[] }>('/api/users/grantable-roles', { orgId })
+        : Promise.resolve({ roles: [] as Role[] }),
+    [orgId],
+  );
+  const canGrant = (grantable.data?.roles.length ?? 0) > 0;
   const [editing, setEditing] = useState<UserRow | 'new' | null>(null);
   const [form] = Form.useForm<UserForm>();
   const orgName = useMemo(() => new Map((orgs.data ?? []).map((o) => [o.id, o.name])), [orgs.data]);
   const treeData = useMemo(() => {
     const all = orgs.data ?? [];
-    const allowed = isSys ? all : all.filter((o) => adminUnits.some((u) => u.id === o.id));
+    const allowed = seesAll ? all : all.filter((o) => adminUnits.some((u) => u.id === o.id));
     return toTreeSelect(buildTree(allowed));
-  }, [orgs.data, isSys, adminUnits]);
-  const roleOptions = (isSys ? [...BUSINESS_ROLES, ...ADMIN_ROLES] : BUSINESS_ROLES).map((r) => ({
+  }, [orgs.data, seesAll, adminUnits]);
+  // Every role is labelled (a role the actor cannot grant still reads in Chinese), only grantable ones enabled.
+  const roleOptions = ROLES.map((r) => ({
     value: r,
     label: ROLE_LABELS[r],
+    disabled: !grantable.data?.roles.includes(r),
   }));
+  const current = editing && editing !== 'new' ? editing : null;
 
   const openNew = () => {
     form.resetFields();
@@ -95,47 +104,26 @@ export default function UsersPage() {
     const v = await form.validateFields();
     try {
       if (editing === 'new') {
-        await api.post('/api/users', {
+        const created = await api.post<UserRow & { temporaryPassword: string }>('/api/users', {
           username: v.username?.trim(),
           displayName: v.displayName.trim(),
           phone: v.phone?.trim() || null,
-          password: v.password,
           memberships: v.roles.map((role) => ({ orgId, role })),
         });
-        void message.success('账号已创建，首次登录须修改密码');
+        showPassword(created, created.temporaryPassword, '账号已创建');
       } else {
         const others = editing.memberships.filter((m) => m.orgId !== orgId);
         await api.patch(`/api/users/${editing.id}`, {
           displayName: v.displayName.trim(),
           phone: v.phone?.trim() || null,
-          disabled: v.disabled ?? false,
-          memberships: [...others, ...v.roles.map((role) => ({ orgId, role }))],
+          ...(editing.abilities.disable && { disabled: v.disabled ?? false }),
+          ...(editing.abilities.editRoles && {
+            memberships: [...others, ...v.roles.map((role) => ({ orgId, role }))],
+          }),
         });
         void message.success('账号已保存');
       }
       setEditing(null);
-      users.reload();
-    } catch (e) {
-      onError(e);
-    }
-  };
-
-  const resetPassword = async (u: UserRow) => {
-    try {
-      const r = await api.post<{ temporaryPassword: string | null }>(`/api/users/${u.id}/reset-password`, {});
-      modal.success({
-        title: '密码已重置',
-        content: (
-          <div>
-            <p>
-              {u.displayName}（{u.username}）的一次性密码如下，请当面或通过安全渠道告知本人，下次登录须修改：
-            </p>
-            <Typography.Paragraph copyable code style={{ fontSize: 16 }}>
-              {r.temporaryPassword ?? ''}
-            </Typography.Paragraph>
-          </div>
-        ),
-      });
       users.reload();
     } catch (e) {
       onError(e);
@@ -151,9 +139,11 @@ export default function UsersPage() {
           <Button icon={<ReloadOutlined />} onClick={users.reload} disabled={!orgId}>
             刷新
           </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={openNew} disabled={!orgId}>
-            新建账号
-          </Button>
+          {canGrant ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={openNew} disabled={!orgId}>
+              新建账号
+            </Button>
+          ) : null}
         </Space>
       }
     >
@@ -162,7 +152,7 @@ export default function UsersPage() {
           <span>单位：</span>
           <TreeSelect
             aria-label="选择单位"
-            style={{ width: 360 }}
+            style={{ width: '100%', maxWidth: 360, minWidth: 200 }}
             showSearch
             treeNodeFilterProp="title"
             treeDefaultExpandAll
@@ -194,6 +184,7 @@ export default function UsersPage() {
                     {n}
                     {u.disabled ? <Tag>已停用</Tag> : null}
                     {u.mustChangePassword ? <Tag color="orange">待改密</Tag> : null}
+                    {u.lockedUntil ? <Tag color="red">已锁定</Tag> : null}
                   </Space>
                 ),
               },
@@ -230,23 +221,15 @@ export default function UsersPage() {
               {
                 title: '操作',
                 key: 'op',
-                width: 160,
+                width: 200,
                 render: (_: unknown, u) => (
-                  <Space size={0}>
-                    <Button type="link" size="small" onClick={() => openEdit(u)}>
-                      编辑
-                    </Button>
-                    <Popconfirm
-                      title="重置该用户的密码？"
-                      description="将生成一次性密码，原密码立即失效，用户下次登录须修改。"
-                      okText="重置"
-                      cancelText="取消"
-                      onConfirm={() => resetPassword(u)}
-                    >
-                      <Button type="link" size="small" icon={<KeyOutlined />}>
-                        重置密码
+                  <Space size={0} wrap>
+                    {u.abilities.edit ? (
+                      <Button type="link" size="small" onClick={() => openEdit(u)}>
+                        编辑
                       </Button>
-                    </Popconfirm>
+                    ) : null}
+                    <AccountActions user={u} onDone={users.reload} />
                   </Space>
                 ),
               },
@@ -291,17 +274,12 @@ export default function UsersPage() {
             <Input maxLength={20} />
           </Form.Item>
           {editing === 'new' ? (
-            <Form.Item
-              label="初始密码"
-              name="password"
-              extra="至少12位，含大写字母、小写字母、数字、特殊字符中的至少三类；首次登录须修改"
-              rules={[
-                { required: true, message: '请填写初始密码' },
-                { min: 12, message: '至少12位' },
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title="初始密码由系统生成，仅显示一次；首次登录须修改"
+            />
           ) : null}
           <Form.Item
             label="本单位角色"
@@ -309,9 +287,13 @@ export default function UsersPage() {
             extra="三员分立：系统管理员、安全管理员、审计管理员互斥，且不得兼任业务角色"
             rules={[{ required: true, type: 'array', min: 1, message: '至少分配一个角色' }]}
           >
-            <Select mode="multiple" options={roleOptions} />
+            <Select
+              mode="multiple"
+              options={roleOptions}
+              disabled={current ? !current.abilities.editRoles : false}
+            />
           </Form.Item>
-          {editing !== 'new' ? (
+          {current?.abilities.disable ? (
             <Form.Item label="停用账号" name="disabled" valuePropName="checked">
               <Switch />
             </Form.Item>

@@ -60,6 +60,8 @@ export interface Me {
   units: MeUnit[];
   csrfToken: string;
   mustChangePassword: boolean;
+  /** What administrators did to this account lately (reset, unlock, roles, forced logout). */
+  accountNotices?: { event: string; label: string; at: string }[];
 }
 
 // ---- periodicals, issues, notifications -------------------------------------------------------

@@ -21,6 +21,9 @@ import {
   NotificationOutlined,
   AccountBookOutlined,
   CalculatorOutlined,
+  LockOutlined,
+  DesktopOutlined,
+  FileSearchOutlined,
 } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -104,6 +107,37 @@ export function menuFor(me: Me): MenuItem[] {
       },
     );
   if (scoring.length) out.push({ type: 'group', key: 'g-scoring', label: '考核统计', children: scoring });
+  if (hasRole(me, ['sec_admin']))
+    out.push({
+      type: 'group',
+      key: 'g-security',
+      label: '安全管理',
+      children: [
+        {
+          key: '/security/accounts',
+          icon: <LockOutlined />,
+          label: <Link to="/security/accounts">账号安全</Link>,
+        },
+        {
+          key: '/security/sessions',
+          icon: <DesktopOutlined />,
+          label: <Link to="/security/sessions">在线会话</Link>,
+        },
+        {
+          key: '/security/policy',
+          icon: <SafetyCertificateOutlined />,
+          label: <Link to="/security/policy">安全策略</Link>,
+        },
+        { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">用户查询</Link> },
+      ],
+    });
+  if (hasRole(me, ['audit_admin']))
+    out.push({
+      type: 'group',
+      key: 'g-audit',
+      label: '审计管理',
+      children: [{ key: '/audit', icon: <FileSearchOutlined />, label: <Link to="/audit">审计日志</Link> }],
+    });
   if (hasRole(me, ['sys_admin', 'org_admin']))
     out.push({
       type: 'group',
@@ -136,6 +170,10 @@ function selectedKey(path: string): string {
     '/notices',
     '/admin/orgs',
     '/admin/users',
+    '/security/accounts',
+    '/security/sessions',
+    '/security/policy',
+    '/audit',
   ])
     if (path.startsWith(k)) return k;
   return '';

@@ -4,6 +4,14 @@ import { useNavigate } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
 import type { Me } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
+import { formatTime, useLoad } from '../hooks';
+
+interface PasswordRules {
+  minLength: number;
+  minClasses: number;
+  history: number;
+  text: string;
+}
 
 interface PasswordForm {
   currentPassword: string;
@@ -20,6 +28,8 @@ export function ChangePasswordPage() {
   const [form] = Form.useForm<PasswordForm>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const rules = useLoad(() => api.get<PasswordRules>('/api/auth/password-rules'), []);
+  const minLength = rules.data?.minLength ?? 12;
   useEffect(() => {
     document.title = '修改密码 - 政讯 · 政务信息报送平台';
   }, []);
@@ -38,7 +48,10 @@ export function ChangePasswordPage() {
     } catch (e) {
       if (e instanceof ApiError) {
         const field = e.details?.field;
-        if (field === 'currentPassword' || field === 'newPassword')
+        if (e.status === 423) {
+          // The account is locked and this session has ended: say when to come back.
+          setError(e.message);
+        } else if (field === 'currentPassword' || field === 'newPassword')
           form.setFields([{ name: field, errors: [e.message] }]);
         else setError(e.message);
       } else setError('修改失败，请稍后重试');
@@ -59,7 +72,26 @@ export function ChangePasswordPage() {
         className="zx-login-card"
         title={me.mustChangePassword ? '首次登录或密码已过期，请先修改密码' : '修改登录密码'}
       >
-        {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
+        {error ? (
+          <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />
+        ) : null}
+        {me.accountNotices?.length ? (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title="管理员近期对您的账号进行了以下操作"
+            description={
+              <ul style={{ margin: 0, paddingLeft: 18 }}>
+                {me.accountNotices.map((n) => (
+                  <li key={n.at + n.event}>
+                    {formatTime(n.at)} {n.label}
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        ) : null}
         <Form<PasswordForm> form={form} layout="vertical" onFinish={(v) => void onFinish(v)}>
           <Form.Item
             label="当前密码"
@@ -71,10 +103,13 @@ export function ChangePasswordPage() {
           <Form.Item
             label="新密码"
             name="newPassword"
-            extra="至少12位，须包含大写字母、小写字母、数字、特殊字符中的至少三类，且不得包含用户名"
+            extra={
+              rules.data?.text ??
+              '至少12位，须包含大写字母、小写字母、数字、特殊字符中的至少三类，且不得包含用户名'
+            }
             rules={[
               { required: true, message: '请输入新密码' },
-              { min: 12, message: '新密码至少12位' },
+              { min: minLength, message: `新密码至少${minLength}位` },
             ]}
           >
             <Input.Password autoComplete="new-password" />

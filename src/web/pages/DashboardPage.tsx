@@ -34,6 +34,7 @@ import { PageContainer } from '../layout/PageContainer';
 import { HUB_ROLES } from '../../server/modules/orgs/domain';
 import { HopStateTag, ItemStatusTag, UrgencyTag } from '../components/Tags';
 import { categoryLabel } from '../labels';
+import { AuditDashboard, SecurityDashboard } from '../admin/AdminDashboards';
 
 interface Tile {
   key: string;
@@ -51,6 +52,14 @@ function greeting(): string {
 }
 
 export function DashboardPage() {
+  const me = useMe();
+  // The security and audit administrators do no business work: they have their own 工作台.
+  if (hasRole(me, ['sec_admin'])) return <SecurityDashboard />;
+  if (hasRole(me, ['audit_admin'])) return <AuditDashboard />;
+  return <BusinessDashboard />;
+}
+
+function BusinessDashboard() {
   const me = useMe();
   const navigate = useNavigate();
   const isWriter = hasRole(me, ['writer']);

@@ -14,7 +14,8 @@ export function LoginPage() {
   const { me, login } = useAuth();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; throttled: boolean } | null>(null);
+  const [form] = Form.useForm<LoginForm>();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     document.title = '登录 - 政讯 · 政务信息报送平台';
@@ -29,7 +30,13 @@ export function LoginPage() {
       const m = await login(v.username.trim(), v.password);
       navigate(m.mustChangePassword ? '/password' : next.startsWith('/') ? next : '/', { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : '登录失败，请稍后重试');
+      // Shown above the form, never as a field error: a lockout or a limit is not a wrong password.
+      setError(
+        e instanceof ApiError
+          ? { text: e.message, throttled: e.status === 423 || e.status === 429 }
+          : { text: '登录失败，请稍后重试', throttled: false },
+      );
+      form.setFieldValue('password', '');
     } finally {
       setBusy(false);
     }
@@ -46,9 +53,17 @@ export function LoginPage() {
       </div>
       <Card className="zx-login-card" title="用户登录">
         {error ? (
-          <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />
+          <Alert
+            type={error.throttled ? 'warning' : 'error'}
+            showIcon
+            title={error.throttled ? '暂时无法登录' : error.text}
+            description={error.throttled ? error.text : undefined}
+            style={{ marginBottom: 16 }}
+            role="alert"
+          />
         ) : null}
         <Form<LoginForm>
+          form={form}
           layout="vertical"
           onFinish={(v) => void onFinish(v)}
           requiredMark={false}
@@ -71,7 +86,7 @@ export function LoginPage() {
           </Form.Item>
         </Form>
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
-          连续输错密码5次，账号将锁定30分钟。请勿在公共计算机上保存密码。
+          连续输错密码将锁定账号（默认15分钟内5次，锁定30分钟）。请勿在公共计算机上保存密码。
         </Typography.Paragraph>
       </Card>
       <div className="zx-login-foot">政讯 Zhengxun · 涉密信息不上网，上网信息不涉密</div>

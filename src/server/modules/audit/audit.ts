@@ -1,7 +1,7 @@
 import { asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
-import { auditHead, auditLog } from './schema.js';
+import { auditHead, auditLog, type AuditResult } from './schema.js';
 
 export interface AuditEntry {
   at: Date;
@@ -11,7 +11,7 @@ export interface AuditEntry {
   event: string;
   objectType?: string | null;
   objectId?: string | null;
-  result: 'success' | 'failure';
+  result: AuditResult;
   detail?: Record<string, unknown> | null;
 }
 

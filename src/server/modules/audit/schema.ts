@@ -11,6 +11,10 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/** success; denied (refused by authorization, CSRF, throttling); failure (tried and failed, e.g. a wrong password). */
+export const AUDIT_RESULTS = ['success', 'denied', 'failure'] as const;
+export type AuditResult = (typeof AUDIT_RESULTS)[number];
+
 /**
  * Append-only audit log. UPDATE and DELETE are refused by a trigger (see the migrations), except the one
  * update that seals a row. Writers insert rows unsealed, without any lock; the sealer (audit.ts sealAudit)
@@ -29,7 +33,7 @@ export const auditLog = pgTable(
     event: text('event').notNull(),
     objectType: text('object_type'),
     objectId: text('object_id'),
-    result: text('result', { enum: ['success', 'failure'] }).notNull(),
+    result: text('result', { enum: AUDIT_RESULTS }).notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>(),
     /** Place in the chain, given at sealing (null until then). */
     seq: bigint('seq', { mode: 'number' }),
@@ -40,6 +44,10 @@ export const auditLog = pgTable(
     index('audit_log_at_idx').on(t.at),
     index('audit_log_object_idx').on(t.objectType, t.objectId),
     uniqueIndex('audit_log_seq_idx').on(t.seq),
+    // The audit viewer's filters, each read newest first by id (keyset pagination).
+    index('audit_log_user_id_idx').on(t.userId, t.id),
+    index('audit_log_event_id_idx').on(t.event, t.id),
+    index('audit_log_result_id_idx').on(t.result, t.id),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,29 +7,53 @@ import { safeEqual } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
 import { writeAudit } from '../audit/audit.js';
+import { auditEventLabel } from '../audit/events.js';
+import { auditLog, type AuditResult } from '../audit/schema.js';
+
+const ACCOUNT_NOTICE_EVENTS = [
+  'user.create',
+  'user.reset_password',
+  'user.unlock',
+  'user.update',
+  'session.revoke_user',
+] as const;
 import { ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, orgs, users } from '../orgs/schema.js';
-import { dummyHash, hashPassword, passwordPolicyViolation, verifyPassword } from './passwords.js';
-import { loginAttempts, passwordHistory } from './schema.js';
+import {
+  dummyHash,
+  hashPassword,
+  passwordPolicyViolation,
+  passwordRulesText,
+  verifyPassword,
+} from './passwords.js';
+import { passwordHistory } from './schema.js';
+import { loadSecurityPolicy, type SecurityPolicy } from './security-policy.js';
+import {
+  accountKey,
+  clearAccount,
+  lockAccount,
+  lockedError,
+  reserveAccountAttempt,
+  reserveIpAttempt,
+  type IpReservation,
+} from './throttle.js';
 import {
   createSession,
   deleteSession,
   deleteUserSessions,
   resolveSession,
   type ResolvedSession,
+  type SessionPolicy,
 } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     session: ResolvedSession | null;
+    /** Set when a handler wrote the audit row of its own refusal, so the error handler does not write another. */
+    refusalAudited: boolean;
   }
 }
 
-const LOCK_AFTER_FAILURES = 5;
-const LOCK_MINUTES = 30;
-/** The last N passwords cannot be reused; a password older than the maximum age must be changed. */
-const PASSWORD_HISTORY = 5;
-const LOGIN_FAILED = '用户名或密码错误（连续失败5次将锁定30分钟）';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a user who must change their password may still call. */
 const PASSWORD_CHANGE_ALLOWED = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
@@ -50,17 +74,20 @@ export function requireActor(req: FastifyRequest): Actor {
  */
 export const authPlugin = fp(async (appBase) => {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  const policy = {
-    idleMinutes: app.config.sessionIdleMinutes,
-    absoluteMinutes: app.config.sessionAbsoluteMinutes,
-  };
   const cookie = cookieName(app.config.secureCookies);
   app.decorateRequest('session', null);
+  app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[cookie];
-    if (token) req.session = await resolveSession(app.database.db, token, new Date(), policy);
+    if (token)
+      req.session = await resolveSession(
+        app.database.db,
+        token,
+        new Date(),
+        sessionPolicy(await loadSecurityPolicy(app.database.db)),
+      );
   });
 
   app.addHook('preHandler', async (req) => {
@@ -78,7 +105,7 @@ export const authPlugin = fp(async (appBase) => {
       config: { access: 'public' },
       schema: {
         tags: ['认证'],
-        summary: '登录',
+        summary: '登录（失败按账号与IP计数，锁定与限流时返回 423/429 与 Retry-After）',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
       },
     },
@@ -86,63 +113,58 @@ export const authPlugin = fp(async (appBase) => {
       const now = new Date();
       const db = app.database.db;
       const ip = req.ip ?? 'unknown';
+      const username = req.body.username.slice(0, 64);
       checkOrigin(req);
-      await enforceIpLimit(req, now);
+      const policy = await loadSecurityPolicy(db);
+      const audit = (userId: string | null, result: AuditResult, reason: string) =>
+        auditAuth(req, now, { event: 'auth.login', userId, result, detail: { username, reason } });
+
+      let ipSlot: IpReservation;
+      try {
+        ipSlot = await reserveIpAttempt(db, ip, now, app.config.loginPerMinute);
+      } catch (e) {
+        await audit(null, 'denied', 'rate_limited');
+        throw e;
+      }
+      const account = await reserveAccountAttempt(db, username, now, policy);
+      if (!account.ok) {
+        // No password was checked: the address's budget is given back.
+        await ipSlot.release();
+        await audit(null, 'denied', 'locked');
+        throw lockedError(account.lockedUntil, now);
+      }
       const [user] = await db
         .select()
         .from(users)
-        .where(sql`lower(${users.username}) = lower(${req.body.username})`);
+        .where(sql`lower(${users.username}) = lower(${username})`);
       const ok = user
         ? await verifyPassword(user.passwordHash, req.body.password)
         : (await verifyPassword(await dummyHash(), req.body.password), false);
-      const locked = user?.lockedUntil && user.lockedUntil > now;
-      if (!user || !ok || locked || user.disabled) {
-        await db.transaction(async (tx) => {
-          if (user && !locked) {
-            const failures = user.failedLogins + 1;
-            await tx
-              .update(users)
-              .set({
-                failedLogins: failures >= LOCK_AFTER_FAILURES ? 0 : failures,
-                lockedUntil:
-                  failures >= LOCK_AFTER_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null,
-              })
-              .where(eq(users.id, user.id));
-          }
-          await writeAudit(tx, {
-            at: now,
-            userId: user?.id ?? null,
-            ip,
-            requestId: String(req.id),
-            event: 'auth.login',
-            objectType: 'user',
-            objectId: user?.id ?? null,
-            result: 'failure',
-            detail: {
-              username: req.body.username.slice(0, 64),
-              reason: !user
-                ? 'unknown_user'
-                : locked
-                  ? 'locked'
-                  : user.disabled
-                    ? 'disabled'
-                    : 'bad_password',
-            },
-          });
-        });
-        throw new AppError('unauthenticated', LOGIN_FAILED);
+      if (!user || !ok || user.disabled) {
+        const lockedUntil =
+          account.remaining <= 0 ? await lockAccount(db, accountKey(username), now, policy) : null;
+        await audit(
+          user?.id ?? null,
+          'failure',
+          !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password',
+        );
+        if (lockedUntil) throw lockedError(lockedUntil, now);
+        throw new AppError(
+          'unauthenticated',
+          `用户名或密码错误，还可尝试${account.remaining}次（连续失败${policy.lockoutThreshold}次将锁定${policy.lockoutMinutes}分钟）`,
+          { remaining: account.remaining },
+        );
       }
+      // Successes never count: the address's reservation is returned and the account's failures cleared.
+      await ipSlot.release();
+      await clearAccount(db, username);
       const session = await db.transaction(async (tx) => {
         const expired =
-          now.getTime() - user.passwordChangedAt.getTime() > app.config.passwordMaxAgeDays * 86_400_000;
+          policy.passwordMaxAgeDays > 0 &&
+          now.getTime() - user.passwordChangedAt.getTime() > policy.passwordMaxAgeDays * 86_400_000;
         await tx
           .update(users)
-          .set({
-            failedLogins: 0,
-            lockedUntil: null,
-            lastLoginAt: now,
-            ...(expired && { mustChangePassword: true }),
-          })
+          .set({ lastLoginAt: now, ...(expired && { mustChangePassword: true }) })
           .where(eq(users.id, user.id));
         await writeAudit(tx, {
           at: now,
@@ -154,10 +176,15 @@ export const authPlugin = fp(async (appBase) => {
           objectId: user.id,
           result: 'success',
         });
-        return createSession(tx, user.id, { ip, userAgent: req.headers['user-agent'] ?? null, now, policy });
+        return createSession(tx, user.id, {
+          ip,
+          userAgent: req.headers['user-agent'] ?? null,
+          now,
+          policy: sessionPolicy(policy),
+        });
       });
       setSessionCookie(reply, cookie, session.token, app.config.secureCookies);
-      const resolved = await resolveSession(db, session.token, now, policy);
+      const resolved = await resolveSession(db, session.token, now, sessionPolicy(policy));
       return presentMe(req, resolved);
     },
   );
@@ -194,13 +221,41 @@ export const authPlugin = fp(async (appBase) => {
     async (req) => presentMe(req, req.session),
   );
 
+  app.get(
+    '/api/auth/password-rules',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['认证'],
+        summary: '当前密码规则（供修改密码页面显示）',
+        response: {
+          200: z.object({
+            minLength: z.number(),
+            minClasses: z.number(),
+            history: z.number(),
+            text: z.string(),
+          }),
+        },
+      },
+    },
+    async () => {
+      const p = await loadSecurityPolicy(app.database.db);
+      return {
+        minLength: p.passwordMinLength,
+        minClasses: p.passwordMinClasses,
+        history: p.passwordHistory,
+        text: passwordRulesText(p),
+      };
+    },
+  );
+
   app.post(
     '/api/auth/password',
     {
       config: { access: 'user' },
       schema: {
         tags: ['认证'],
-        summary: '修改密码',
+        summary: '修改密码（当前密码错误计入账号锁定）',
         body: z.strictObject({
           currentPassword: z.string().min(1).max(256),
           newPassword: z.string().min(1).max(256),
@@ -210,24 +265,56 @@ export const authPlugin = fp(async (appBase) => {
     async (req, reply) => {
       const actor = requireActor(req);
       const db = app.database.db;
+      const now = new Date();
+      const policy = await loadSecurityPolicy(db);
       const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
-      if (!user || !(await verifyPassword(user.passwordHash, req.body.currentPassword)))
-        throw new AppError('validation', '当前密码不正确', { field: 'currentPassword' });
-      const violation = passwordPolicyViolation(req.body.newPassword, user.username);
-      if (violation) throw new AppError('validation', violation, { field: 'newPassword' });
+      if (!user) throw new AppError('unauthenticated', '请先登录');
+      const fail = (result: AuditResult, reason: string) =>
+        auditAuth(req, now, {
+          event: 'auth.password_change',
+          userId: user.id,
+          result,
+          detail: { reason },
+        });
+      // A stolen session must not be a way round the lockout: wrong current passwords count like failed logins.
+      const account = await reserveAccountAttempt(db, user.username, now, policy);
+      if (!account.ok) {
+        await deleteUserSessions(db, user.id);
+        await fail('denied', 'locked');
+        throw lockedError(account.lockedUntil, now);
+      }
+      if (!(await verifyPassword(user.passwordHash, req.body.currentPassword))) {
+        const lockedUntil =
+          account.remaining <= 0 ? await lockAccount(db, accountKey(user.username), now, policy) : null;
+        if (lockedUntil) await deleteUserSessions(db, user.id);
+        await fail('failure', 'bad_current_password');
+        if (lockedUntil) throw lockedError(lockedUntil, now);
+        throw new AppError('validation', `当前密码不正确，还可尝试${account.remaining}次`, {
+          field: 'currentPassword',
+          remaining: account.remaining,
+        });
+      }
+      await clearAccount(db, user.username);
+      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy);
+      if (violation) {
+        await fail('failure', 'policy');
+        throw new AppError('validation', violation, { field: 'newPassword' });
+      }
       const recent = await db
         .select({ hash: passwordHistory.passwordHash })
         .from(passwordHistory)
         .where(eq(passwordHistory.userId, user.id))
         .orderBy(desc(passwordHistory.createdAt))
-        .limit(PASSWORD_HISTORY - 1);
-      for (const stored of [user.passwordHash, ...recent.map((r) => r.hash)])
-        if (await verifyPassword(stored, req.body.newPassword))
-          throw new AppError('validation', `新密码不能与最近${PASSWORD_HISTORY}次使用过的密码相同`, {
+        .limit(Math.max(policy.passwordHistory - 1, 0));
+      const remembered = policy.passwordHistory > 0 ? [user.passwordHash, ...recent.map((r) => r.hash)] : [];
+      for (const stored of remembered)
+        if (await verifyPassword(stored, req.body.newPassword)) {
+          await fail('failure', 'reused');
+          throw new AppError('validation', `新密码不能与最近${policy.passwordHistory}次使用过的密码相同`, {
             field: 'newPassword',
           });
+        }
       const hash = await hashPassword(req.body.newPassword);
-      const now = new Date();
       const session = await db.transaction(async (tx) => {
         await tx
           .insert(passwordHistory)
@@ -251,37 +338,47 @@ export const authPlugin = fp(async (appBase) => {
           ip: req.ip ?? null,
           userAgent: req.headers['user-agent'] ?? null,
           now,
-          policy,
+          policy: sessionPolicy(policy),
         });
       });
       setSessionCookie(reply, cookie, session.token, app.config.secureCookies);
-      return presentMe(req, await resolveSession(db, session.token, now, policy));
+      return presentMe(req, await resolveSession(db, session.token, now, sessionPolicy(policy)));
     },
   );
 
-  async function enforceIpLimit(req: FastifyRequest, now: Date): Promise<void> {
-    const ip = req.ip ?? 'unknown';
-    const db = app.database.db;
-    const minuteAgo = new Date(now.getTime() - 60_000);
-    const hourAgo = new Date(now.getTime() - 3_600_000);
-    const [counts] = await db
-      .select({
-        minute: sql<number>`count(*) filter (where ${loginAttempts.at} > ${minuteAgo})::int`,
-        hour: sql<number>`count(*)::int`,
-      })
-      .from(loginAttempts)
-      .where(and(eq(loginAttempts.ip, ip), gt(loginAttempts.at, hourAgo)));
-    if (
-      (counts?.minute ?? 0) >= app.config.loginPerMinute ||
-      (counts?.hour ?? 0) >= app.config.loginPerMinute * 5
-    ) {
-      throw new AppError('rate_limited', '登录尝试过于频繁，请稍后再试', {
-        retryAfter: (counts?.minute ?? 0) >= app.config.loginPerMinute ? 60 : 3600,
-      });
-    }
-    await db.insert(loginAttempts).values({ ip, at: now });
+  function sessionPolicy(p: SecurityPolicy): SessionPolicy {
+    return {
+      idleMinutes: p.sessionIdleMinutes,
+      adminIdleMinutes: p.adminSessionIdleMinutes,
+      absoluteMinutes: app.config.sessionAbsoluteMinutes,
+    };
   }
 });
+
+/**
+ * The audit row of a refused or failed authentication step, written on its own (the request has no
+ * transaction to join) and marked so the central error handler does not write a second one.
+ */
+async function auditAuth(
+  req: FastifyRequest,
+  now: Date,
+  e: { event: string; userId: string | null; result: AuditResult; detail: Record<string, unknown> },
+): Promise<void> {
+  req.refusalAudited = true;
+  await req.server.database.db.transaction((tx) =>
+    writeAudit(tx, {
+      at: now,
+      userId: e.userId,
+      ip: req.ip ?? null,
+      requestId: String(req.id),
+      event: e.event,
+      objectType: 'user',
+      objectId: e.userId,
+      result: e.result,
+      detail: e.detail,
+    }),
+  );
+}
 
 function setSessionCookie(reply: FastifyReply, name: string, token: string, secure: boolean): void {
   reply.setCookie(name, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
@@ -295,16 +392,16 @@ function checkOrigin(req: FastifyRequest): void {
   try {
     originHost = new URL(origin).host;
   } catch {
-    throw new AppError('forbidden', '请求来源无效');
+    throw new AppError('forbidden', '请求来源无效', { csrf: true });
   }
-  if (originHost !== host) throw new AppError('forbidden', '跨站请求被拒绝');
+  if (originHost !== host) throw new AppError('forbidden', '跨站请求被拒绝', { csrf: true });
 }
 
 function checkCsrf(req: FastifyRequest, session: ResolvedSession): void {
   checkOrigin(req);
   const token = req.headers['x-csrf-token'];
   if (typeof token !== 'string' || !safeEqual(token, session.csrfToken))
-    throw new AppError('forbidden', '安全令牌无效，请刷新页面后重试');
+    throw new AppError('forbidden', '安全令牌无效，请刷新页面后重试', { csrf: true });
 }
 
 async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
@@ -330,7 +427,27 @@ async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
     const roles = session.actor.memberships.filter((m) => m.orgId === id).map((m) => m.role);
     return { ...org, id, roles, roleLabels: roles.map((r) => ROLE_LABELS[r]) };
   });
+  // What administrators did to this account lately (a reset, an unlock, roles, a forced logout): the user is told.
+  const notices = await db
+    .select({ event: auditLog.event, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.objectType, 'user'),
+        eq(auditLog.objectId, session.actor.userId),
+        inArray(auditLog.event, [...ACCOUNT_NOTICE_EVENTS]),
+        ne(auditLog.userId, session.actor.userId),
+        gt(auditLog.at, new Date(Date.now() - 30 * 86_400_000)),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(5);
   return {
+    accountNotices: notices.map((n) => ({
+      event: n.event,
+      label: auditEventLabel(n.event),
+      at: n.at.toISOString(),
+    })),
     user: {
       id: session.actor.userId,
       username: session.actor.username,

@@ -1,4 +1,5 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../orgs/schema.js';
 
 /** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
@@ -19,14 +20,46 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
-/** Login attempts per client address, for the per-IP limit that survives restarts and spans instances. */
-export const loginAttempts = pgTable(
-  'login_attempts',
+/**
+ * Login throttling counters, one row per (scope, key): `account` keyed by the lower-cased login name (so an
+ * unknown name is throttled exactly like a known one), `ip_minute` / `ip_hour` keyed by the client address.
+ * Each counter is changed only by single atomic statements (INSERT … ON CONFLICT DO UPDATE … RETURNING), so
+ * concurrent attempts cannot read the same value; the window restarts at the first attempt after it ends.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
   {
-    ip: text('ip').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    scope: text('scope', { enum: ['account', 'ip_minute', 'ip_hour'] }).notNull(),
+    key: text('key').notNull(),
+    count: integer('count').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
   },
-  (t) => [index('login_attempts_ip_at_idx').on(t.ip, t.at)],
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('login_throttle_locked_idx').on(t.lockedUntil)],
+);
+
+/**
+ * The password, lockout and session policy (one row), set by the security administrator and read by the
+ * login, password and session code.
+ */
+export const securityPolicy = pgTable(
+  'security_policy',
+  {
+    id: integer('id').primaryKey(),
+    passwordMinLength: integer('password_min_length').notNull().default(12),
+    passwordMinClasses: integer('password_min_classes').notNull().default(3),
+    passwordHistory: integer('password_history').notNull().default(5),
+    passwordMaxAgeDays: integer('password_max_age_days').notNull().default(90),
+    lockoutThreshold: integer('lockout_threshold').notNull().default(5),
+    lockoutWindowMinutes: integer('lockout_window_minutes').notNull().default(15),
+    lockoutMinutes: integer('lockout_minutes').notNull().default(30),
+    sessionIdleMinutes: integer('session_idle_minutes').notNull().default(30),
+    adminSessionIdleMinutes: integer('admin_session_idle_minutes').notNull().default(15),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [check('security_policy_single_row', sql`${t.id} = 1`)],
 );
 
 /** Earlier password hashes, so the last five cannot be reused (SECURITY.md §3). */

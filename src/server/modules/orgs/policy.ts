@@ -1,21 +1,36 @@
 import { allow, deny, type Decision } from '../../policy/authorize.js';
 import { hasRole, isSecurityAdmin, isSystemAdmin } from '../../policy/predicates.js';
 import type { Actor } from '../../http/context.js';
+import { isAdminRole, type Role } from './domain.js';
 
 export type OrgPolicyAction =
-  'create_item' | 'manage_units' | 'manage_users' | 'configure_hub' | 'view_members' | 'reset_password';
+  | 'create_item'
+  | 'manage_units'
+  | 'manage_users'
+  | 'grant_role'
+  | 'configure_hub'
+  | 'view_members'
+  | 'reset_password'
+  | 'unlock_account'
+  | 'end_sessions';
 
 export interface OrgFacts {
   orgId: string;
   /** For account actions: the account holds one of the three administrator roles. */
   targetIsAdmin?: boolean;
+  /** For resets: the account's only role is 单位管理员 (which the system administrator may grant). */
+  targetOnlyOrgAdmin?: boolean;
+  /** For grant_role: the role granted or taken away in `orgId`. */
+  role?: Role;
 }
 
 /**
- * Unit administration under 三员分立. The system administrator manages the tree and accounts; a unit
- * administrator manages its own unit's people; the security administrator reviews who holds which role
- * and resets passwords (the only one who may reset an administrator's), but grants nothing. None of them
- * reads business content by virtue of that role.
+ * Unit administration under 三员分立. The system administrator manages the tree, the administrator accounts
+ * and each unit's administrator (单位管理员); business roles are granted only by the unit's own
+ * administrator, so no 三员 can open an account that reads business content. The security administrator
+ * reviews who holds which role, unlocks accounts, ends sessions and resets the administrators' passwords
+ * (one-time passwords only), but grants nothing and never resets a business account, which could then be
+ * taken over. None of them reads business content by virtue of that role.
  */
 export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): Decision {
   switch (action) {
@@ -35,11 +50,25 @@ export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): D
       return isSystemAdmin(actor) || isSecurityAdmin(actor) || hasRole(actor, f.orgId, 'org_admin')
         ? allow
         : deny('无权查看该单位人员');
+    case 'grant_role':
+      if (f.role && isAdminRole(f.role))
+        return isSystemAdmin(actor) ? allow : deny('只有系统管理员可以授予三员角色');
+      if (f.role === 'org_admin')
+        return isSystemAdmin(actor) || hasRole(actor, f.orgId, 'org_admin')
+          ? allow
+          : deny('无权授予该单位的单位管理员角色');
+      return hasRole(actor, f.orgId, 'org_admin')
+        ? allow
+        : deny('业务角色只能由本单位的单位管理员授予（三员分立）');
     case 'reset_password':
       if (f.targetIsAdmin)
         return isSecurityAdmin(actor) ? allow : deny('管理员账号的密码只能由安全管理员重置');
-      return isSecurityAdmin(actor) || isSystemAdmin(actor) || hasRole(actor, f.orgId, 'org_admin')
-        ? allow
-        : deny('无权重置该用户的密码');
+      if (hasRole(actor, f.orgId, 'org_admin')) return allow;
+      if (f.targetOnlyOrgAdmin && isSystemAdmin(actor)) return allow;
+      return deny('业务账号的密码只能由本单位的单位管理员重置');
+    case 'unlock_account':
+      return isSecurityAdmin(actor) ? allow : deny('只有安全管理员可以解锁账号');
+    case 'end_sessions':
+      return isSecurityAdmin(actor) ? allow : deny('只有安全管理员可以强制下线');
   }
 }

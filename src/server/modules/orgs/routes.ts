@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
 import { notFound } from '../../http/errors.js';
 import {
   CreateOrgBody,
   CreateUserBody,
   DirectReportHubsBody,
+  GrantableRolesQuery,
   IdParams,
   ImportOrgsBody,
   ResetPasswordBody,
@@ -24,7 +26,9 @@ import { resetPassword } from './use-cases/reset-password.js';
 import { setDirectReportHubs } from './use-cases/set-direct-report-hubs.js';
 import { updateOrg } from './use-cases/update-org.js';
 import { updateUser } from './use-cases/update-user.js';
-import { loadVisibleUser, presentUsers } from './use-cases/user-access.js';
+import { endUserSessions, unlockAccount } from './use-cases/unlock-account.js';
+import { grantableRoles, loadVisibleUser, presentUsers } from './use-cases/user-access.js';
+import { ROLES } from './domain.js';
 
 const user = { access: 'user' } as const;
 const orgTags = ['单位'];
@@ -42,7 +46,7 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
   async function presentUser(req: Parameters<typeof readContext>[0], id: string) {
     const ctx = readContext(req);
     await loadVisibleUser(ctx.tx, ctx.actor, id);
-    const [u] = await presentUsers(ctx.tx, [id]);
+    const [u] = await presentUsers(ctx.tx, ctx.actor, [id], ctx.now);
     if (!u) throw notFound('用户');
     return u;
   }
@@ -136,11 +140,17 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/users',
     {
       config: user,
-      schema: { tags: userTags, summary: '新建账号（首次登录须修改密码）', body: CreateUserBody },
+      schema: {
+        tags: userTags,
+        summary: '新建账号（系统生成一次性密码，仅显示一次，首次登录须修改）',
+        body: CreateUserBody,
+      },
     },
     async (req, reply) => {
-      const id = await inTransaction(req, (ctx) => createUser(ctx, req.body));
-      return reply.code(201).send(await presentUser(req, id));
+      const created = await inTransaction(req, (ctx) => createUser(ctx, req.body));
+      return reply
+        .code(201)
+        .send({ ...(await presentUser(req, created.id)), temporaryPassword: created.temporaryPassword });
     },
   );
 
@@ -167,11 +177,59 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       config: user,
       schema: {
         tags: userTags,
-        summary: '重置密码（一次性密码，下次登录须修改）',
+        summary: '重置密码（系统生成一次性密码，下次登录须修改）',
         params: IdParams,
         body: ResetPasswordBody,
+        response: { 200: z.object({ temporaryPassword: z.string() }) },
       },
     },
-    async (req) => inTransaction(req, (ctx) => resetPassword(ctx, req.params.id, req.body?.newPassword)),
+    async (req) => inTransaction(req, (ctx) => resetPassword(ctx, req.params.id)),
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '解锁账号（安全管理员）',
+        params: IdParams,
+        body: z.strictObject({}).optional(),
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => unlockAccount(ctx, req.params.id));
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/users/:id/end-sessions',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '强制下线：结束该用户的全部会话（安全管理员）',
+        params: IdParams,
+        body: z.strictObject({}).optional(),
+        response: { 200: z.object({ ended: z.number() }) },
+      },
+    },
+    async (req) => ({ ended: await inTransaction(req, (ctx) => endUserSessions(ctx, req.params.id)) }),
+  );
+
+  app.get(
+    '/api/users/grantable-roles',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '当前用户在该单位可授予的角色',
+        querystring: GrantableRolesQuery,
+        response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) },
+      },
+    },
+    async (req) => ({ roles: grantableRoles(readContext(req).actor, req.query.orgId) }),
   );
 }

@@ -82,7 +82,6 @@ export const CreateUserBody = z.strictObject({
   username,
   displayName,
   phone: phone.nullish(),
-  password: z.string().min(1, '请填写初始密码').max(256),
   memberships: membershipList,
 });
 export type CreateUserInput = z.infer<typeof CreateUserBody>;
@@ -95,9 +94,10 @@ export const UpdateUserBody = z.strictObject({
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
 
-export const ResetPasswordBody = z
-  .strictObject({ newPassword: z.string().min(1).max(256).optional() })
-  .optional();
+/** Nobody chooses another person's password: a reset always generates a one-time password. */
+export const ResetPasswordBody = z.strictObject({}).optional();
+
+export const GrantableRolesQuery = z.strictObject({ orgId: z.uuid() });
 
 export const ImportOrgsBody = z.strictObject({
   csv: z.string().min(1, '导入内容为空').max(1_500_000, '导入文件过大'),

@@ -4,12 +4,13 @@ import type { Db } from '../../../db/client.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import { conflict, invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
-import { hashPassword, passwordPolicyViolation } from '../../auth/passwords.js';
+import { hashPassword } from '../../auth/passwords.js';
+import { loadSecurityPolicy } from '../../auth/security-policy.js';
 import { separationOfDutiesViolation } from '../domain.js';
 import { memberships, orgs, users } from '../schema.js';
 import type { CreateUserInput, MembershipInput } from '../schemas.js';
 import { auditAdminChange } from './admin-audit.js';
-import { assertMayManageAdmins } from './user-access.js';
+import { assertMayManageAdmins, randomPassword } from './user-access.js';
 
 /** Drops repeated (unit, role) pairs and checks 三员分立 and that every unit exists. */
 export async function checkMemberships(tx: Db, list: readonly MembershipInput[]): Promise<MembershipInput[]> {
@@ -32,25 +33,29 @@ export async function assertUsernameFree(tx: Db, username: string): Promise<void
 }
 
 /**
- * A unit administrator (or the system administrator) opens an account with roles per unit. The initial
- * password must meet the policy and is changed at first login.
+ * A unit administrator opens an account with business roles in their unit; the system administrator opens
+ * administrator accounts and units' administrators (单位管理员) only (三员分立: business roles are granted by the
+ * unit's own administrator). Nobody chooses the password: a one-time password is generated, shown once to
+ * the creator, and must be changed at first login.
  */
-export async function createUser(ctx: UseCaseContext, input: CreateUserInput): Promise<string> {
-  for (const orgId of new Set(input.memberships.map((m) => m.orgId)))
-    authorize(ctx.actor, 'org', 'manage_users', { orgId });
-  assertMayManageAdmins(ctx.actor, input.memberships);
+export async function createUser(
+  ctx: UseCaseContext,
+  input: CreateUserInput,
+): Promise<{ id: string; temporaryPassword: string }> {
   const roles = await checkMemberships(ctx.tx, input.memberships);
-  const violation = passwordPolicyViolation(input.password, input.username);
-  if (violation) throw invalid('password', violation);
+  for (const m of roles) authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role });
+  assertMayManageAdmins(ctx.actor, input.memberships);
   await assertUsernameFree(ctx.tx, input.username);
 
+  const policy = await loadSecurityPolicy(ctx.tx);
+  const password = randomPassword(input.username, policy.passwordMinLength);
   const id = randomUUID();
   await ctx.tx.insert(users).values({
     id,
     username: input.username,
     displayName: input.displayName,
     phone: input.phone ?? null,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(password),
     mustChangePassword: true,
     passwordChangedAt: ctx.now,
     createdAt: ctx.now,
@@ -62,7 +67,7 @@ export async function createUser(ctx: UseCaseContext, input: CreateUserInput): P
     ctx,
     'user.create',
     { type: 'user', id },
-    { username: input.username, memberships: roles },
+    { username: input.username, memberships: roles, oneTimePassword: true },
   );
-  return id;
+  return { id, temporaryPassword: password };
 }

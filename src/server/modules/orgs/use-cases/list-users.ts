@@ -17,6 +17,8 @@ export async function listUsers(ctx: UseCaseContext, orgId: string) {
     .where(eq(memberships.orgId, orgId));
   return presentUsers(
     ctx.tx,
+    ctx.actor,
     ids.map((r) => r.id),
+    ctx.now,
   );
 }

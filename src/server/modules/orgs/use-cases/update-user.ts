@@ -11,12 +11,11 @@ import { assertMayManageAdmins, loadVisibleUser } from './user-access.js';
 
 const key = (m: Membership) => `${m.orgId}/${m.role}`;
 
-/** Units whose role set differs between two membership lists: each needs the actor's manage_users. */
-function changedUnits(before: readonly Membership[], after: readonly Membership[]): string[] {
+/** The (unit, role) pairs granted or taken away: each needs the actor's grant_role for that role there. */
+function changedMemberships(before: readonly Membership[], after: readonly Membership[]): Membership[] {
   const a = new Set(before.map(key));
   const b = new Set(after.map(key));
-  const changed = [...before.filter((m) => !b.has(key(m))), ...after.filter((m) => !a.has(key(m)))];
-  return [...new Set(changed.map((m) => m.orgId))];
+  return [...before.filter((m) => !b.has(key(m))), ...after.filter((m) => !a.has(key(m)))];
 }
 
 /**
@@ -45,7 +44,8 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
   let after = before;
   if (input.memberships) {
     after = await checkMemberships(ctx.tx, input.memberships);
-    for (const orgId of changedUnits(before, after)) authorize(ctx.actor, 'org', 'manage_users', { orgId });
+    for (const m of changedMemberships(before, after))
+      authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role });
   }
 
   const changes = {
@@ -55,7 +55,7 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     ...(input.disabled === false && user.disabled && { enabledAt: ctx.now }),
   };
   if (Object.keys(changes).length > 0) await ctx.tx.update(users).set(changes).where(eq(users.id, userId));
-  const rolesChanged = changedUnits(before, after).length > 0;
+  const rolesChanged = changedMemberships(before, after).length > 0;
   if (rolesChanged) {
     const removed = before.filter((m) => !after.some((a) => key(a) === key(m)));
     const added = after.filter((m) => !before.some((b) => key(b) === key(m)));

@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import type { Actor, Membership } from '../../../http/context.js';
 import { AppError, notFound } from '../../../http/errors.js';
 import { can } from '../../../policy/authorize.js';
 import { isSecurityAdmin, isSystemAdmin } from '../../../policy/predicates.js';
 import { passwordPolicyViolation } from '../../auth/passwords.js';
-import { isAdminRole } from '../domain.js';
+import { loginThrottle } from '../../auth/schema.js';
+import { isAdminRole, ROLES, type Role } from '../domain.js';
 import { memberships, users, type UserRow } from '../schema.js';
 
 /**
@@ -55,13 +56,13 @@ export function assertMayManageAdmins(actor: Actor, roles: readonly Membership[]
     throw new AppError('forbidden', '只有系统管理员可以管理系统管理员、安全管理员、审计管理员账号');
 }
 
-/** One-time passwords for bootstrap and resets: 20 characters from all four classes, checked by the policy. */
-export function randomPassword(username: string): string {
+/** One-time passwords for bootstrap, new accounts and resets: 20 characters (or the policy's minimum) from all four classes. */
+export function randomPassword(username: string, length = 20): string {
   const classes = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#%^*-_=+?'];
   const all = classes.join('');
   for (;;) {
     const chars = classes.map((c) => c[randomInt(c.length)]!);
-    while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
+    while (chars.length < Math.max(length, 20)) chars.push(all[randomInt(all.length)]!);
     for (let i = chars.length - 1; i > 0; i--) {
       const j = randomInt(i + 1);
       [chars[i], chars[j]] = [chars[j]!, chars[i]!];
@@ -71,8 +72,44 @@ export function randomPassword(username: string): string {
   }
 }
 
-/** The people list: account state and every (unit, role) each holds. Never the password hash. */
-export async function presentUsers(tx: Db, userIds: readonly string[]) {
+/** The roles the actor may grant or take away in a unit (the role picker offers only these). */
+export function grantableRoles(actor: Actor, orgId: string): Role[] {
+  return ROLES.filter((role) => can(actor, 'org', 'grant_role', { orgId, role }).ok);
+}
+
+/**
+ * What the actor may do to one account, decided by orgPolicy and sent with each row so the people screens
+ * show only those buttons.
+ */
+export function userAbilities(
+  actor: Actor,
+  target: { id: string; memberships: readonly Membership[]; locked: boolean },
+) {
+  const self = target.id === actor.userId;
+  const targetIsAdmin = target.memberships.some((m) => isAdminRole(m.role));
+  const targetOnlyOrgAdmin =
+    target.memberships.length > 0 && target.memberships.every((m) => m.role === 'org_admin');
+  const units = target.memberships.length ? [...new Set(target.memberships.map((m) => m.orgId))] : [''];
+  const anyUnit = (ok: (orgId: string) => boolean) => units.some(ok);
+  const manage =
+    (!targetIsAdmin || isSystemAdmin(actor)) &&
+    anyUnit((orgId) => can(actor, 'org', 'manage_users', { orgId }).ok);
+  return {
+    edit: manage,
+    editRoles: manage && !self,
+    disable: manage && !self,
+    resetPassword:
+      !self &&
+      anyUnit(
+        (orgId) => can(actor, 'org', 'reset_password', { orgId, targetIsAdmin, targetOnlyOrgAdmin }).ok,
+      ),
+    unlock: target.locked && can(actor, 'org', 'unlock_account', { orgId: '' }).ok,
+    endSessions: !self && can(actor, 'org', 'end_sessions', { orgId: '' }).ok,
+  };
+}
+
+/** The people list: account state, lock, every (unit, role) each holds, and the actor's abilities. Never the hash. */
+export async function presentUsers(tx: Db, actor: Actor, userIds: readonly string[], now = new Date()) {
   if (userIds.length === 0) return [];
   const [rows, ms] = await Promise.all([
     tx
@@ -83,11 +120,19 @@ export async function presentUsers(tx: Db, userIds: readonly string[]) {
         phone: users.phone,
         disabled: users.disabled,
         mustChangePassword: users.mustChangePassword,
-        lockedUntil: users.lockedUntil,
+        lockedUntil: loginThrottle.lockedUntil,
         lastLoginAt: users.lastLoginAt,
         createdAt: users.createdAt,
       })
       .from(users)
+      .leftJoin(
+        loginThrottle,
+        and(
+          eq(loginThrottle.scope, 'account'),
+          eq(loginThrottle.key, sql`lower(${users.username})`),
+          gt(loginThrottle.lockedUntil, now),
+        ),
+      )
       .where(inArray(users.id, [...userIds]))
       .orderBy(asc(users.username)),
     tx
@@ -95,8 +140,12 @@ export async function presentUsers(tx: Db, userIds: readonly string[]) {
       .from(memberships)
       .where(inArray(memberships.userId, [...userIds])),
   ]);
-  return rows.map((u) => ({
-    ...u,
-    memberships: ms.filter((m) => m.userId === u.id).map((m) => ({ orgId: m.orgId, role: m.role })),
-  }));
+  return rows.map((u) => {
+    const own = ms.filter((m) => m.userId === u.id).map((m) => ({ orgId: m.orgId, role: m.role }));
+    return {
+      ...u,
+      memberships: own,
+      abilities: userAbilities(actor, { id: u.id, memberships: own, locked: u.lockedUntil !== null }),
+    };
+  });
 }

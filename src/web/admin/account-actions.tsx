@@ -1,0 +1,118 @@
+import { KeyOutlined, LogoutOutlined, UnlockOutlined } from '@ant-design/icons';
+import { App, Button, Popconfirm, Space, Typography } from 'antd';
+import { api } from '../api/client';
+import { useErrorHandler } from '../hooks';
+
+export interface AccountAbilities {
+  edit: boolean;
+  editRoles: boolean;
+  disable: boolean;
+  resetPassword: boolean;
+  unlock: boolean;
+  endSessions: boolean;
+}
+
+export interface AccountRow {
+  id: string;
+  username: string;
+  displayName: string;
+  abilities: AccountAbilities;
+}
+
+/** Shows a one-time password once, with a copy button and how to hand it over. */
+export function useOneTimePassword() {
+  const { modal } = App.useApp();
+  return (u: { username: string; displayName: string }, password: string, title: string) =>
+    modal.success({
+      title,
+      width: 480,
+      content: (
+        <div>
+          <p>
+            {u.displayName}（{u.username}
+            ）的一次性密码如下，仅显示这一次。请当面或通过安全渠道告知本人，首次登录须修改：
+          </p>
+          <Typography.Paragraph copyable code style={{ fontSize: 16, wordBreak: 'break-all' }}>
+            {password}
+          </Typography.Paragraph>
+        </div>
+      ),
+    });
+}
+
+/** The account buttons the server's abilities allow: 重置密码, 解锁, 强制下线 (each confirmed). */
+export function AccountActions({ user, onDone }: { user: AccountRow; onDone: () => void }) {
+  const { message } = App.useApp();
+  const onError = useErrorHandler();
+  const showPassword = useOneTimePassword();
+  const a = user.abilities;
+  const run = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+      onDone();
+    } catch (e) {
+      onError(e);
+    }
+  };
+  return (
+    <Space size={0} wrap>
+      {a.resetPassword ? (
+        <Popconfirm
+          title="重置该用户的密码？"
+          description="将生成一次性密码，原密码立即失效，用户下次登录须修改；此操作记入审计日志并告知本人。"
+          okText="重置"
+          cancelText="取消"
+          onConfirm={() =>
+            run(async () => {
+              const r = await api.post<{ temporaryPassword: string }>(
+                `/api/users/${user.id}/reset-password`,
+                {},
+              );
+              showPassword(user, r.temporaryPassword, '密码已重置');
+            })
+          }
+        >
+          <Button type="link" size="small" icon={<KeyOutlined />}>
+            重置密码
+          </Button>
+        </Popconfirm>
+      ) : null}
+      {a.unlock ? (
+        <Popconfirm
+          title="解锁该账号？"
+          description="清除登录失败记录，用户可立即用原密码登录。"
+          okText="解锁"
+          cancelText="取消"
+          onConfirm={() =>
+            run(async () => {
+              await api.post(`/api/users/${user.id}/unlock`, {});
+              void message.success('账号已解锁');
+            })
+          }
+        >
+          <Button type="link" size="small" icon={<UnlockOutlined />}>
+            解锁
+          </Button>
+        </Popconfirm>
+      ) : null}
+      {a.endSessions ? (
+        <Popconfirm
+          title="强制该用户下线？"
+          description="结束该用户的全部会话，须重新登录。"
+          okText="强制下线"
+          cancelText="取消"
+          onConfirm={() =>
+            run(async () => {
+              const r = await api.post<{ ended: number }>(`/api/users/${user.id}/end-sessions`, {});
+              void message.success(`已结束 ${r.ended} 个会话`);
+            })
+          }
+        >
+          <Button type="link" size="small" danger icon={<LogoutOutlined />}>
+            强制下线
+          </Button>
+        </Popconfirm>
+      ) : null}
+    </Space>
+  );
+}
