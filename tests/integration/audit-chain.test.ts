@@ -84,6 +84,33 @@ describe('audit chain sealing', () => {
   });
 });
 
+describe('a row forged past the application', () => {
+  it('is never sealed, does not stop the sealer, and is reported', async () => {
+    const t4 = await buildTestApp();
+    try {
+      const d = t4.app.database.db;
+      const [forged] = await queryRows<{ id: number }>(
+        d,
+        sql`insert into audit_log (at, event, result, prev_hash, hash) values (now(), 'auth.login', 'success', ${'f'.repeat(64)}, ${'0'.repeat(64)}) returning id::int`,
+      );
+      await d.transaction(async (tx) => {
+        await writeAudit(tx, {
+          at: new Date(),
+          userId: null,
+          ip: null,
+          requestId: null,
+          event: 'after',
+          result: 'success',
+        });
+      });
+      expect(await sealAll(d, getCrypto())).toBe(1);
+      expect(await verifyAuditChain(d, getCrypto())).toMatchObject({ ok: false, brokenAt: forged!.id });
+    } finally {
+      await t4.close();
+    }
+  });
+});
+
 describe('audit chain tampering in the middle', () => {
   it('names the row whose content changed', async () => {
     const t2 = await buildTestApp();

@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
 import { auditHead, auditLog, type AuditResult } from './schema.js';
@@ -105,7 +105,9 @@ export async function sealAudit(db: Db, crypto: CryptoProvider, limit = 2000): P
     const pending = await tx
       .select()
       .from(auditLog)
-      .where(isNull(auditLog.seq))
+      // A row that arrived with a hash was not written by the application (writers never hash): it is left
+      // for verification to report, never sealed into the chain.
+      .where(and(isNull(auditLog.seq), isNull(auditLog.hash), isNull(auditLog.prevHash)))
       .orderBy(asc(auditLog.id))
       .limit(limit);
     if (pending.length === 0) return 0;
@@ -178,7 +180,7 @@ export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<
   let checked = 0;
   const [count] = await queryRows<{ n: number }>(
     db,
-    sql`select count(*)::int as n from audit_log where seq is null`,
+    sql`select count(*)::int as n from audit_log where seq is null and hash is null`,
   );
   const unsealed = count?.n ?? 0;
   const broken = (id: number | null, problem: string): ChainReport => ({
@@ -206,6 +208,13 @@ export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<
       checked++;
     }
   }
+  const [forged] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(isNull(auditLog.seq), or(isNotNull(auditLog.hash), isNotNull(auditLog.prevHash))))
+    .orderBy(asc(auditLog.id))
+    .limit(1);
+  if (forged) return broken(forged.id, `记录编号 ${forged.id} 不是由本系统写入的（带有伪造的哈希）`);
   const [head] = await db.select().from(auditHead).where(eq(auditHead.id, HEAD_ID));
   if (!head)
     return checked === 0
