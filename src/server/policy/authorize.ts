@@ -5,7 +5,13 @@ import { hopPolicy, type HopFacts, type HopPolicyAction } from '../modules/items
 import { orgPolicy, type OrgFacts, type OrgPolicyAction } from '../modules/orgs/policy.js';
 import { scoringPolicy, type ScoringFacts, type ScoringPolicyAction } from '../modules/scoring/policy.js';
 import {
+  flagPolicy,
+  followUpPolicy,
   instructionPolicy,
+  type FlagFacts,
+  type FlagPolicyAction,
+  type FollowUpFacts,
+  type FollowUpPolicyAction,
   type InstructionFacts,
   type InstructionPolicyAction,
 } from '../modules/instructions/policy.js';
@@ -35,6 +41,8 @@ interface PolicyRegistry {
   issue: { action: IssuePolicyAction; facts: IssueFacts };
   scoring: { action: ScoringPolicyAction; facts: ScoringFacts };
   instruction: { action: InstructionPolicyAction; facts: InstructionFacts };
+  instructionFlag: { action: FlagPolicyAction; facts: FlagFacts };
+  followUp: { action: FollowUpPolicyAction; facts: FollowUpFacts };
 }
 
 type PolicyFn<E extends keyof PolicyRegistry> = (
@@ -51,6 +59,8 @@ const POLICIES: { [E in keyof PolicyRegistry]: PolicyFn<E> } = {
   issue: issuePolicy,
   scoring: scoringPolicy,
   instruction: instructionPolicy,
+  instructionFlag: flagPolicy,
+  followUp: followUpPolicy,
 };
 
 export function can<E extends keyof PolicyRegistry>(

@@ -388,7 +388,11 @@ export function ItemDetailPage() {
         <Space wrap>
           <span data-testid="item-title">{d.title}</span>
           <span data-testid="item-status">
-            <ItemStatusTag state={d.state} hopStates={rootHopStates} />
+            <ItemStatusTag
+              state={d.state}
+              hopStates={rootHopStates}
+              adoptedIn={liveAdoptions.map((a) => a.periodicalName)}
+            />
           </span>
         </Space>
       }
