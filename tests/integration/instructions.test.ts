@@ -35,6 +35,7 @@ async function userId(username: string): Promise<string> {
 
 interface Task {
   id: string;
+  instructionId: string;
   orgId: string;
   state: string;
   status: string;

@@ -6,12 +6,7 @@ import { UNIT_ROLES } from '../../orgs/domain.js';
 import { orgs, users } from '../../orgs/schema.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
 import { isMemberOf } from '../../periodicals/policy.js';
-import {
-  issueEntries,
-  issueEntrySources,
-  periodicalIssues,
-  periodicals,
-} from '../../periodicals/schema.js';
+import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
 import { decodeCursor, encodeCursor } from '../../items/queries.js';
 import { followUpTasks, instructionFlags, leaderInstructions } from '../schema.js';
 import { flaggingHubFor, leadersOf } from './flags.js';
