@@ -152,6 +152,12 @@ async function recordInstructions(db: Db, now: Date): Promise<void> {
     .from(users)
     .where(inArray(users.username, ['ll_ld', 'jz_ld', 'sx_ld']));
   const hubLevels = await db.select({ id: orgs.id, level: orgs.level }).from(orgs);
+  const leaderHubs = await db
+    .select({ username: users.username, orgId: memberships.orgId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(inArray(users.username, ['ll_ld', 'jz_ld', 'sx_ld']), eq(memberships.role, 'leader')));
+  const hubOfLeader = new Map(leaderHubs.map((l) => [l.username, l.orgId]));
   const adopted = await db
     .select({ itemId: adoptions.itemId, hubId: adoptions.hubId, adoptedAt: adoptions.adoptedAt })
     .from(adoptions)
@@ -166,7 +172,9 @@ async function recordInstructions(db: Db, now: Date): Promise<void> {
   for (const a of adopted) {
     if (n++ % 9 !== 0) continue;
     const level = hubLevels.find((h) => h.id === a.hubId)!.level;
-    const leader = leaders[level === 'province' ? 2 : n % 2]!;
+    // The leader of the adopting hub itself (sx/ll/jz_ld): an instruction comes from the office that read it.
+    const leader = leaders.find((l) => hubOfLeader.get(l.username) === a.hubId);
+    if (!leader) continue;
     const [leaderOrg] = await db.select({ orgId: orgs.id }).from(orgs).where(eq(orgs.id, a.hubId));
     await db.insert(leaderInstructions).values({
       id: randomUUID(),

@@ -205,7 +205,7 @@ const QuotaCheckSchema = z.object({
   quotaId: z.string(),
   description: z.string(),
   met: z.boolean(),
-  required: z.array(z.object({ label: z.string(), required: num, actual: num })),
+  required: z.array(z.object({ measure: z.string(), label: z.string(), required: num, actual: num })),
   shortfalls: z.array(z.object({ label: z.string() })),
 });
 

@@ -93,12 +93,10 @@ export default function StandingPage() {
                   />
                 </Col>
                 <Col xs={12} md={6}>
-                  <Statistic
-                    title="排名"
-                    value={s.rank}
-                    prefix="第"
-                    suffix={`名${s.tied ? '（并列）' : ''} / 共${s.unitCount}个单位`}
-                  />
+                  <Statistic title="排名" value={s.rank} prefix="第" suffix="名" />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {s.tied ? '并列，' : ''}共{s.unitCount}个考核单位
+                  </Typography.Text>
                 </Col>
                 <Col xs={12} md={6}>
                   <Statistic title="报送 / 采用" value={`${s.submitted} / ${s.adopted}`} />
@@ -145,7 +143,11 @@ export default function StandingPage() {
                         percent={
                           r.required > 0 ? Math.min(100, Math.round((r.actual / r.required) * 100)) : 100
                         }
-                        format={() => `${r.actual}/${r.required}`}
+                        format={() =>
+                          r.measure === 'adoption_rate'
+                            ? `${rateText(r.actual)}/${rateText(r.required)}`
+                            : `${r.actual}/${r.required}`
+                        }
                       />
                     </div>
                   ))}
