@@ -519,7 +519,7 @@ export function ItemDetailPage() {
             </Descriptions>
           </Card>
           {d.state === 'submitted' ? (
-            <InstructionsPanel target={{ itemId: d.id }} key={d.rowVersion} />
+            <InstructionsPanel target={{ itemId: d.id }} key={`${d.rowVersion}-${liveAdoptions.length}`} />
           ) : null}
           <Card title="处理记录" data-testid="timeline">
             <ItemTimeline events={d.timeline} hops={d.hops} />
