@@ -315,6 +315,36 @@ describe('leader instructions (批示) and follow-ups (落实反馈)', () => {
   });
 });
 
+describe('the leader desk pages by keyset', () => {
+  it('limit=1 walks every row once, newest first, flags and received issues mixed', async () => {
+    const { K, C } = w.tree;
+    const leaderId = await userId(C.leader);
+    const s1 = await adoptedAtK(w, '翻页稿件一');
+    const s2 = await adoptedAtK(w, '翻页稿件二');
+    await issuedIssue(w, K, [s1.adoptionId], [C.id]);
+    await issuedIssue(w, K, [s2.adoptionId], [C.id]);
+    // The item never reached the city: its editor gets the same 404 as for a missing item.
+    const refused = await (
+      await w.as(C.editor)
+    ).post('/api/instruction-flags', { itemId: s1.itemId, leaderIds: [leaderId] });
+    expect(refused.statusCode).toBe(404);
+    const leader = await w.as(C.leader);
+    const all = (await leader.get('/api/instructions/desk?limit=100')).json<Desk>();
+    expect(all.rows.length).toBeGreaterThanOrEqual(2);
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Desk = (
+        await leader.get(`/api/instructions/desk?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json<Desk>();
+      keys.push(...page.rows.map((r) => r.key));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(keys).toEqual(all.rows.map((r) => r.key));
+    expect((await leader.get('/api/instructions/desk?cursor=bad')).statusCode).toBe(400);
+  });
+});
+
 describe('a unit reads the issue entry that used its item, and its own standing', () => {
   it('the writer opens the issue that adopted her item (her entry only); other issues are 404', async () => {
     const { K, T, S } = w.tree;
