@@ -162,16 +162,20 @@ export default function StandingPage() {
               loading={data.loading}
               dataSource={d.entries}
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
-              scroll={{ x: 640 }}
               locale={{ emptyText: <Empty description="本期暂无积分" /> }}
               columns={[
-                { title: '时间', dataIndex: 'occurredAt', width: 150, render: (t: string) => formatTime(t) },
-                { title: '类别', dataIndex: 'kindLabel', width: 120 },
+                {
+                  title: '时间',
+                  dataIndex: 'occurredAt',
+                  width: 108,
+                  render: (t: string) => formatTime(t).slice(0, 10),
+                },
                 {
                   title: '说明',
                   key: 'explanation',
                   render: (_: unknown, e) => (
                     <span>
+                      <Tag>{e.kindLabel}</Tag>
                       {e.itemId ? <Link to={`/items/${e.itemId}`}>{e.explanation}</Link> : e.explanation}
                       {e.reason ? <Typography.Text type="secondary">（{e.reason}）</Typography.Text> : null}
                     </span>
@@ -180,7 +184,7 @@ export default function StandingPage() {
                 {
                   title: '积分',
                   dataIndex: 'points',
-                  width: 90,
+                  width: 72,
                   align: 'right',
                   render: (p: number) => (
                     <Typography.Text type={p < 0 ? 'danger' : undefined}>
