@@ -47,11 +47,15 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-/** The same page at phone width, then back. */
+/** The same page loaded at phone width (the layout picks its breakpoint on load), then back. */
 async function phoneShot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.waitForLoadState('networkidle');
   await shot(page, name);
   await page.setViewportSize({ width: 1440, height: 900 });
+  await page.reload();
+  await page.waitForLoadState('networkidle');
 }
 
 function modal(page: Page): Locator {

@@ -158,7 +158,7 @@ export default function StandingPage() {
           <Card title="积分明细" data-testid="standing-entries">
             <Table<Entry>
               rowKey="id"
-              size="middle"
+              size="small"
               loading={data.loading}
               dataSource={d.entries}
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
@@ -167,7 +167,7 @@ export default function StandingPage() {
                 {
                   title: '时间',
                   dataIndex: 'occurredAt',
-                  width: 108,
+                  width: 96,
                   render: (t: string) => formatTime(t).slice(0, 10),
                 },
                 {
