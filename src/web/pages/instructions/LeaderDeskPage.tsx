@@ -31,6 +31,7 @@ export default function LeaderDeskPage() {
     >
       <Card>
         <List<DeskRow>
+          itemLayout="vertical"
           loading={list.loading}
           dataSource={list.rows}
           locale={{ emptyText: <Empty description="暂无待批示事项" /> }}
