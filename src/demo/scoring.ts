@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../server/db/client.js';
 import type { UseCaseContext } from '../server/http/context.js';
-import { adoptions } from '../server/modules/items/schema.js';
-import { leaderInstructions } from '../server/modules/instructions/schema.js';
-import { orgs, users } from '../server/modules/orgs/schema.js';
+import { adoptions, items } from '../server/modules/items/schema.js';
+import { followUpTasks, leaderInstructions } from '../server/modules/instructions/schema.js';
+import { answerFollowUp } from '../server/modules/instructions/use-cases/answer-follow-up.js';
+import { createInstruction } from '../server/modules/instructions/use-cases/create-instruction.js';
+import { flagForLeaders } from '../server/modules/instructions/use-cases/flags.js';
+import { memberships, orgs, users } from '../server/modules/orgs/schema.js';
 import { periodicals } from '../server/modules/periodicals/schema.js';
 import { DEFAULT_RULES, type ScoringRules } from '../server/modules/scoring/domain.js';
 import { addScoreEntry } from '../server/modules/scoring/use-cases/score-entries.js';
@@ -136,6 +139,8 @@ export async function loadDemoScoring(
     await as(chief, (ctx) => issueNotice(ctx, noticeId));
   }
 
+  await leaderDesks(db, orgId, as, now);
+
   // Make sure every hub's ledger reflects the instructions recorded above.
   for (const [key, chief] of hubs) await as(chief, (ctx) => recomputeHub(ctx, orgId.get(key)!));
 }
@@ -147,6 +152,12 @@ async function recordInstructions(db: Db, now: Date): Promise<void> {
     .from(users)
     .where(inArray(users.username, ['ll_ld', 'jz_ld', 'sx_ld']));
   const hubLevels = await db.select({ id: orgs.id, level: orgs.level }).from(orgs);
+  const leaderHubs = await db
+    .select({ username: users.username, orgId: memberships.orgId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(inArray(users.username, ['ll_ld', 'jz_ld', 'sx_ld']), eq(memberships.role, 'leader')));
+  const hubOfLeader = new Map(leaderHubs.map((l) => [l.username, l.orgId]));
   const adopted = await db
     .select({ itemId: adoptions.itemId, hubId: adoptions.hubId, adoptedAt: adoptions.adoptedAt })
     .from(adoptions)
@@ -161,7 +172,9 @@ async function recordInstructions(db: Db, now: Date): Promise<void> {
   for (const a of adopted) {
     if (n++ % 9 !== 0) continue;
     const level = hubLevels.find((h) => h.id === a.hubId)!.level;
-    const leader = leaders[level === 'province' ? 2 : n % 2]!;
+    // The leader of the adopting hub itself (sx/ll/jz_ld): an instruction comes from the office that read it.
+    const leader = leaders.find((l) => hubOfLeader.get(l.username) === a.hubId);
+    if (!leader) continue;
     const [leaderOrg] = await db.select({ orgId: orgs.id }).from(orgs).where(eq(orgs.id, a.hubId));
     await db.insert(leaderInstructions).values({
       id: randomUUID(),
@@ -172,5 +185,86 @@ async function recordInstructions(db: Db, now: Date): Promise<void> {
       text: texts[n % texts.length]!,
       createdAt: new Date(Math.min(a.adoptedAt.getTime() + 2 * 86_400_000, now.getTime() - 3_600_000)),
     });
+  }
+}
+
+/**
+ * Leaders' desks are not empty on a fresh start: 吕梁's editor puts two adopted items before 马文斌 (ll_ld),
+ * among them 太和桥街道's “网格+物业” item; 吕梁's and 汾阳's leaders have written instructions asking for
+ * follow-ups, one answered, one overdue, one still open.
+ */
+async function leaderDesks(db: Db, orgId: ReadonlyMap<string, string>, as: As, now: Date): Promise<void> {
+  const keyOf = new Map([...orgId].map(([k, v]) => [v, k]));
+  const userId = async (username: string) =>
+    (await db.select({ id: users.id }).from(users).where(eq(users.username, username)))[0]!.id;
+  const adoptedAt = (hubKey: string) =>
+    db
+      .select({ itemId: adoptions.itemId, orgId: items.orgId, title: items.title })
+      .from(adoptions)
+      .innerJoin(items, eq(items.id, adoptions.itemId))
+      .where(and(eq(adoptions.hubId, orgId.get(hubKey)!), isNull(adoptions.revokedAt)))
+      .orderBy(desc(adoptions.adoptedAt))
+      .limit(12);
+  const ll = await adoptedAt('ll');
+  const grid = ll.find((a) => a.title.includes('网格+物业'));
+  const others = ll.filter((a) => a !== grid && keyOf.has(a.orgId));
+  const llLeader = await userId('ll_ld');
+  for (const [a, note] of [
+    [grid, '该经验做法有推广价值，呈请阅示。'],
+    [others[0], '呈请阅示。'],
+  ] as const)
+    if (a) await as('ll_bj', (ctx) => flagForLeaders(ctx, { itemId: a.itemId, leaderIds: [llLeader], note }));
+
+  /** Someone of the origin unit who may answer: its writer, else anyone holding a unit role there. */
+  const answererOf = async (unitId: string) =>
+    (
+      await db
+        .select({ username: users.username })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(
+          and(eq(memberships.orgId, unitId), inArray(memberships.role, ['writer', 'reviewer', 'signer'])),
+        )
+        .orderBy(desc(memberships.role), users.username)
+        .limit(1)
+    )[0]?.username;
+  const asks: {
+    leader: string;
+    item: (typeof ll)[number] | undefined;
+    text: string;
+    answer?: string;
+    overdue?: boolean;
+  }[] = [
+    {
+      leader: 'll_ld',
+      item: others[1],
+      text: '此做法值得肯定，请认真总结经验，形成可复制的做法。',
+      answer: '已组织专班总结经验，形成工作指引1份，在全县各乡镇推广，下一步将持续跟踪成效。',
+    },
+    { leader: 'll_ld', item: others[2], text: '请有关部门认真研究，提出具体措施。', overdue: true },
+    { leader: 'll_ld', item: others[3], text: '要高度重视，抓好落实，按时反馈。' },
+  ];
+  const fy = (await adoptedAt('fy')).filter((a) => keyOf.has(a.orgId));
+  if (fy[0]) asks.push({ leader: 'fy_ld', item: fy[0], text: '请总结做法，抓好推广，及时反馈。' });
+  for (const ask of asks) {
+    const item = ask.item;
+    if (!item) continue;
+    const id = await as(ask.leader, (ctx) =>
+      createInstruction(ctx, {
+        itemId: item.itemId,
+        text: ask.text,
+        followUp: { days: 10, requirement: '请报送落实情况' },
+      }),
+    );
+    if (ask.overdue)
+      await db
+        .update(followUpTasks)
+        .set({ dueAt: new Date(now.getTime() - 2 * 86_400_000) })
+        .where(eq(followUpTasks.instructionId, id));
+    if (ask.answer) {
+      const [task] = await db.select().from(followUpTasks).where(eq(followUpTasks.instructionId, id));
+      const who = await answererOf(item.orgId);
+      if (task && who) await as(who, (ctx) => answerFollowUp(ctx, task.id, { answer: ask.answer! }));
+    }
   }
 }

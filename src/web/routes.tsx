@@ -29,6 +29,10 @@ const QuotasPage = lazy(() => import('./pages/scoring/QuotasPage'));
 const NoticesPage = lazy(() => import('./pages/scoring/NoticesPage'));
 const NoticeDetailPage = lazy(() => import('./pages/scoring/NoticeDetailPage'));
 const RewardsPage = lazy(() => import('./pages/scoring/RewardsPage'));
+const StandingPage = lazy(() => import('./pages/scoring/StandingPage'));
+const LeaderDeskPage = lazy(() => import('./pages/instructions/LeaderDeskPage'));
+const MyInstructionsPage = lazy(() => import('./pages/instructions/MyInstructionsPage'));
+const FollowUpsPage = lazy(() => import('./pages/instructions/FollowUpsPage'));
 
 export function FullPageSpin() {
   return (
@@ -105,6 +109,10 @@ export function AppRoutes() {
           <Route path="scoring/rankings" element={<RankingsPage />} />
           <Route path="scoring/quotas" element={<QuotasPage />} />
           <Route path="scoring/rewards" element={<RewardsPage />} />
+          <Route path="standing" element={<StandingPage />} />
+          <Route path="instructions/desk" element={<LeaderDeskPage />} />
+          <Route path="instructions/mine" element={<MyInstructionsPage />} />
+          <Route path="follow-ups" element={<FollowUpsPage />} />
           <Route path="notices" element={<NoticesPage />} />
           <Route path="notices/:id" element={<NoticeDetailPage />} />
           <Route path="admin/orgs" element={<OrgsPage />} />

@@ -11,7 +11,13 @@ import {
 } from '../modules/auth/policy.js';
 import { scoringPolicy, type ScoringFacts, type ScoringPolicyAction } from '../modules/scoring/policy.js';
 import {
+  flagPolicy,
+  followUpPolicy,
   instructionPolicy,
+  type FlagFacts,
+  type FlagPolicyAction,
+  type FollowUpFacts,
+  type FollowUpPolicyAction,
   type InstructionFacts,
   type InstructionPolicyAction,
 } from '../modules/instructions/policy.js';
@@ -43,6 +49,8 @@ interface PolicyRegistry {
   instruction: { action: InstructionPolicyAction; facts: InstructionFacts };
   audit: { action: AuditPolicyAction; facts: AuditFacts };
   security: { action: SecurityPolicyAction; facts: SecurityFacts };
+  instructionFlag: { action: FlagPolicyAction; facts: FlagFacts };
+  followUp: { action: FollowUpPolicyAction; facts: FollowUpFacts };
 }
 
 type PolicyFn<E extends keyof PolicyRegistry> = (
@@ -61,6 +69,8 @@ const POLICIES: { [E in keyof PolicyRegistry]: PolicyFn<E> } = {
   instruction: instructionPolicy,
   audit: auditPolicy,
   security: securityPolicyRules,
+  instructionFlag: flagPolicy,
+  followUp: followUpPolicy,
 };
 
 export function can<E extends keyof PolicyRegistry>(

@@ -12,6 +12,10 @@ export function notificationPath(n: Pick<NotificationRow, 'link'>): string | nul
       return `/items/${link.id}`;
     case 'notice':
       return `/notices/${link.id}`;
+    case 'follow_ups':
+      return '/follow-ups';
+    case 'instructions':
+      return '/instructions/mine';
     default:
       return null;
   }
@@ -26,4 +30,6 @@ export const NOTIFICATION_KIND_LABELS: Record<string, string> = {
   issue_received: '收到刊物',
   issue_recalled: '刊物收回',
   notice: '通报',
+  instruction: '领导批示',
+  follow_up: '落实反馈',
 };

@@ -24,6 +24,10 @@ import {
   LockOutlined,
   DesktopOutlined,
   FileSearchOutlined,
+  HighlightOutlined,
+  SolutionOutlined,
+  CarryOutOutlined,
+  RiseOutlined,
 } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -55,8 +59,14 @@ export function menuFor(me: Me): MenuItem[] {
       icon: <SafetyCertificateOutlined />,
       label: <Link to="/signoff">待签发</Link>,
     });
-  if (hasRole(me, ['writer', 'reviewer', 'signer', 'org_admin']))
+  if (hasRole(me, ['writer', 'reviewer', 'signer', 'org_admin'])) {
     unitSide.push({ key: '/unit', icon: <FolderOpenOutlined />, label: <Link to="/unit">本单位稿件</Link> });
+    unitSide.push({
+      key: '/follow-ups',
+      icon: <CarryOutOutlined />,
+      label: <Link to="/follow-ups">落实反馈</Link>,
+    });
+  }
   if (unitSide.length) out.push({ type: 'group', key: 'g-unit', label: '信息报送', children: unitSide });
   const hubSide = hubsWithRole(me, [...HUB_ROLES, 'org_admin']).length > 0;
   if (hasRole(me, HUB_ROLES))
@@ -65,6 +75,24 @@ export function menuFor(me: Me): MenuItem[] {
       key: 'g-hub',
       label: '信息处理',
       children: [{ key: '/inbox', icon: <InboxOutlined />, label: <Link to="/inbox">收件箱</Link> }],
+    });
+  if (hasRole(me, ['leader']))
+    out.push({
+      type: 'group',
+      key: 'g-leader',
+      label: '领导批示',
+      children: [
+        {
+          key: '/instructions/desk',
+          icon: <HighlightOutlined />,
+          label: <Link to="/instructions/desk">待批示</Link>,
+        },
+        {
+          key: '/instructions/mine',
+          icon: <SolutionOutlined />,
+          label: <Link to="/instructions/mine">我的批示</Link>,
+        },
+      ],
     });
   const reading: MenuItem[] = [];
   if (hubSide)
@@ -91,6 +119,12 @@ export function menuFor(me: Me): MenuItem[] {
       },
       { key: '/scoring/quotas', icon: <AimOutlined />, label: <Link to="/scoring/quotas">任务指标</Link> },
     );
+  if (hasRole(me, ['writer', 'reviewer', 'signer', 'org_admin']))
+    scoring.push({
+      key: '/standing',
+      icon: <RiseOutlined />,
+      label: <Link to="/standing">本单位积分与排名</Link>,
+    });
   if (hasRole(me, BUSINESS_ROLES))
     scoring.push({ key: '/notices', icon: <NotificationOutlined />, label: <Link to="/notices">通报</Link> });
   if (hubSide)
@@ -159,6 +193,10 @@ function selectedKey(path: string): string {
     '/review',
     '/signoff',
     '/unit',
+    '/follow-ups',
+    '/instructions/desk',
+    '/instructions/mine',
+    '/standing',
     '/inbox',
     '/periodicals',
     '/received',

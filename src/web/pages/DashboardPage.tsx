@@ -229,7 +229,11 @@ function BusinessDashboard() {
                 <List
                   dataSource={recentMine.data.rows}
                   renderItem={(r) => (
-                    <List.Item extra={<ItemStatusTag state={r.state} hopStates={r.hopStates} />}>
+                    <List.Item
+                      extra={
+                        <ItemStatusTag state={r.state} hopStates={r.hopStates} adoptedIn={r.adoptedIn} />
+                      }
+                    >
                       <List.Item.Meta
                         title={<Link to={`/items/${r.id}`}>{r.title || '（无标题）'}</Link>}
                         description={`${categoryLabel(r.category)} · 更新于 ${formatTime(r.updatedAt)}`}

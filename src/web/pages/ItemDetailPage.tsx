@@ -40,6 +40,7 @@ import { VersionsPanel } from '../components/VersionsPanel';
 import { formatTime, useErrorHandler, useLoad } from '../hooks';
 import { ADOPTION_TYPES, ADOPTION_TYPE_LABELS } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
+import { InstructionsPanel } from '../components/InstructionsPanel';
 import type { HopAction, HopState } from '../../server/modules/items/domain/states';
 
 const text = (v: ActionValues, k: string): string | null => {
@@ -388,7 +389,11 @@ export function ItemDetailPage() {
         <Space wrap>
           <span data-testid="item-title">{d.title}</span>
           <span data-testid="item-status">
-            <ItemStatusTag state={d.state} hopStates={rootHopStates} />
+            <ItemStatusTag
+              state={d.state}
+              hopStates={rootHopStates}
+              adoptedIn={liveAdoptions.map((a) => a.periodicalName)}
+            />
           </span>
         </Space>
       }
@@ -516,6 +521,9 @@ export function ItemDetailPage() {
               <Descriptions.Item label="报送时间">{formatTime(d.submittedAt)}</Descriptions.Item>
             </Descriptions>
           </Card>
+          {d.state === 'submitted' ? (
+            <InstructionsPanel target={{ itemId: d.id }} key={`${d.rowVersion}-${liveAdoptions.length}`} />
+          ) : null}
           <Card title="处理记录" data-testid="timeline">
             <ItemTimeline events={d.timeline} hops={d.hops} />
           </Card>

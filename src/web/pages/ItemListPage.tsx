@@ -82,7 +82,9 @@ export function ItemListPage({ box }: { box: Box }) {
       title: '状态',
       dataIndex: 'state',
       width: 110,
-      render: (_: unknown, r) => <ItemStatusTag state={r.state} hopStates={r.hopStates} />,
+      render: (_: unknown, r) => (
+        <ItemStatusTag state={r.state} hopStates={r.hopStates} adoptedIn={r.adoptedIn} />
+      ),
     },
     { title: '更新时间', dataIndex: 'updatedAt', width: 160, render: (t: string) => formatTime(t) },
     {

@@ -154,6 +154,7 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
     overallStatus: overallStatus(
       item.state,
       allHops.filter((h) => h.parentHopId === null).map((h) => h.state),
+      adoptionRows.some(({ a }) => a.revokedAt === null && seenHopIds.has(a.hopId)),
     ),
     category: item.category,
     categoryLabel: CATEGORY_LABELS[item.category],

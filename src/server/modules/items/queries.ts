@@ -101,6 +101,10 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
       hopStates: sql<
         HopState[]
       >`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${items.id} and ${hops.parentHopId} is null), '{}')`,
+      /** Periodicals with a live adoption of the item: the list shows 已采用 (《…》) for them. */
+      adoptedIn: sql<
+        string[]
+      >`coalesce((select array_agg(distinct p.name) from adoptions a join periodicals p on p.id = a.periodical_id where a.item_id = ${items.id} and a.revoked_at is null), '{}')`,
     })
     .from(items)
     .innerJoin(orgs, eq(orgs.id, items.orgId))

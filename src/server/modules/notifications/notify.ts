@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { UseCaseContext } from '../../http/context.js';
 import { notifications } from './schema.js';
 
-export const NOTIFICATION_KINDS = ['issue_adopted', 'issue_received', 'issue_recalled', 'notice'] as const;
+export const NOTIFICATION_KINDS = [
+  'issue_adopted',
+  'issue_received',
+  'issue_recalled',
+  'notice',
+  'instruction',
+  'follow_up',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NotificationInput {

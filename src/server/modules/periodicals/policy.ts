@@ -18,6 +18,11 @@ export interface IssueFacts {
   createdBy: string;
   /** Orgs the issue is currently sent to (recalled rows excluded; empty before it is issued). */
   recipientOrgIds: readonly string[];
+  /**
+   * Once issued (and not recalled): the units on the chains of the items it published — origin units,
+   * co-reporters and the hubs that forwarded them. They read the issue's header and their own entries.
+   */
+  chainOrgIds?: readonly string[];
 }
 
 const EDITORS = ['editor', 'chief_editor'] as const;
@@ -49,13 +54,16 @@ export function periodicalPolicy(actor: Actor, action: PeriodicalPolicyAction, f
 
 /**
  * An issue: the hub's members see it in every state; members of a recipient org read it once issued
- * (until it is recalled). The hub's editors compile, review and issue; a chief editor other than the
+ * (until it is recalled); so do the units on the chain of an item it published (their entries only, see
+ * read-issue.visibleEntryIds), so that “被《…》第N期采用” opens for them. The hub's editors compile, review and issue; a chief editor other than the
  * compiler signs; a chief editor recalls.
  */
 export function issuePolicy(actor: Actor, action: IssuePolicyAction, f: IssueFacts): Decision {
   switch (action) {
     case 'view':
-      return isMemberOf(actor, f.hubId) || f.recipientOrgIds.some((o) => isMemberOf(actor, o))
+      return isMemberOf(actor, f.hubId) ||
+        f.recipientOrgIds.some((o) => isMemberOf(actor, o)) ||
+        (f.chainOrgIds ?? []).some((o) => isMemberOf(actor, o))
         ? allow
         : deny('无权查看该期刊物');
     case 'review':

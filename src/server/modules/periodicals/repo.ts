@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { adoptedItemsOf } from './use-cases/chain.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { authorize, can } from '../../policy/authorize.js';
@@ -35,14 +36,28 @@ export async function loadPeriodicalFor(
 }
 
 export async function issueFacts(tx: Db, issue: IssueRow, hubId: string): Promise<IssueFacts> {
-  const recipients =
-    issue.state === 'issued'
-      ? await tx
-          .select({ orgId: issueRecipients.orgId })
-          .from(issueRecipients)
-          .where(and(eq(issueRecipients.issueId, issue.id), isNull(issueRecipients.recalledAt)))
-      : [];
-  return { hubId, createdBy: issue.createdBy, recipientOrgIds: recipients.map((r) => r.orgId) };
+  if (issue.state !== 'issued')
+    return { hubId, createdBy: issue.createdBy, recipientOrgIds: [], chainOrgIds: [] };
+  const recipients = await tx
+    .select({ orgId: issueRecipients.orgId })
+    .from(issueRecipients)
+    .where(and(eq(issueRecipients.issueId, issue.id), isNull(issueRecipients.recalledAt)));
+  const chain = await chainOrgsByEntry(tx, issue.id, hubId);
+  return {
+    hubId,
+    createdBy: issue.createdBy,
+    recipientOrgIds: recipients.map((r) => r.orgId),
+    chainOrgIds: [...new Set(chain.map((c) => c.orgId))],
+  };
+}
+
+/**
+ * For each entry of an issue, the units on its items' chains (use-cases/chain.ts: origin unit, co-reporters
+ * and the hubs on the adopted hop's lineage, the adopting hub excepted), as (entry, org) pairs.
+ */
+export async function chainOrgsByEntry(tx: Db, issueId: string, hubId: string) {
+  const adopted = await adoptedItemsOf(tx, issueId, hubId);
+  return adopted.flatMap((a) => a.chainOrgIds.map((orgId) => ({ entryId: a.entryId, orgId })));
 }
 
 export interface LoadedIssue {

@@ -1,15 +1,25 @@
 import { allow, deny, type Decision } from '../../policy/authorize.js';
 import { hasRole, isHubMember } from '../../policy/predicates.js';
 import type { Actor } from '../../http/context.js';
+import { UNIT_ROLES } from '../orgs/domain.js';
 
 export type ScoringPolicyAction =
-  'view' | 'edit_rules' | 'add_entry' | 'manage_quotas' | 'compose_notice' | 'issue_notice' | 'read_notice';
+  | 'view'
+  | 'edit_rules'
+  | 'add_entry'
+  | 'manage_quotas'
+  | 'compose_notice'
+  | 'issue_notice'
+  | 'read_notice'
+  | 'view_standing';
 
 /** The evaluating hub a scoring record belongs to; for a notice, whether the actor's unit received it. */
 export interface ScoringFacts {
   hubId: string;
   noticeState?: 'draft' | 'issued';
   actorIsRecipient?: boolean;
+  /** For a unit's own standing (本单位积分与排名): the evaluated unit. */
+  orgId?: string;
 }
 
 /**
@@ -35,6 +45,11 @@ export function scoringPolicy(actor: Actor, action: ScoringPolicyAction, f: Scor
     case 'issue_notice':
       if (f.noticeState !== 'draft') return deny('该通报已印发');
       return hasRole(actor, f.hubId, 'chief_editor') ? allow : deny('只有本单位主编可以印发通报');
+    case 'view_standing':
+      // A unit reads its own figures and rank position; other units' detail only through issued 通报.
+      return f.orgId && hasRole(actor, f.orgId, ...UNIT_ROLES)
+        ? allow
+        : deny('只有本单位人员可以查看本单位积分与排名');
     case 'read_notice':
       if (member) return allow;
       return f.noticeState === 'issued' && f.actorIsRecipient ? allow : deny('无权查看该通报');

@@ -194,3 +194,55 @@ export const NoticeBody = z
 export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
 export const RewardsQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 export const LaggingQuery = PeriodQuery;
+
+/** 本单位积分与排名: one of my units, one of the hubs evaluating it (default: the first), a period. */
+export const StandingQuery = z
+  .strictObject({ ...periodShape, orgId: z.uuid().optional(), hubId: z.uuid().optional() })
+  .superRefine(periodRefine);
+
+const num = z.number();
+const QuotaCheckSchema = z.object({
+  quotaId: z.string(),
+  description: z.string(),
+  met: z.boolean(),
+  required: z.array(z.object({ measure: z.string(), label: z.string(), required: num, actual: num })),
+  shortfalls: z.array(z.object({ label: z.string() })),
+});
+
+export const StandingResponse = z.object({
+  units: z.array(z.object({ orgId: z.string(), orgName: z.string() })),
+  unit: z.object({ orgId: z.string(), orgName: z.string() }).nullable(),
+  hubs: z.array(z.object({ hubId: z.string(), hubName: z.string() })),
+  hub: z.object({ hubId: z.string(), hubName: z.string() }).nullable(),
+  period: z.object({ kind: z.string(), label: z.string(), start: z.string(), end: z.string() }).nullable(),
+  standing: z
+    .object({
+      points: num,
+      zeroed: z.boolean(),
+      rank: num,
+      tied: z.boolean(),
+      unitCount: num,
+      submitted: num,
+      adopted: num,
+      adoptions: num,
+      adoptionRate: num.nullable(),
+      instructions: num,
+      adoptedByPeriodical: z.array(z.object({ periodicalName: z.string(), count: num })),
+    })
+    .nullable(),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      kindLabel: z.string(),
+      occurredAt: z.string(),
+      points: num,
+      explanation: z.string(),
+      reason: z.string().nullable(),
+      itemId: z.string().nullable(),
+      manual: z.boolean(),
+    }),
+  ),
+  entriesTruncated: z.boolean(),
+  quotas: z.array(z.object({ periodLabel: z.string(), check: QuotaCheckSchema })),
+});

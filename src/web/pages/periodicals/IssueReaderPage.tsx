@@ -35,6 +35,7 @@ import { Bulletin, periodicalTitle } from '../../components/Bulletin';
 import { OrgTreeSelect } from '../../components/OrgTreeSelect';
 import { formatTime, useErrorHandler, useLoad } from '../../hooks';
 import { PageContainer } from '../../layout/PageContainer';
+import { InstructionsPanel } from '../../components/InstructionsPanel';
 
 const text = (v: ActionValues, k: string): string | null => {
   const x = v[k];
@@ -254,6 +255,13 @@ export default function IssueReaderPage() {
       ) : (
         bulletin
       )}
+      {d.state === 'issued' ? (
+        <div style={{ marginTop: 16 }}>
+          <InstructionsPanel
+            target={{ issueId: d.id, entries: d.entries.map((e) => ({ id: e.id, title: e.title })) }}
+          />
+        </div>
+      ) : null}
       <ActionModal spec={spec} onClose={() => setSpec(null)} />
     </PageContainer>
   );

@@ -163,9 +163,11 @@ export function hopActionsFrom(from: HopPosition): HopAction[] {
 }
 
 /** Overall status shown in lists for a submitted item, derived from its hops (never stored). */
-export function overallStatus(item: ItemState, hopStates: readonly HopState[]): string {
+export function overallStatus(item: ItemState, hopStates: readonly HopState[], adopted = false): string {
   if (item !== 'submitted') return ITEM_STATE_LABELS[item];
   if (hopStates.includes('returned')) return '被退回';
+  // A live adoption is the outcome the writer waits for: 已采用 rather than the hop's 已处理.
+  if (adopted) return '已采用';
   if (hopStates.includes('handled')) return '已处理';
   if (hopStates.includes('received')) return '已签收';
   if (hopStates.includes('pending')) return '待签收';

@@ -5,6 +5,7 @@ import { issueEntries, issueEntrySources } from '../schema.js';
 
 export interface AdoptedItem {
   adoptionId: string;
+  entryId: string;
   hopId: string;
   itemId: string;
   itemTitle: string;
@@ -23,6 +24,7 @@ export async function adoptedItemsOf(tx: Db, issueId: string, hubId: string): Pr
   const rows = await tx
     .select({
       adoptionId: adoptions.id,
+      entryId: issueEntries.id,
       hopId: adoptions.hopId,
       itemId: adoptions.itemId,
       itemTitle: items.title,
@@ -58,6 +60,7 @@ export async function adoptedItemsOf(tx: Db, issueId: string, hubId: string): Pr
     orgIds.delete(hubId);
     return {
       adoptionId: r.adoptionId,
+      entryId: r.entryId,
       hopId: r.hopId,
       itemId: r.itemId,
       itemTitle: r.itemTitle,

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
-import { loadPeriodicalFor } from '../repo.js';
+import { chainOrgsByEntry, loadPeriodicalFor } from '../repo.js';
 import { isMemberOf } from '../policy.js';
 import { ISSUE_STATE_LABELS, PERIODICAL_KIND_LABELS } from '../domain.js';
 import { issueNumberLabel } from '../format.js';
@@ -39,7 +39,11 @@ export async function recordRead(ctx: UseCaseContext, loaded: LoadedIssue): Prom
     );
 }
 
-/** Which entries a reader sees: all, unless every one of their recipient rows is an excerpt (摘发). */
+/**
+ * Which entries a reader sees: all, unless every one of their recipient rows is an excerpt (摘发); plus,
+ * for a unit on an item's chain, the entries that published its items (not the rest of the issue: the
+ * distribution list decides who reads the whole issue).
+ */
 export async function visibleEntryIds(ctx: UseCaseContext, loaded: LoadedIssue): Promise<Set<string> | null> {
   if (isMemberOf(ctx.actor, loaded.periodical.hubId)) return null;
   const mine = readerOrgIds(ctx, loaded);
@@ -50,7 +54,11 @@ export async function visibleEntryIds(ctx: UseCaseContext, loaded: LoadedIssue):
         .where(and(eq(issueRecipients.issueId, loaded.issue.id), inArray(issueRecipients.orgId, mine)))
     : [];
   if (rows.some((r) => r.entryIds === null)) return null;
-  return new Set(rows.flatMap((r) => r.entryIds ?? []));
+  const out = new Set(rows.flatMap((r) => r.entryIds ?? []));
+  if ((loaded.facts.chainOrgIds ?? []).some((o) => isMemberOf(ctx.actor, o)))
+    for (const c of await chainOrgsByEntry(ctx.tx, loaded.issue.id, loaded.periodical.hubId))
+      if (isMemberOf(ctx.actor, c.orgId)) out.add(c.entryId);
+  return out;
 }
 
 /** Issues of one periodical for its hub, newest first (keyset on created time). */

@@ -4,6 +4,7 @@ import { noticeRoutes } from './notices.js';
 import { quotaRoutes } from './quotas.js';
 import { scoringRuleRoutes } from './rules.js';
 import { scoringStatsRoutes } from './stats.js';
+import { standingRoutes } from './standing.js';
 
 /** Scoring, rankings, quotas, notices, rewards — and the leader instructions that earn bonus points. */
 export async function scoringRoutes(app: FastifyInstance): Promise<void> {
@@ -12,4 +13,5 @@ export async function scoringRoutes(app: FastifyInstance): Promise<void> {
   await app.register(quotaRoutes);
   await app.register(noticeRoutes);
   await app.register(instructionRoutes);
+  await app.register(standingRoutes);
 }

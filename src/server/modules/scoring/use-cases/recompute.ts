@@ -129,7 +129,43 @@ function adoptionRows(
   );
 }
 
+/**
+ * One instruction on an issue can concern several items (a whole issue, or a 综合 entry): each item is
+ * credited as if instructed on alone, and a unit's credits for the same instruction are summed into its one
+ * ledger row (the ledger keeps one row per hub, unit, kind and cause).
+ */
+function mergeByKey(rows: readonly Desired[]): Desired[] {
+  const out = new Map<string, Desired>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const prev = out.get(k);
+    if (!prev) {
+      out.set(k, r);
+      continue;
+    }
+    const itemIds = [...((prev.detail.itemIds as string[] | undefined) ?? [prev.itemId]), r.itemId];
+    out.set(k, {
+      ...prev,
+      points: Math.round((prev.points + r.points) * 10_000) / 10_000,
+      explanation: `${prev.explanation}；${r.explanation}`,
+      detail: { ...prev.detail, itemIds },
+    });
+  }
+  return [...out.values()];
+}
+
 function instructionRows(
+  hubId: string,
+  rules: ScoringRules,
+  version: number,
+  evaluated: ReadonlySet<string>,
+  counted: ReadonlySet<string>,
+  facts: readonly (Omit<InstructionFacts, 'leaderCounted'> & { leaderOrgId: string })[],
+): Desired[] {
+  return mergeByKey(instructionRowsEach(hubId, rules, version, evaluated, counted, facts));
+}
+
+function instructionRowsEach(
   hubId: string,
   rules: ScoringRules,
   version: number,
@@ -268,15 +304,16 @@ export async function recomputeForAdoption(ctx: UseCaseContext, adoptionId: stri
 export async function recomputeForInstruction(ctx: UseCaseContext, instructionId: string) {
   const facts = await instructionFacts(ctx.tx, { instructionIds: [instructionId] });
   const desired: Desired[] = [];
-  for (const f of facts) {
+  const leaderOrgId = facts[0]?.leaderOrgId;
+  if (leaderOrgId) {
     const ruleSets = await runNamed<RuleSetRow>(ctx.tx, 'counting-rule-sets-for-instruction', {
-      leaderOrgId: f.leaderOrgId,
+      leaderOrgId,
     });
     for (const rs of ruleSets) {
       const evaluated = await evaluatedUnitIds(ctx.tx, rs.hub_id);
       const rules = { ...DEFAULT_RULES, ...rs.rules };
       desired.push(
-        ...instructionRows(rs.hub_id, rules, rs.version, evaluated, new Set([f.leaderOrgId]), [f]),
+        ...instructionRows(rs.hub_id, rules, rs.version, evaluated, new Set([leaderOrgId]), facts),
       );
     }
   }
