@@ -23,14 +23,11 @@ const stale =
   Math.max(...sources.map(newest), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(built).mtimeMs;
 if (stale) {
   console.log('正在构建前端（首次启动约需半分钟）…');
-  const r = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  // Vite build, then precompressed .br/.gz copies of every asset (scripts/build-web.mjs).
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-web.mjs'), '--quiet'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
