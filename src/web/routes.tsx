@@ -12,7 +12,9 @@ const ChangePasswordPage = lazy(() =>
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const ItemListPage = lazy(() => import('./pages/ItemListPage').then((m) => ({ default: m.ItemListPage })));
 const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
-const ItemDetailPage = lazy(() => import('./pages/ItemDetailPage').then((m) => ({ default: m.ItemDetailPage })));
+const ItemDetailPage = lazy(() =>
+  import('./pages/ItemDetailPage').then((m) => ({ default: m.ItemDetailPage })),
+);
 
 const ItemEditorPage = lazy(() => import('./pages/ItemEditorPage'));
 const OrgsPage = lazy(() => import('./admin/OrgsPage'));
