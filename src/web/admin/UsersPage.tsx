@@ -12,11 +12,11 @@ import {
   Select,
   Space,
   Switch,
-  Table,
   Tag,
   TreeSelect,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { buildTree, loadOrgs, type OrgNode, type TreeNode } from '../api/orgs';
@@ -178,7 +178,7 @@ export default function UsersPage() {
         ) : users.error ? (
           <Alert type="warning" showIcon title={users.error.message} />
         ) : (
-          <Table<UserRow>
+          <ResponsiveTable<UserRow>
             rowKey="id"
             loading={users.loading}
             dataSource={users.data ?? []}
