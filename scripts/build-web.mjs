@@ -47,7 +47,8 @@ if (isMain) {
   const r = spawnSync(
     process.execPath,
     [join(root, 'node_modules/vite/bin/vite.js'), 'build', ...(quiet ? ['--logLevel', 'warn'] : [])],
-    { cwd: root, stdio: 'inherit' },
+    // Always a production bundle, even when started from a test runner that sets NODE_ENV=test.
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
   const s = compressDir(out);

@@ -35,9 +35,7 @@ const RewardsPage = lazy(() => import('./pages/scoring/RewardsPage'));
 export function FullPageSpin() {
   return (
     <div style={{ minHeight: '60vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-      <Spin size="large" description="加载中…">
-        <div style={{ width: 80, height: 80 }} />
-      </Spin>
+      <Spin size="large" aria-label="加载中" />
     </div>
   );
 }

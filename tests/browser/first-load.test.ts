@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
@@ -78,6 +78,9 @@ describe('first load', () => {
     await page.getByLabel('用户名').waitFor();
     await page.waitForLoadState('networkidle');
     const login = [...assets];
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await page.screenshot({ path: 'test-results/screenshots/first-load-390-login.png' });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     await page.getByLabel('用户名').fill('thq_xxy');
     await page.getByLabel('密码').fill(PASSWORD);
@@ -105,6 +108,10 @@ describe('first load', () => {
       if (a.url.startsWith('/assets/')) expect(a.cacheControl, a.url).toContain('immutable');
     }
     expect(assets.some((a) => /RichTextEditor|tiptap|prosemirror/i.test(a.url))).toBe(false);
+    expect(
+      assets.some((a) => /jsx-dev-runtime/.test(a.url)),
+      'a development bundle',
+    ).toBe(false);
     // Generous budget checks (sizes, not timings): the login form within 300 KB gzip, the 工作台 within 1.5×.
     expect(gzipTotal(login)).toBeLessThan(BUDGET_GZIP_BYTES);
     expect(gzipTotal(assets)).toBeLessThan(1.5 * BUDGET_GZIP_BYTES);

@@ -155,11 +155,14 @@ describe('responsive layout', () => {
           await page.screenshot({ path: `${SHOTS}/responsive-${vp.name}-${username}-menu.png` });
           await drawer.locator('a[href="/"]').click();
           await page.waitForURL(`${server.url}/`);
-          await page.waitForTimeout(500);
-          // Closed: hidden, or slid off the left edge.
-          const box = await drawer.locator('a[href]').first().boundingBox();
-          if (box && box.x + box.width > 0)
-            problems.push(`${vp.name}px: the menu drawer stays open after choosing a page`);
+          // Closed: hidden, or slid off the left edge (after the slide-out motion).
+          const open = async () => {
+            const box = await drawer.locator('a[href]').first().boundingBox();
+            return box !== null && box.x + box.width > 0;
+          };
+          const deadline = Date.now() + 5000;
+          while ((await open()) && Date.now() < deadline) await page.waitForTimeout(100);
+          if (await open()) problems.push(`${vp.name}px: the menu drawer stays open after choosing a page`);
         }
         await context.close();
       }
