@@ -160,7 +160,7 @@ function QuotaTable({ hubId }: { hubId: string }) {
 
   return (
     <>
-      <Space style={{ marginBottom: 12 }}>
+      <Space wrap style={{ marginBottom: 12 }}>
         {canManage ? (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
             新增指标

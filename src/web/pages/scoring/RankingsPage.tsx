@@ -242,6 +242,7 @@ export default function RankingsPage() {
         }
       >
         <ResponsiveTable<RankingRow>
+          cardTitle="orgName"
           rowKey="orgId"
           size="small"
           bordered

@@ -139,6 +139,7 @@ export default function RewardsPage() {
               label: '按信息员',
               children: (
                 <ResponsiveTable<Officer>
+                  cardTitle="name"
                   rowKey="userId"
                   size="middle"
                   loading={data.loading}
@@ -161,6 +162,7 @@ export default function RewardsPage() {
               label: '按单位',
               children: (
                 <ResponsiveTable<Unit>
+                  cardTitle="orgName"
                   rowKey="orgId"
                   size="middle"
                   loading={data.loading}
