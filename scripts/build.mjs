@@ -39,7 +39,8 @@ const targets = [
     output: join(root, 'dist/web/index.html'),
     sources: ['src/web', 'src/server/modules/items/domain', 'vite.config.ts', 'package-lock.json'],
     build() {
-      run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], 'web (vite)');
+      // Vite (always a production bundle), then precompressed .br/.gz copies of every asset.
+      run([join(root, 'scripts/build-web.mjs'), '--quiet'], 'web (vite + brotli/gzip)');
     },
   },
   {

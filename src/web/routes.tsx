@@ -2,13 +2,19 @@ import { Button, Result, Spin } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from './auth/AuthContext';
-import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
-import { ChangePasswordPage } from './pages/ChangePasswordPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { ItemListPage } from './pages/ItemListPage';
-import { InboxPage } from './pages/InboxPage';
-import { ItemDetailPage } from './pages/ItemDetailPage';
+
+// Only the login form is in the first download; every other screen, the layout included, loads on demand.
+const AppLayout = lazy(() => import('./layout/AppLayout').then((m) => ({ default: m.AppLayout })));
+const ChangePasswordPage = lazy(() =>
+  import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })),
+);
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const ItemListPage = lazy(() => import('./pages/ItemListPage').then((m) => ({ default: m.ItemListPage })));
+const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
+const ItemDetailPage = lazy(() =>
+  import('./pages/ItemDetailPage').then((m) => ({ default: m.ItemDetailPage })),
+);
 
 const ItemEditorPage = lazy(() => import('./pages/ItemEditorPage'));
 const OrgsPage = lazy(() => import('./admin/OrgsPage'));
@@ -37,9 +43,7 @@ const FollowUpsPage = lazy(() => import('./pages/instructions/FollowUpsPage'));
 export function FullPageSpin() {
   return (
     <div style={{ minHeight: '60vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-      <Spin size="large" description="加载中…">
-        <div style={{ width: 80, height: 80 }} />
-      </Spin>
+      <Spin size="large" aria-label="加载中" />
     </div>
   );
 }

@@ -27,7 +27,8 @@ function newestMtime(dir: string): number {
 export function ensureWebBuilt(): void {
   const stale = !existsSync(WEB_INDEX) || statSync(WEB_INDEX).mtimeMs < newestMtime(WEB_SRC);
   if (!stale) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+  // Vite build plus the precompressed .br/.gz copies the server sends (as `npm run build` does).
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], {
     cwd: ROOT,
     stdio: 'inherit',
   });

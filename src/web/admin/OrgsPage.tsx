@@ -22,11 +22,11 @@ import {
   Skeleton,
   Space,
   Switch,
-  Table,
   Tag,
   Tree,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo, useState } from 'react';
 import { api, ApiError } from '../api/client';
@@ -410,7 +410,7 @@ function StagesCard({ hubId }: { hubId: string }) {
           <Typography.Paragraph type="secondary">
             签收后依次经过的审核环节（如 初审 → 复审 → 领导审核）。不设置时，签收后即可处理。
           </Typography.Paragraph>
-          <Table<Stage>
+          <ResponsiveTable<Stage>
             size="small"
             rowKey={(_, i) => String(i)}
             pagination={false}

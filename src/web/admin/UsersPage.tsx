@@ -11,10 +11,10 @@ import {
   Select,
   Space,
   Switch,
-  Table,
   Tag,
   TreeSelect,
 } from 'antd';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { buildTree, loadOrgs, type OrgNode, type TreeNode } from '../api/orgs';
@@ -168,7 +168,7 @@ export default function UsersPage() {
         ) : users.error ? (
           <Alert type="warning" showIcon title={users.error.message} />
         ) : (
-          <Table<UserRow>
+          <ResponsiveTable<UserRow>
             rowKey="id"
             loading={users.loading}
             dataSource={users.data ?? []}

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { HopView, ItemDetail } from '../api/types';
 import { useErrorHandler } from '../hooks';
-import { RichTextEditor } from './RichTextEditor';
+import { LazyRichTextEditor as RichTextEditor } from './LazyRichTextEditor';
 import { TITLE_MAX } from '../../server/modules/items/domain/catalog';
 
 interface VersionRow {

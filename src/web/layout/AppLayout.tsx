@@ -28,8 +28,10 @@ import {
   SolutionOutlined,
   CarryOutOutlined,
   RiseOutlined,
+  MenuOutlined,
 } from '@ant-design/icons';
-import { Avatar, Dropdown, Layout, Menu, type MenuProps } from 'antd';
+import { Avatar, Drawer, Dropdown, Layout, Menu, Spin, type MenuProps } from 'antd';
+import { Suspense, useEffect, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useAuth, useMe } from '../auth/AuthContext';
 import { BUSINESS_ROLES, HUB_ROLES } from '../../server/modules/orgs/domain';
@@ -244,46 +246,78 @@ export function AppLayout() {
       if (key === 'logout') void logout().then(() => navigate('/login'));
     },
   };
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const menu = <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={menuFor(me)} />;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="zx-header">
+        {/* Phones: the menu opens as a drawer from this button, which sits in the header, not over the page. */}
+        <button
+          type="button"
+          className="zx-header-menu"
+          aria-label="打开菜单"
+          aria-expanded={menuOpen}
+          onClick={() => setMenuOpen(true)}
+        >
+          <MenuOutlined />
+        </button>
         <Link to="/" className="zx-brand" aria-label="返回工作台">
           <span className="zx-emblem" aria-hidden>
             政
           </span>
-          <span>
-            <div className="zx-brand-title">政讯 · 政务信息报送平台</div>
+          <span className="zx-brand-title">
+            政讯<span className="zx-brand-long"> · 政务信息报送平台</span>
           </span>
         </Link>
         <span className="zx-header-spacer" />
         <NotificationBell />
         <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
-          <button
-            type="button"
-            className="zx-header-user"
-            style={{ background: 'transparent', border: 0 }}
-            aria-label="用户菜单"
-          >
+          <button type="button" className="zx-header-user" aria-label="用户菜单">
             <Avatar size="small" icon={<UserOutlined />} />
-            <span style={{ textAlign: 'left' }}>
-              <div data-testid="current-user">{me.user.displayName}</div>
-              {primary ? <div className="zx-header-unit">{primary.shortName || primary.name}</div> : null}
+            <span className="zx-header-who">
+              <span className="zx-header-name" data-testid="current-user">
+                {me.user.displayName}
+              </span>
+              {primary ? <span className="zx-header-unit">{primary.shortName || primary.name}</span> : null}
             </span>
-            <DownOutlined style={{ fontSize: 10 }} />
+            <DownOutlined className="zx-header-caret" />
           </button>
         </Dropdown>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={208} className="zx-sider" breakpoint="lg" collapsedWidth={0} theme="light">
-          <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={menuFor(me)} />
+        <Layout.Sider width={208} className="zx-sider" theme="light">
+          {menu}
         </Layout.Sider>
+        <Drawer
+          rootClassName="zx-menu-drawer"
+          placement="left"
+          open={menuOpen}
+          onClose={() => setMenuOpen(false)}
+          title="政讯 · 功能菜单"
+          size={280}
+          styles={{ body: { padding: 0 } }}
+        >
+          {menu}
+        </Drawer>
         <Layout.Content className="zx-content">
-          <Outlet />
+          <Suspense fallback={<PageSpin />}>
+            <Outlet />
+          </Suspense>
           <div className="zx-footer">
             <FileDoneOutlined /> 政讯 Zhengxun · 政务信息报送平台 · 涉密信息严禁上网
           </div>
         </Layout.Content>
       </Layout>
     </Layout>
+  );
+}
+
+/** While a page's code loads: the spinner alone, where the page will be. */
+export function PageSpin() {
+  return (
+    <div className="zx-page-spin" role="status" aria-label="加载中">
+      <Spin size="large" />
+    </div>
   );
 }

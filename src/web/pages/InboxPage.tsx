@@ -1,18 +1,6 @@
 import { ReloadOutlined, SearchOutlined, ClockCircleOutlined } from '@ant-design/icons';
-import {
-  Button,
-  Card,
-  DatePicker,
-  Empty,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tabs,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Button, Card, DatePicker, Empty, Input, Select, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
@@ -235,7 +223,7 @@ export function InboxPage() {
             刷新
           </Button>
         </Space>
-        <Table<InboxRow>
+        <ResponsiveTable<InboxRow>
           rowKey="hopId"
           columns={columns}
           dataSource={rows}

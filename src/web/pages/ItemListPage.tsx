@@ -1,5 +1,6 @@
 import { EditOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Input, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Input, Select, Space, Typography } from 'antd';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -150,7 +151,7 @@ export function ItemListPage({ box }: { box: Box }) {
             刷新
           </Button>
         </Space>
-        <Table<ItemRow>
+        <ResponsiveTable<ItemRow>
           rowKey="id"
           columns={columns}
           dataSource={rows}

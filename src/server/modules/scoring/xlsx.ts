@@ -1,28 +1,8 @@
-import ExcelJS from 'exceljs';
+import { addTableSheet, newWorkbook, workbookBuffer, type SheetColumn } from '../../xlsx/table-sheet.js';
 import { round2 } from './rules.js';
 import type { NoticeSnapshot } from './use-cases/notices.js';
 
 /** Numbers stay numbers in the sheets (rates as percentages, points to 2 decimals). */
-const title = (ws: ExcelJS.Worksheet, text: string, span: number) => {
-  ws.addRow([text]);
-  ws.mergeCells(ws.rowCount, 1, ws.rowCount, span);
-  const c = ws.getCell(ws.rowCount, 1);
-  c.font = { name: '宋体', size: 16, bold: true };
-  c.alignment = { horizontal: 'center' };
-};
-const header = (ws: ExcelJS.Worksheet, cols: string[]) => {
-  const row = ws.addRow(cols);
-  row.font = { bold: true };
-  row.eachCell((c) => {
-    c.border = {
-      top: { style: 'thin' },
-      bottom: { style: 'thin' },
-      left: { style: 'thin' },
-      right: { style: 'thin' },
-    };
-    c.alignment = { horizontal: 'center' };
-  });
-};
 
 /** A 通报 as a workbook: 排名表 (one row per unit, a column per counted periodical), 采用目录, 滞后单位. */
 export async function noticeXlsx(n: {
@@ -32,26 +12,24 @@ export async function noticeXlsx(n: {
   snapshot: NoticeSnapshot;
 }): Promise<Buffer> {
   const s = n.snapshot;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = s.hub.name;
-  const ws = wb.addWorksheet('排名表');
-  const cols = [
-    '排名',
-    '并列',
-    '单位',
-    '报送',
-    '采用',
-    ...s.periodicals.map((p) => `《${p.periodicalName}》采用`),
-    '采用率',
-    '积分',
-    '滞后',
+  const wb = newWorkbook(s.hub.name);
+  const columns: SheetColumn[] = [
+    { header: '排名', kind: 'int' },
+    { header: '并列' },
+    { header: '单位', maxWidth: 36 },
+    { header: '报送', kind: 'int' },
+    { header: '采用', kind: 'int' },
+    ...s.periodicals.map((p): SheetColumn => ({ header: `《${p.periodicalName}》采用`, kind: 'int' })),
+    { header: '采用率', kind: 'percent' },
+    { header: '积分', kind: 'decimal' },
+    { header: '滞后' },
   ];
-  title(ws, n.title, cols.length);
-  ws.addRow([`统计期间：${n.periodLabel}`]);
-  if (n.remarks) ws.addRow([n.remarks]);
-  header(ws, cols);
-  for (const r of s.rows) {
-    const row = ws.addRow([
+  addTableSheet(wb, {
+    name: '排名表',
+    title: n.title,
+    notes: [`统计期间：${n.periodLabel}`, ...(n.remarks ? [n.remarks] : [])],
+    columns,
+    rows: s.rows.map((r) => [
       r.rank,
       r.tied ? '并列' : '',
       r.orgName,
@@ -63,21 +41,30 @@ export async function noticeXlsx(n: {
       r.adoptionRate,
       round2(r.points),
       r.lagging ? '是' : '',
-    ]);
-    row.getCell(cols.indexOf('采用率') + 1).numFmt = '0.00%';
-    row.getCell(cols.indexOf('积分') + 1).numFmt = '0.00';
-  }
-  ws.getColumn(3).width = 28;
-  const wt = wb.addWorksheet('采用目录');
-  header(wt, ['单位', '标题', '刊物', '采用方式', '采用时间']);
-  for (const r of s.rows)
-    for (const t of r.adoptedTitles)
-      wt.addRow([r.orgName, t.title, t.periodicalName, t.typeLabel, new Date(t.adoptedAt)]);
-  wt.getColumn(2).width = 50;
-  const wl = wb.addWorksheet('滞后单位');
-  header(wl, ['单位', '未完成事项']);
-  for (const l of s.lagging) wl.addRow([l.orgName, l.missed.join('；')]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    ]),
+  });
+  addTableSheet(wb, {
+    name: '采用目录',
+    columns: [
+      { header: '单位', maxWidth: 36 },
+      { header: '标题', maxWidth: 60 },
+      { header: '刊物', maxWidth: 30 },
+      { header: '采用方式' },
+      { header: '采用时间', kind: 'datetime' },
+    ],
+    rows: s.rows.flatMap((r) =>
+      r.adoptedTitles.map((t) => [r.orgName, t.title, t.periodicalName, t.typeLabel, new Date(t.adoptedAt)]),
+    ),
+  });
+  addTableSheet(wb, {
+    name: '滞后单位',
+    columns: [
+      { header: '单位', maxWidth: 36 },
+      { header: '未完成事项', maxWidth: 80 },
+    ],
+    rows: s.lagging.map((l) => [l.orgName, l.missed.join('；')]),
+  });
+  return workbookBuffer(wb);
 }
 
 export interface RewardsReport {
@@ -99,19 +86,40 @@ export interface RewardsReport {
 
 /** 奖励 of a year: per officer, per unit, and every adoption with its amount (元). */
 export async function rewardsXlsx(r: RewardsReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const wo = wb.addWorksheet('信息员');
-  title(wo, `${r.hub.name}${r.year}年度政务信息采用奖励（按信息员）`, 4);
-  header(wo, ['信息员', '单位', '采用篇数', '奖励金额（元）']);
-  for (const o of r.officers) wo.addRow([o.name, o.orgName, o.count, o.amount]);
-  wo.addRow(['合计', '', r.officers.reduce((s, o) => s + o.count, 0), r.total]);
-  const wu = wb.addWorksheet('单位');
-  header(wu, ['单位', '采用篇数', '奖励金额（元）']);
-  for (const u of r.units) wu.addRow([u.orgName, u.count, u.amount]);
-  const wa = wb.addWorksheet('采用明细');
-  header(wa, ['标题', '单位', '信息员', '刊物', '级别', '采用时间', '奖励金额（元）']);
-  for (const a of r.adoptions)
-    wa.addRow([
+  const wb = newWorkbook(r.hub.name);
+  addTableSheet(wb, {
+    name: '信息员',
+    title: `${r.hub.name}${r.year}年度政务信息采用奖励（按信息员）`,
+    columns: [
+      { header: '信息员' },
+      { header: '单位', maxWidth: 36 },
+      { header: '采用篇数', kind: 'int' },
+      { header: '奖励金额（元）', kind: 'decimal' },
+    ],
+    rows: r.officers.map((o) => [o.name, o.orgName, o.count, o.amount]),
+    footer: [['合计', '', r.officers.reduce((s, o) => s + o.count, 0), r.total]],
+  });
+  addTableSheet(wb, {
+    name: '单位',
+    columns: [
+      { header: '单位', maxWidth: 36 },
+      { header: '采用篇数', kind: 'int' },
+      { header: '奖励金额（元）', kind: 'decimal' },
+    ],
+    rows: r.units.map((u) => [u.orgName, u.count, u.amount]),
+  });
+  addTableSheet(wb, {
+    name: '采用明细',
+    columns: [
+      { header: '标题', maxWidth: 60 },
+      { header: '单位', maxWidth: 36 },
+      { header: '信息员' },
+      { header: '刊物', maxWidth: 30 },
+      { header: '级别' },
+      { header: '采用时间', kind: 'datetime' },
+      { header: '奖励金额（元）', kind: 'decimal' },
+    ],
+    rows: r.adoptions.map((a) => [
       a.title,
       a.orgName,
       a.authorName,
@@ -119,8 +127,9 @@ export async function rewardsXlsx(r: RewardsReport): Promise<Buffer> {
       a.levelLabel,
       new Date(a.adoptedAt),
       a.amount,
-    ]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    ]),
+  });
+  return workbookBuffer(wb);
 }
 
 export interface RankingsReport {
@@ -144,29 +153,27 @@ export interface RankingsReport {
 
 /** The ranking table as shown on the page: 报送 per target level, 采用 per periodical, rate, points, rank. */
 export async function rankingsXlsx(r: RankingsReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = r.hub.name;
-  const ws = wb.addWorksheet('排名');
+  const wb = newWorkbook(r.hub.name);
   const levels: [string, string][] = [
     ['county', '向县级报送'],
     ['city', '向市级报送'],
     ['province', '向省级报送'],
   ];
-  const cols = [
-    '排名',
-    '单位',
-    ...levels.map(([, label]) => label),
-    '报送合计',
-    '采用合计',
-    ...r.periodicals.map((p) => `《${p.periodicalName}》采用`),
-    '采用率',
-    '批示',
-    '积分',
-  ];
-  title(ws, `${r.hub.name}考核单位政务信息排名（${r.period.label}）`, cols.length);
-  header(ws, cols);
-  for (const row of r.rows) {
-    const line = ws.addRow([
+  addTableSheet(wb, {
+    name: '排名',
+    title: `${r.hub.name}考核单位政务信息排名（${r.period.label}）`,
+    columns: [
+      { header: '排名' },
+      { header: '单位', maxWidth: 36 },
+      ...levels.map(([, label]): SheetColumn => ({ header: label, kind: 'int' })),
+      { header: '报送合计', kind: 'int' },
+      { header: '采用合计', kind: 'int' },
+      ...r.periodicals.map((p): SheetColumn => ({ header: `《${p.periodicalName}》采用`, kind: 'int' })),
+      { header: '采用率', kind: 'percent' },
+      { header: '批示', kind: 'int' },
+      { header: '积分', kind: 'decimal' },
+    ],
+    rows: r.rows.map((row) => [
       row.tied ? `${row.rank}（并列）` : row.rank,
       row.orgName,
       ...levels.map(([level]) => row.submittedByLevel[level] ?? 0),
@@ -178,10 +185,7 @@ export async function rankingsXlsx(r: RankingsReport): Promise<Buffer> {
       row.adoptionRate,
       row.instructions,
       row.zeroed ? 0 : round2(row.points),
-    ]);
-    line.getCell(cols.indexOf('采用率') + 1).numFmt = '0.00%';
-    line.getCell(cols.indexOf('积分') + 1).numFmt = '0.00';
-  }
-  ws.getColumn(2).width = 28;
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    ]),
+  });
+  return workbookBuffer(wb);
 }

@@ -2,7 +2,7 @@ import { App, Button, Drawer, Form, Input, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { IssueEntry, IssueView } from '../../api/types';
-import { RichTextEditor } from '../../components/RichTextEditor';
+import { LazyRichTextEditor as RichTextEditor } from '../../components/LazyRichTextEditor';
 import { useErrorHandler } from '../../hooks';
 
 interface EntryForm {

@@ -21,10 +21,10 @@ import {
   Skeleton,
   Space,
   Statistic,
-  Table,
   Tag,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useCallback, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -296,7 +296,7 @@ function DistributionCard({ issue }: { issue: IssueView }) {
               </Space>
             </Col>
           </Row>
-          <Table<IssueRecipient>
+          <ResponsiveTable<IssueRecipient>
             rowKey={(r) => `${r.orgId}-${r.kind}-${r.sentAt}`}
             size="small"
             pagination={false}

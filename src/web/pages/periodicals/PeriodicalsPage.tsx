@@ -1,5 +1,6 @@
 import { PlusOutlined, ReloadOutlined, SettingOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Result, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Result, Segmented, Space, Tag, Typography } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -145,7 +146,7 @@ export default function PeriodicalsPage() {
       }
     >
       <Card title={`${hub.name ?? ''}的刊物`} style={{ marginBottom: 16 }}>
-        <Table<PeriodicalView>
+        <ResponsiveTable<PeriodicalView>
           rowKey="id"
           size="middle"
           loading={list.loading}
@@ -204,7 +205,7 @@ function IssuesCard({ periodical }: { periodical: PeriodicalView }) {
       title={`《${periodical.name}》各期`}
       extra={<Segmented value={state} onChange={(v) => setState(v)} options={STATE_FILTERS} />}
     >
-      <Table<IssueListRow>
+      <ResponsiveTable<IssueListRow>
         rowKey="id"
         size="middle"
         loading={page.loading}

@@ -1,5 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Empty, Segmented, Space, Tag, Typography } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -52,7 +53,7 @@ export default function ReceivedIssuesPage() {
       }
     >
       <Card>
-        <Table<ReceivedRow>
+        <ResponsiveTable<ReceivedRow>
           rowKey="id"
           size="middle"
           loading={page.loading}

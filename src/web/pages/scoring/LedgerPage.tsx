@@ -11,10 +11,10 @@ import {
   Result,
   Select,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -219,7 +219,7 @@ export default function LedgerPage() {
         {ledger.error ? (
           <Alert type="error" showIcon title={ledger.error.message} style={{ marginBottom: 12 }} />
         ) : null}
-        <Table<LedgerRow>
+        <ResponsiveTable<LedgerRow>
           rowKey="id"
           size="middle"
           loading={ledger.loading}

@@ -10,10 +10,10 @@ import {
   Result,
   Skeleton,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { download } from '../../api/periodicals';
@@ -177,7 +177,7 @@ export default function NoticeDetailPage() {
             </div>
           ) : null}
           <Typography.Title level={5}>一、各单位信息报送采用情况</Typography.Title>
-          <Table<SnapRow>
+          <ResponsiveTable<SnapRow>
             rowKey="orgId"
             size="small"
             bordered

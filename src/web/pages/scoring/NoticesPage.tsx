@@ -1,5 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Empty, Form, Input, Modal, Space, Table, Tabs, Tag } from 'antd';
+import { App, Badge, Button, Card, Empty, Form, Input, Modal, Space, Tabs, Tag } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -97,7 +98,7 @@ function HubNotices({ hubId }: { hubId: string }) {
         </Button>
         <Button icon={<ReloadOutlined />} onClick={list.reload} aria-label="刷新" />
       </Space>
-      <Table<HubNoticeRow>
+      <ResponsiveTable<HubNoticeRow>
         rowKey="id"
         size="middle"
         loading={list.loading}
@@ -167,7 +168,7 @@ function HubNotices({ hubId }: { hubId: string }) {
 function ReceivedNotices() {
   const list = useLoad(() => api.get<{ rows: MyNoticeRow[] }>('/api/notices'), []);
   return (
-    <Table<MyNoticeRow>
+    <ResponsiveTable<MyNoticeRow>
       rowKey={(r) => `${r.id}-${r.orgId}`}
       size="middle"
       loading={list.loading}

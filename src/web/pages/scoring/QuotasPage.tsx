@@ -15,11 +15,11 @@ import {
   Row,
   Select,
   Space,
-  Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -160,7 +160,7 @@ function QuotaTable({ hubId }: { hubId: string }) {
 
   return (
     <>
-      <Space style={{ marginBottom: 12 }}>
+      <Space wrap style={{ marginBottom: 12 }}>
         {canManage ? (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
             新增指标
@@ -172,7 +172,7 @@ function QuotaTable({ hubId }: { hubId: string }) {
         </Typography.Text>
       </Space>
       {list.error ? <Alert type="error" showIcon title={list.error.message} /> : null}
-      <Table<QuotaView>
+      <ResponsiveTable<QuotaView>
         rowKey="id"
         size="middle"
         loading={list.loading}
@@ -314,7 +314,7 @@ function LaggingTable({ hubId }: { hubId: string }) {
         ) : null}
       </Space>
       {data.error ? <Alert type="error" showIcon title={data.error.message} /> : null}
-      <Table<LaggingRow>
+      <ResponsiveTable<LaggingRow>
         rowKey="orgId"
         size="middle"
         loading={data.loading}

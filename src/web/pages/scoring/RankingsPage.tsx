@@ -10,10 +10,10 @@ import {
   Segmented,
   Space,
   Statistic,
-  Table,
   Tag,
   Tooltip,
 } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -63,7 +63,7 @@ export default function RankingsPage() {
     {
       title: '排名',
       dataIndex: 'rank',
-      width: 80,
+      width: 72,
       fixed: 'left',
       render: (rank: number, x) => (
         <span data-testid="rank">
@@ -80,7 +80,7 @@ export default function RankingsPage() {
       title: '单位',
       dataIndex: 'orgName',
       fixed: 'left',
-      width: 200,
+      width: 160,
       render: (n: string, x) => (
         <Tooltip title={x.orgKindLabel}>
           <span>{x.orgShortName || n}</span>
@@ -115,7 +115,7 @@ export default function RankingsPage() {
         ...levels.map((l) => ({
           title: `向${LEVEL_SHORT[l]}`,
           key: `s-${l}`,
-          width: 80,
+          width: 64,
           align: 'right' as const,
           render: (_: unknown, x: RankingRow) => x.submittedByLevel[l],
         })),
@@ -125,12 +125,28 @@ export default function RankingsPage() {
     {
       title: '采用',
       children: [
-        ...(r?.periodicals ?? []).map((p, i) => ({
-          title: <span style={{ whiteSpace: 'nowrap' }}>《{p.periodicalName}》</span>,
-          key: `p-${p.periodicalId}`,
-          align: 'right' as const,
-          render: (_: unknown, x: RankingRow) => x.adoptedByPeriodical[i]?.count ?? 0,
-        })),
+        {
+          // One condensed column instead of one per periodical, so the table fits 1440 px without scrolling.
+          title: '各刊物采用',
+          key: 'byPeriodical',
+          width: 200,
+          render: (_: unknown, x: RankingRow) => {
+            const counted = (r?.periodicals ?? [])
+              .map((p, i) => ({ name: p.periodicalName, count: x.adoptedByPeriodical[i]?.count ?? 0 }))
+              .filter((p) => p.count > 0);
+            return counted.length ? (
+              <div className="zx-periodical-counts">
+                {counted.map((p) => (
+                  <span key={p.name}>
+                    《{p.name}》<b>{p.count}</b>
+                  </span>
+                ))}
+              </div>
+            ) : (
+              <span className="zx-muted">—</span>
+            );
+          },
+        },
         { title: '篇数', dataIndex: 'adopted', width: 70, align: 'right' as const },
         {
           title: '篇次',
@@ -143,7 +159,7 @@ export default function RankingsPage() {
     {
       title: '',
       key: 'ledger',
-      width: 70,
+      width: 56,
       render: (_: unknown, x) => <Link to={`/scoring/ledger?orgId=${x.orgId}`}>台账</Link>,
     },
   ];
@@ -225,7 +241,8 @@ export default function RankingsPage() {
           r?.annualZeroingApplied ? <Tag color="volcano">年度统计：约稿未报达到次数的单位积分清零</Tag> : null
         }
       >
-        <Table<RankingRow>
+        <ResponsiveTable<RankingRow>
+          cardTitle="orgName"
           rowKey="orgId"
           size="small"
           bordered

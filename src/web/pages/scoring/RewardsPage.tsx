@@ -1,19 +1,6 @@
 import { FileExcelOutlined, ReloadOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Empty,
-  Result,
-  Row,
-  Space,
-  Statistic,
-  Table,
-  Tabs,
-  Tag,
-} from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Empty, Result, Row, Space, Statistic, Tabs, Tag } from 'antd';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import dayjs from 'dayjs';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -151,7 +138,8 @@ export default function RewardsPage() {
               key: 'officers',
               label: '按信息员',
               children: (
-                <Table<Officer>
+                <ResponsiveTable<Officer>
+                  cardTitle="name"
                   rowKey="userId"
                   size="middle"
                   loading={data.loading}
@@ -173,7 +161,8 @@ export default function RewardsPage() {
               key: 'units',
               label: '按单位',
               children: (
-                <Table<Unit>
+                <ResponsiveTable<Unit>
+                  cardTitle="orgName"
                   rowKey="orgId"
                   size="middle"
                   loading={data.loading}
@@ -188,7 +177,7 @@ export default function RewardsPage() {
               key: 'detail',
               label: '采用明细',
               children: (
-                <Table<Adoption>
+                <ResponsiveTable<Adoption>
                   rowKey="adoptionId"
                   size="small"
                   loading={data.loading}

@@ -18,7 +18,7 @@ import { noticeXlsx } from '../xlsx.js';
 const tags = ['通报'];
 const user = { access: 'user' } as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { XLSX_CONTENT_TYPE as XLSX } from '../../../xlsx/table-sheet.js';
 
 const disposition = (name: string, ext: string) => attachmentDisposition(`${name}.${ext}`, `notice.${ext}`);
 

@@ -10,7 +10,7 @@ import { rankingsXlsx, rewardsXlsx } from '../xlsx.js';
 
 const tags = ['积分'];
 const user = { access: 'user' } as const;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { XLSX_CONTENT_TYPE as XLSX } from '../../../xlsx/table-sheet.js';
 
 /** Statistics of a hub: rankings, lagging units, rewards; and the current user's quota progress. */
 export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void> {
