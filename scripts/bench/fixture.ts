@@ -110,6 +110,14 @@ export async function loadFixture(db: SqlRunner, opts: { pgbench: boolean }): Pr
     where p.h = 1 order by i.total_no desc limit 50`);
   const logins = await db.rows<{ username: string }>(`select 'w' || n as username from b_unit order by n`);
 
+  // Every user's session, made here rather than by logging in (see http-harness.ts Sessions).
+  await db.exec(`
+    delete from sessions where id_hash in (select encode(sha256(convert_to('bench-' || username, 'UTF8')), 'hex') from users);
+    insert into sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+      select encode(sha256(convert_to('bench-' || username, 'UTF8')), 'hex'), id, 'csrf-' || username, now(), now(),
+        now() + interval '1 day' from users;
+  `);
+
   if (opts.pgbench) {
     // pgbench's id table: the pending hops HTTP does not use, each with its county editor's session.
     await db.exec(`

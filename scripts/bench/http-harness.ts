@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BENCH_PASSWORD } from './dataset.js';
-import type { Fixture, HopTarget, ItemTarget } from './fixture.js';
+import type { Fixture } from './fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -111,25 +111,14 @@ export async function login(base: string, username: string): Promise<Session> {
   return { cookie, csrf: me.csrfToken };
 }
 
-/** Logs every user in once (two at a time: argon2id is the point of the login), caching the sessions. */
+/**
+ * The actors' sessions: rows the fixture put into `sessions` for every bench user (token `bench-<name>`,
+ * CSRF `csrf-<name>`), so hundreds of actors need no argon2id login before a run; login itself is measured
+ * as an operation of its own.
+ */
 export class Sessions {
-  private readonly map = new Map<string, Session>();
-  constructor(private readonly base: string) {}
-  async ensure(users: Iterable<string>): Promise<void> {
-    const todo = [...new Set(users)].filter((u) => !this.map.has(u));
-    let i = 0;
-    const worker = async () => {
-      while (i < todo.length) {
-        const u = todo[i++]!;
-        this.map.set(u, await login(this.base, u));
-      }
-    };
-    await Promise.all([worker(), worker()]);
-  }
   get(user: string): Session {
-    const s = this.map.get(user);
-    if (!s) throw new Error(`no session for ${user}`);
-    return s;
+    return { cookie: `zx_session=bench-${user}`, csrf: `csrf-${user}` };
   }
 }
 
@@ -207,8 +196,6 @@ export async function runOp(
 export interface Operation {
   name: string;
   kind: 'write' | 'read' | 'login';
-  /** Users whose sessions the operation needs. */
-  users: string[];
   /** A fresh request for each call; null when the pool is used up. */
   next: (sessions: Sessions) => RequestSpec | null;
   /** Requests issued once, unmeasured, before the first measured run (warms plans and caches). */
@@ -228,8 +215,6 @@ const qs = (params: Record<string, string | null | undefined>) =>
 /** Every measured operation of the issue, built on a run's fixture. */
 export function operations(f: Fixture, sessions: Sessions): Operation[] {
   const s = (u: string) => sessions.get(u);
-  const hopUsers = (rows: HopTarget[]) => [...new Set(rows.map((r) => r.user))];
-  const itemUsers = (rows: ItemTarget[]) => [...new Set(rows.map((r) => r.user))];
   let loginIx = 0;
   let issueIx = 0;
   let noticeIx = 0;
@@ -238,7 +223,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'receive 签收',
       kind: 'write',
-      users: hopUsers(f.receive),
       warm: false,
       next: pool(f.receive, (r) => ({
         method: 'POST',
@@ -249,7 +233,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'return 退回',
       kind: 'write',
-      users: hopUsers(f.return),
       warm: false,
       next: pool(f.return, (r) => ({
         method: 'POST',
@@ -261,7 +244,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'forward 转报',
       kind: 'write',
-      users: hopUsers(f.forward),
       warm: false,
       next: pool(f.forward, (r) => ({
         method: 'POST',
@@ -273,7 +255,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'adopt 采用',
       kind: 'write',
-      users: hopUsers(f.adopt),
       warm: false,
       next: pool(f.adopt, (r) => ({
         method: 'POST',
@@ -285,7 +266,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'item edit 修改稿件',
       kind: 'write',
-      users: itemUsers(f.edit),
       warm: false,
       next: pool(f.edit, (r) => ({
         method: 'PUT',
@@ -301,7 +281,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'submit 提交审核',
       kind: 'write',
-      users: itemUsers(f.submit),
       warm: false,
       next: pool(f.submit, (r) => ({
         method: 'POST',
@@ -312,7 +291,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'login 登录',
       kind: 'login',
-      users: [],
       warm: false,
       next: () => ({
         method: 'POST',
@@ -324,63 +302,54 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'inbox 收件箱 county, first page',
       kind: 'read',
-      users: [f.countyInboxUser],
       warm: true,
       next: get(f.countyInboxUser, `/api/inbox?limit=20`),
     },
     {
       name: 'inbox 收件箱 county, deep page',
       kind: 'read',
-      users: [f.countyInboxUser],
       warm: true,
       next: get(f.countyInboxUser, `/api/inbox?${qs({ limit: '20', cursor: f.countyInboxDeepCursor })}`),
     },
     {
       name: 'inbox 收件箱 province, first page',
       kind: 'read',
-      users: [f.provinceEditor],
       warm: true,
       next: get(f.provinceEditor, `/api/inbox?limit=20`),
     },
     {
       name: 'inbox 收件箱 province, deep page',
       kind: 'read',
-      users: [f.provinceEditor],
       warm: true,
       next: get(f.provinceEditor, `/api/inbox?${qs({ limit: '20', cursor: f.provinceInboxDeepCursor })}`),
     },
     {
       name: 'item list 本单位稿件, first page',
       kind: 'read',
-      users: [f.listUser],
       warm: true,
       next: get(f.listUser, `/api/items?box=unit&limit=20`),
     },
     {
       name: 'item list 本单位稿件, deep page',
       kind: 'read',
-      users: [f.listUser],
       warm: true,
       next: get(f.listUser, `/api/items?${qs({ box: 'unit', limit: '20', cursor: f.listDeepCursor })}`),
     },
     {
       name: `ranking province, month ${f.month}`,
       kind: 'read',
-      users: [f.provinceChief],
       warm: true,
       next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=month&month=${f.month}`),
     },
     {
       name: `ranking province, year ${f.year}`,
       kind: 'read',
-      users: [f.provinceChief],
       warm: true,
       next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}`),
     },
     {
       name: 'notice generation 编制通报 (month)',
       kind: 'write',
-      users: [f.provinceEditor],
       warm: false,
       next: () => ({
         method: 'POST',
@@ -392,7 +361,6 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
     {
       name: 'issue DOCX export 期刊导出',
       kind: 'read',
-      users: [f.provinceEditor],
       warm: true,
       next: () =>
         f.issueIds.length === 0

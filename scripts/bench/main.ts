@@ -20,6 +20,7 @@ import { refreshAccounts } from './dataset.js';
 import { pgliteRunner, pgRunner, preparePglite, preparePostgres } from './db.js';
 import { loadFixture, type Fixture } from './fixture.js';
 import {
+  login,
   operations,
   runOp,
   Sessions,
@@ -65,14 +66,9 @@ function buildIfStale(): void {
 
 /** Runs every operation at each client count against a started server. */
 async function measure(engine: Row['engine'], server: RunningServer, f: Fixture): Promise<Row[]> {
-  const sessions = new Sessions(server.base);
+  const sessions = new Sessions();
   let ops: Operation[] = operations(f, sessions);
   if (args.only) ops = ops.filter((o) => o.name.includes(args.only!));
-  const t = performance.now();
-  await sessions.ensure(ops.flatMap((o) => o.users));
-  log(
-    `${engine}: ${ops.flatMap((o) => o.users).length} actor sessions ready in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
   const rows: Row[] = [];
   for (const op of ops) {
     const next = () => op.next(sessions);
@@ -201,7 +197,7 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
   let rows: Row[];
   try {
     // The audit chain needs its first row for pgbench's `prev`: the server's logins write it.
-    await new Sessions(server.base).ensure([fixture.provinceEditor]);
+    await login(server.base, fixture.provinceEditor);
     raw('before');
     rows = await measure('PostgreSQL', server, fixture);
     raw('after');

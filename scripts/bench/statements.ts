@@ -30,8 +30,17 @@ function install(): void {
     const values =
       (Array.isArray(args[1]) ? args[1] : (first as { values?: unknown[] } | null)?.values) ?? [];
     const t = performance.now();
-    const result = original.apply(this, args);
     const target = recording;
+    const last = args[args.length - 1];
+    if (target && typeof last === 'function') {
+      // The callback form (pg.Pool#query): record when the callback runs.
+      const cb = last as (...a: unknown[]) => unknown;
+      args[args.length - 1] = (...a: unknown[]) => {
+        target.push({ text: a[0] ? `${text} -- failed` : text, values, ms: performance.now() - t });
+        return cb(...a);
+      };
+    }
+    const result = original.apply(this, args);
     if (target && result && typeof (result as Promise<unknown>).then === 'function')
       void (result as Promise<unknown>).then(
         () => target.push({ text, values, ms: performance.now() - t }),
