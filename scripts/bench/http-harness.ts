@@ -1,0 +1,375 @@
+/**
+ * Drives the real compiled server over HTTP on 127.0.0.1: starts it (PostgreSQL or PGlite), logs the actors
+ * in (session cookie + CSRF token from the login answer), and runs each operation with N concurrent
+ * clients for a bounded time and count, every write on a fresh row of its pool, recording each request's
+ * latency and status.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { BENCH_PASSWORD } from './dataset.js';
+import type { Fixture } from './fixture.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  base: string;
+  child: ChildProcess;
+  /** Milliseconds from spawn until GET / answered 200. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node dist/server/server/main.js` and waits until the printed address answers. */
+export async function startServer(env: { databaseUrl?: string; dataDir?: string }): Promise<RunningServer> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'dist/server/server/main.js')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ZX_MODE: 'production',
+      ZX_AUDIT_KEY: 'zhengxun-bench-audit-key',
+      LOG_LEVEL: 'warn',
+      ZX_LOGIN_PER_MINUTE: '1000000',
+      ZX_SESSION_IDLE_MINUTES: '600',
+      ZX_INACTIVE_DISABLE_DAYS: '100000',
+      ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+      ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+    if (process.env.BENCH_SERVER_LOG) process.stderr.write(d);
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (exited) throw new Error(`server exited during start:\n${output}`);
+    try {
+      const r = await fetch(`${base}/`);
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > 300_000) throw new Error(`server did not answer in 300 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const startMs = performance.now() - t0;
+  return {
+    base,
+    child,
+    startMs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+export async function login(base: string, username: string): Promise<Session> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${body}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('zx_session='));
+  const me = JSON.parse(body) as { csrfToken: string };
+  if (!cookie) throw new Error(`login ${username}: no session cookie`);
+  return { cookie, csrf: me.csrfToken };
+}
+
+/**
+ * The actors' sessions: rows the fixture put into `sessions` for every bench user (token `bench-<name>`,
+ * CSRF `csrf-<name>`), so hundreds of actors need no argon2id login before a run; login itself is measured
+ * as an operation of its own.
+ */
+export class Sessions {
+  get(user: string): Session {
+    return { cookie: `zx_session=bench-${user}`, csrf: `csrf-${user}` };
+  }
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  /** null: anonymous (login). */
+  session: Session | null;
+  body?: unknown;
+}
+
+export interface Sample {
+  ms: number;
+  status: number;
+}
+
+export interface OpResult {
+  samples: Sample[];
+  seconds: number;
+  errors: string[];
+}
+
+async function send(base: string, r: RequestSpec): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = {};
+  if (r.session) headers.cookie = r.session.cookie;
+  if (r.session && r.method !== 'GET') headers['x-csrf-token'] = r.session.csrf;
+  if (r.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${r.url}`, {
+    method: r.method,
+    headers,
+    body: r.body === undefined ? undefined : JSON.stringify(r.body),
+  });
+  const buf = await res.arrayBuffer();
+  return { status: res.status, text: res.status >= 300 ? Buffer.from(buf).toString().slice(0, 300) : '' };
+}
+
+/**
+ * Runs `next()`'s requests with `clients` concurrent workers until `seconds` elapse, `maxRequests` are done
+ * or `next()` returns null (the pool is used up).
+ */
+export async function runOp(
+  base: string,
+  clients: number,
+  next: () => RequestSpec | null,
+  limits: { seconds: number; maxRequests: number },
+): Promise<OpResult> {
+  const samples: Sample[] = [];
+  const errors: string[] = [];
+  const t0 = performance.now();
+  const deadline = t0 + limits.seconds * 1000;
+  let issued = 0;
+  const worker = async () => {
+    for (;;) {
+      if (performance.now() > deadline || issued >= limits.maxRequests) return;
+      const spec = next();
+      if (!spec) return;
+      issued++;
+      const s = performance.now();
+      let status = 0;
+      try {
+        const r = await send(base, spec);
+        status = r.status;
+        if (status >= 300 && errors.length < 5)
+          errors.push(`${spec.method} ${spec.url} → ${status} ${r.text}`);
+      } catch (err) {
+        if (errors.length < 5) errors.push(`${spec.method} ${spec.url} → ${String(err)}`);
+      }
+      samples.push({ ms: performance.now() - s, status });
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  return { samples, seconds: (performance.now() - t0) / 1000, errors };
+}
+
+export interface Operation {
+  name: string;
+  kind: 'write' | 'read' | 'login';
+  /** A fresh request for each call; null when the pool is used up. */
+  next: (sessions: Sessions) => RequestSpec | null;
+  /** Requests issued once, unmeasured, before the first measured run (warms plans and caches). */
+  warm: boolean;
+}
+
+function pool<T>(rows: T[], make: (row: T) => RequestSpec): (sessions: Sessions) => RequestSpec | null {
+  let i = 0;
+  return () => (i < rows.length ? make(rows[i++]!) : null);
+}
+
+const qs = (params: Record<string, string | null | undefined>) =>
+  new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  ).toString();
+
+/** Every measured operation of the issue, built on a run's fixture. */
+export function operations(f: Fixture, sessions: Sessions): Operation[] {
+  const s = (u: string) => sessions.get(u);
+  let loginIx = 0;
+  let issueIx = 0;
+  let noticeIx = 0;
+  const get = (user: string, url: string) => () => ({ method: 'GET' as const, url, session: s(user) });
+  return [
+    {
+      name: 'receive 签收',
+      kind: 'write',
+      warm: false,
+      next: pool(f.receive, (r) => ({
+        method: 'POST',
+        url: `/api/hops/${r.hopId}/receive`,
+        session: s(r.user),
+      })),
+    },
+    {
+      name: 'return 退回',
+      kind: 'write',
+      warm: false,
+      next: pool(f.return, (r) => ({
+        method: 'POST',
+        url: `/api/hops/${r.hopId}/return`,
+        session: s(r.user),
+        body: { reason: '请补充具体数据后再报' },
+      })),
+    },
+    {
+      name: 'forward 转报',
+      kind: 'write',
+      warm: false,
+      next: pool(f.forward, (r) => ({
+        method: 'POST',
+        url: `/api/hops/${r.hopId}/forward`,
+        session: s(r.user),
+        body: { targetOrgId: r.cityId },
+      })),
+    },
+    {
+      name: 'adopt 采用',
+      kind: 'write',
+      warm: false,
+      next: pool(f.adopt, (r) => ({
+        method: 'POST',
+        url: `/api/hops/${r.hopId}/adopt`,
+        session: s(r.user),
+        body: { periodicalId: r.periodicalId, type: 'single' },
+      })),
+    },
+    {
+      name: 'item edit 修改稿件',
+      kind: 'write',
+      warm: false,
+      next: pool(f.edit, (r) => ({
+        method: 'PUT',
+        url: `/api/items/${r.itemId}`,
+        session: s(r.user),
+        body: {
+          rowVersion: 1,
+          title: '某县推进政务公开标准化建设（修改稿）',
+          bodyHtml: `<p>${'近日，某县召开专题会议，部署推进政务信息报送工作。'.repeat(8)}</p>`,
+        },
+      })),
+    },
+    {
+      name: 'submit 提交审核',
+      kind: 'write',
+      warm: false,
+      next: pool(f.submit, (r) => ({
+        method: 'POST',
+        url: `/api/items/${r.itemId}/submit`,
+        session: s(r.user),
+      })),
+    },
+    {
+      name: 'login 登录',
+      kind: 'login',
+      warm: false,
+      next: () => ({
+        method: 'POST',
+        url: '/api/auth/login',
+        session: null,
+        body: { username: f.loginUsers[loginIx++ % f.loginUsers.length], password: BENCH_PASSWORD },
+      }),
+    },
+    {
+      name: 'inbox 收件箱 county, first page',
+      kind: 'read',
+      warm: true,
+      next: get(f.countyInboxUser, `/api/inbox?limit=20`),
+    },
+    {
+      name: 'inbox 收件箱 county, deep page',
+      kind: 'read',
+      warm: true,
+      next: get(f.countyInboxUser, `/api/inbox?${qs({ limit: '20', cursor: f.countyInboxDeepCursor })}`),
+    },
+    {
+      name: 'inbox 收件箱 province, first page',
+      kind: 'read',
+      warm: true,
+      next: get(f.provinceEditor, `/api/inbox?limit=20`),
+    },
+    {
+      name: 'inbox 收件箱 province, deep page',
+      kind: 'read',
+      warm: true,
+      next: get(f.provinceEditor, `/api/inbox?${qs({ limit: '20', cursor: f.provinceInboxDeepCursor })}`),
+    },
+    {
+      name: 'item list 本单位稿件, first page',
+      kind: 'read',
+      warm: true,
+      next: get(f.listUser, `/api/items?box=unit&limit=20`),
+    },
+    {
+      name: 'item list 本单位稿件, deep page',
+      kind: 'read',
+      warm: true,
+      next: get(f.listUser, `/api/items?${qs({ box: 'unit', limit: '20', cursor: f.listDeepCursor })}`),
+    },
+    {
+      name: `ranking province, month ${f.month}`,
+      kind: 'read',
+      warm: true,
+      next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=month&month=${f.month}`),
+    },
+    {
+      name: `ranking province, year ${f.year}`,
+      kind: 'read',
+      warm: true,
+      next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}`),
+    },
+    {
+      name: 'notice generation 编制通报 (month)',
+      kind: 'write',
+      warm: false,
+      next: () => ({
+        method: 'POST',
+        url: `/api/hubs/${f.provinceId}/notices`,
+        session: s(f.provinceEditor),
+        body: { period: 'month', month: f.month, title: `基准测试通报${++noticeIx}` },
+      }),
+    },
+    {
+      name: 'issue DOCX export 期刊导出',
+      kind: 'read',
+      warm: true,
+      next: () =>
+        f.issueIds.length === 0
+          ? null
+          : {
+              method: 'GET',
+              url: `/api/issues/${f.issueIds[issueIx++ % f.issueIds.length]}/docx`,
+              session: s(f.provinceEditor),
+            },
+    },
+  ];
+}

@@ -1,0 +1,286 @@
+/**
+ * `npm run bench` — performance at province scale. Prints a table; asserts nothing (speed targets are
+ * never timed tests). See README.md, 性能 / Performance.
+ *
+ *   npm run bench                          1,000,000 items on PostgreSQL (built once, then reused), 20,000 on PGlite
+ *   npm run bench -- --items 20000         a small data set (development)
+ *   options: --rebuild  --seconds 8  --max-requests 2000  --clients 4,16  --pglite-items 20000
+ *            --no-pglite  --no-postgres  --no-pgbench  --no-statements  --only <name part>
+ *   environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test)
+ *
+ * Run it under `nice -n 19` on a shared machine: the build of a million items takes minutes.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { refreshAccounts } from './dataset.js';
+import { pgliteRunner, pgRunner, preparePglite, preparePostgres } from './db.js';
+import { loadFixture, type Fixture } from './fixture.js';
+import {
+  login,
+  operations,
+  runOp,
+  Sessions,
+  startServer,
+  type Operation,
+  type RunningServer,
+} from './http-harness.js';
+import { runPgbench, type PgbenchResult } from './pgbench.js';
+import { formatErrors, formatTable, judge, toRow, type Row } from './report.js';
+import { countStatements, formatStatements, type CountedRequest } from './statements.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '1000000' },
+    rebuild: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '8' },
+    'max-requests': { type: 'string', default: '2000' },
+    clients: { type: 'string', default: '4,16' },
+    'pglite-items': { type: 'string', default: '20000' },
+    'no-pglite': { type: 'boolean', default: false },
+    'no-postgres': { type: 'boolean', default: false },
+    'no-pgbench': { type: 'boolean', default: false },
+    'no-statements': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const items = Number(args.items);
+const pgliteItems = Number(args['pglite-items']);
+const limits = { seconds: Number(args.seconds), maxRequests: Number(args['max-requests']) };
+const clientCounts = args.clients.split(',').map(Number);
+const base =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const log = (line: string) => console.log(line);
+
+function buildIfStale(): void {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+/** Runs every operation at each client count against a started server. */
+async function measure(engine: Row['engine'], server: RunningServer, f: Fixture): Promise<Row[]> {
+  const sessions = new Sessions();
+  let ops: Operation[] = operations(f, sessions);
+  if (args.only) ops = ops.filter((o) => o.name.includes(args.only!));
+  const rows: Row[] = [];
+  for (const op of ops) {
+    const next = () => op.next(sessions);
+    if (op.warm) await runOp(server.base, 1, next, { seconds: 30, maxRequests: 2 });
+    for (const c of clientCounts) {
+      const r = await runOp(server.base, c, next, limits);
+      const row = toRow(engine, op.name, op.kind, c, r);
+      rows.push(row);
+      log(
+        `  ${engine} ${op.name} c=${c}: n=${row.n} ${row.rps.toFixed(1)}/s p50 ${row.p50.toFixed(1)} p95 ${row.p95.toFixed(1)} p99 ${row.p99.toFixed(1)} max ${row.max.toFixed(1)} ms${row.non2xx ? `  !!! ${row.non2xx} non-2xx` : ''}`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** One target of each operation, kept out of the pools, for the statement count. */
+function reserveForStatements(f: Fixture): CountedRequest[] {
+  const out: CountedRequest[] = [];
+  const r = f.receive.pop();
+  if (r)
+    out.push({ op: 'receive', user: r.user, spec: { method: 'POST', url: `/api/hops/${r.hopId}/receive` } });
+  const rt = f.return.pop();
+  if (rt)
+    out.push({
+      op: 'return',
+      user: rt.user,
+      spec: { method: 'POST', url: `/api/hops/${rt.hopId}/return`, body: { reason: '请补充' } },
+    });
+  const fw = f.forward.pop();
+  if (fw)
+    out.push({
+      op: 'forward',
+      user: fw.user,
+      spec: { method: 'POST', url: `/api/hops/${fw.hopId}/forward`, body: { targetOrgId: fw.cityId } },
+    });
+  const a = f.adopt.pop();
+  if (a)
+    out.push({
+      op: 'adopt',
+      user: a.user,
+      spec: {
+        method: 'POST',
+        url: `/api/hops/${a.hopId}/adopt`,
+        body: { periodicalId: a.periodicalId, type: 'single' },
+      },
+    });
+  const e = f.edit.pop();
+  if (e)
+    out.push({
+      op: 'item edit',
+      user: e.user,
+      spec: {
+        method: 'PUT',
+        url: `/api/items/${e.itemId}`,
+        body: { rowVersion: 1, title: '修改稿', bodyHtml: '<p>修改后的正文。</p>' },
+      },
+    });
+  const s = f.submit.pop();
+  if (s)
+    out.push({ op: 'submit', user: s.user, spec: { method: 'POST', url: `/api/items/${s.itemId}/submit` } });
+  out.push({
+    op: 'inbox province, first page',
+    user: f.provinceEditor,
+    spec: { method: 'GET', url: '/api/inbox?limit=20' },
+  });
+  out.push({
+    op: 'item list, first page',
+    user: f.listUser,
+    spec: { method: 'GET', url: '/api/items?box=unit&limit=20' },
+  });
+  out.push({
+    op: `ranking province, year ${f.year}`,
+    user: f.provinceChief,
+    spec: { method: 'GET', url: `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}` },
+  });
+  out.push({
+    op: 'notice generation',
+    user: f.provinceEditor,
+    spec: {
+      method: 'POST',
+      url: `/api/hubs/${f.provinceId}/notices`,
+      body: { period: 'month', month: f.month, title: '基准通报（计数）' },
+    },
+  });
+  return out;
+}
+
+async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[]; notes: string[] }> {
+  const notes: string[] = [];
+  const db = await preparePostgres(base, items, args.rebuild, log);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const counts = await client.query<Record<string, string>>(`select
+    (select count(*) from items) as items, (select count(*) from hops) as hops,
+    (select count(*) from item_events) as events, (select count(*) from adoptions) as adoptions,
+    (select count(*) from score_entries) as ledger, (select count(*) from periodical_issues) as issues,
+    (select count(*) from users) as users, (select count(*) from orgs) as orgs,
+    pg_size_pretty(pg_database_size(current_database())) as size`);
+  notes.push(
+    `PostgreSQL data set: ${Object.entries(counts.rows[0]!)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  await refreshAccounts(pgRunner(client));
+  const fixture = await loadFixture(pgRunner(client), { pgbench: !args['no-pgbench'] });
+  await client.end();
+  const counted = reserveForStatements(fixture);
+  notes.push(
+    `pools: receive ${fixture.receive.length}, return ${fixture.return.length}, forward ${fixture.forward.length}, adopt ${fixture.adopt.length}, edit ${fixture.edit.length}, submit ${fixture.submit.length}, pgbench ${fixture.pgbenchPool}`,
+  );
+  log(notes.join('\n'));
+
+  const server = await startServer({ databaseUrl: db.url });
+  const pgbench: PgbenchResult[] = [];
+  const perClient = Math.min(1500, Math.floor(fixture.pgbenchPool / 2 / 16));
+  const raw = (label: string) => {
+    if (args['no-pgbench'] || perClient < 10) return;
+    const r = runPgbench(db.url, 16, perClient);
+    pgbench.push(r);
+    log(
+      `pgbench receive ${label}: ${r.tps.toFixed(0)} tps, ${r.transactions} transactions, latency ${r.latencyMs ?? '-'} ms, failed ${r.failed}`,
+    );
+    if (r.transactions === 0) log(r.output);
+  };
+  let rows: Row[];
+  try {
+    // The audit chain needs its first row for pgbench's `prev`: the server's logins write it.
+    await login(server.base, fixture.provinceEditor);
+    raw('before');
+    rows = await measure('PostgreSQL', server, fixture);
+    raw('after');
+  } finally {
+    await server.stop();
+  }
+  if (!args['no-statements']) {
+    const reports = await countStatements(db.url, counted);
+    notes.push(formatStatements(reports));
+  }
+  return { rows, pgbench, notes };
+}
+
+async function pgliteSection(): Promise<{ rows: Row[]; notes: string[] }> {
+  const notes: string[] = [];
+  const { dataDir } = await preparePglite(join(ROOT, 'data', 'bench'), pgliteItems, args.rebuild, log);
+  const client = new PGlite(join(dataDir, 'pgdata'));
+  await client.waitReady;
+  await refreshAccounts(pgliteRunner(client));
+  const fixture = await loadFixture(pgliteRunner(client), { pgbench: false });
+  await client.close();
+  const first = await startServer({ dataDir });
+  await first.stop();
+  const server = await startServer({ dataDir });
+  notes.push(
+    `PGlite (${pgliteItems.toLocaleString('en')} items): first start ${(first.startMs / 1000).toFixed(2)} s, second start ${(server.startMs / 1000).toFixed(2)} s (spawn until GET / answers 200) — target < 3 s: ${server.startMs < 3000 ? 'PASS' : 'FAIL'}`,
+  );
+  log(notes[0]!);
+  let rows: Row[];
+  try {
+    rows = await measure('PGlite', server, fixture);
+  } finally {
+    await server.stop();
+  }
+  return { rows, notes };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  buildIfStale();
+  const pgVersion = spawnSync('psql', ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const header = [
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${pgVersion}`,
+    `run: ${items.toLocaleString('en')} items on PostgreSQL, ${pgliteItems.toLocaleString('en')} on PGlite; ${limits.seconds} s or ${limits.maxRequests} requests per operation and client count; clients ${clientCounts.join(', ')}`,
+  ];
+  log(header.join('\n'));
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let pgbench: PgbenchResult[] = [];
+  if (!args['no-postgres']) {
+    const r = await postgresSection();
+    rows.push(...r.rows);
+    notes.push(...r.notes);
+    pgbench = r.pgbench;
+  }
+  if (!args['no-pglite']) {
+    const r = await pgliteSection();
+    rows.push(...r.rows);
+    notes.push(...r.notes);
+  }
+  const rawTps = pgbench.length ? pgbench.reduce((s, r) => s + r.tps, 0) / pgbench.length : null;
+  judge(rows, rawTps);
+  const receive16 = rows.find(
+    (r) => r.engine === 'PostgreSQL' && r.clients === 16 && r.op.startsWith('receive'),
+  );
+  console.log(`\n${'='.repeat(100)}\n${header.join('\n')}\n`);
+  console.log(formatTable(rows));
+  if (pgbench.length) {
+    console.log(
+      `\npgbench, receive transaction's SQL, 16 clients: ${pgbench.map((p, i) => `${i === 0 ? 'before' : 'after'} ${p.tps.toFixed(0)} tps`).join(', ')}; mean ${rawTps!.toFixed(0)} tps`,
+    );
+    if (receive16)
+      console.log(
+        `HTTP receive at 16 clients / pgbench: ${receive16.rps.toFixed(1)} / ${rawTps!.toFixed(0)} = ${((100 * receive16.rps) / rawTps!).toFixed(1)}% (target ≥ 40%)`,
+      );
+  }
+  for (const n of notes) console.log(n);
+  const errors = formatErrors(rows);
+  if (errors) console.log(errors);
+  const failed = rows.filter((r) => r.verdict === 'FAIL').length;
+  console.log(
+    `\n${rows.length - failed} rows PASS, ${failed} FAIL; ${((performance.now() - t0) / 1000).toFixed(0)} s in all`,
+  );
+}
+
+await main();

@@ -1,0 +1,80 @@
+/**
+ * The raw-SQL limit of 签收 (receive): the statements the product's receive use case needs at minimum
+ * (src/server/modules/items/use-cases/hop-actions.ts receiveHop → repo.ts loadVisibleHop, transitionHop,
+ * recordEvent → audit.ts writeAuditBatch), as one pgbench transaction:
+ *
+ *   session lookup (session ⋈ user, the actor's memberships) → lock the hop, read its item →
+ *   scope check (the actor is an editor of the receiving hub) → compare-and-set UPDATE of the hop →
+ *   INSERT the timeline event → take the audit chain lock, read the chain's end, INSERT the audit row → COMMIT.
+ *
+ * Each transaction takes a fresh pending hop: a sequence numbers the rows of a prepared id table
+ * (bench_pgb, filled by fixture.ts), so no two clients receive the same hop and no update misses.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const RECEIVE_SCRIPT = `
+select nextval('bench_pgb_seq') as k \\gset
+select hop_id, sid from bench_pgb where k = :k \\gset
+BEGIN;
+select s.user_id, u.disabled, s.last_seen_at from sessions s join users u on u.id = s.user_id
+  where s.id_hash = :sid and s.expires_at > now() \\gset
+select org_id, role from memberships where user_id = :user_id;
+select id, item_id, state, row_version, to_org_id, parent_hop_id from hops where id = :hop_id for update;
+select id, org_id, state from items where id = (select item_id from hops where id = :hop_id);
+select count(*) as in_scope from memberships m join hops h on h.to_org_id = m.org_id
+  where h.id = :hop_id and m.user_id = :user_id and m.role in ('editor', 'chief_editor');
+update hops set state = 'received', row_version = row_version + 1, received_at = now(), stage = 0, updated_at = now()
+  where id = :hop_id and state = 'pending' and row_version = 1;
+insert into item_events (item_id, hop_id, actor_id, actor_org_id, action, from_state, to_state, data, created_at)
+  select item_id, id, :user_id::uuid, to_org_id, 'hop_receive', 'pending', 'received',
+    jsonb_build_object('toOrgId', to_org_id, 'fromOrgId', from_org_id), now() from hops where id = :hop_id;
+select pg_advisory_xact_lock(762832);
+select hash as prev from audit_log order by id desc limit 1 \\gset
+insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail, prev_hash, hash)
+  values (now(), :user_id, '127.0.0.1', 'pgbench', 'item.hop_receive', 'hop', :hop_id, 'success',
+    jsonb_build_object('from', 'pending', 'to', 'received'), :prev,
+    encode(sha256(convert_to(:prev::text || :hop_id::text || now()::text, 'UTF8')), 'hex'));
+COMMIT;
+`;
+
+export interface PgbenchResult {
+  tps: number;
+  transactions: number;
+  latencyMs: number | null;
+  failed: number;
+  output: string;
+}
+
+/**
+ * Runs the receive script with `clients` clients for `transactions` each (a bounded count: the pool of
+ * pending hops is finite). The audit chain must have one row for `:prev` to be set: the caller seeds it.
+ */
+export function runPgbench(url: string, clients: number, transactions: number): PgbenchResult {
+  const dir = mkdtempSync(join(tmpdir(), 'zx-pgbench-'));
+  const file = join(dir, 'receive.sql');
+  writeFileSync(file, RECEIVE_SCRIPT);
+  try {
+    const r = spawnSync(
+      'pgbench',
+      ['-n', '-M', 'extended', '-c', String(clients), '-j', '2', '-t', String(transactions), '-f', file, url],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    const tps = /tps = ([\d.]+)/.exec(output);
+    const done = /number of transactions actually processed: (\d+)/.exec(output);
+    const lat = /latency average = ([\d.]+) ms/.exec(output);
+    const failed = /number of failed transactions: (\d+)/.exec(output);
+    return {
+      tps: tps ? Number(tps[1]) : 0,
+      transactions: done ? Number(done[1]) : 0,
+      latencyMs: lat ? Number(lat[1]) : null,
+      failed: failed ? Number(failed[1]) : 0,
+      output,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
