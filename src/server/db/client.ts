@@ -25,7 +25,13 @@ export interface Database {
  */
 export async function openDatabase(opts: { url?: string | undefined; dataDir: string }): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // JIT off: our statements are short OLTP queries and index-driven reports, where JIT compilation costs
+    // more than it saves (measured: 1.2 s of JIT inside one ledger query at province scale).
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: Number(process.env.ZX_DB_POOL_SIZE ?? 20),
+      options: '-c jit=off',
+    });
     // An idle connection the server closes (restart, failover, admin shutdown) must not crash the process:
     // the pool drops it and opens a fresh one on the next query.
     pool.on('error', (err) => console.error(`PostgreSQL idle connection closed: ${err.message}`));

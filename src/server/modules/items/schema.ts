@@ -135,6 +135,7 @@ export const hops = pgTable(
     index('hops_to_submitted_idx').on(t.toOrgId, t.submittedAt, t.id),
     index('hops_item_idx').on(t.itemId),
     index('hops_root_idx').on(t.rootHopId),
+    index('hops_parent_idx').on(t.parentHopId),
     index('hops_from_idx').on(t.fromOrgId, t.submittedAt),
   ],
 );

@@ -38,8 +38,9 @@ interface RuleSetRow {
   version: number;
 }
 
-interface AdoptionFactsRow {
+interface AdoptionRow {
   adoption_id: string;
+  hop_id: string;
   item_id: string;
   periodical_id: string;
   periodical_name: string;
@@ -48,7 +49,6 @@ interface AdoptionFactsRow {
   adopted_at: string | Date;
   origin_org_id: string;
   co_reporter_org_ids: string[];
-  chain_from_org_ids: string[];
 }
 
 interface InstructionFactsRow {
@@ -68,10 +68,14 @@ async function adoptionFacts(
   tx: Db,
   by: { adoptionIds?: string[]; periodicalIds?: string[] },
 ): Promise<AdoptionFacts[]> {
-  const rows = await runNamed<AdoptionFactsRow>(tx, 'adoption-facts', {
+  const rows = await runNamed<AdoptionRow>(tx, 'adoption-rows', {
     adoptionIds: json(by.adoptionIds ?? []),
     periodicalIds: json(by.periodicalIds ?? []),
   });
+  const senders = await chainSenders(
+    tx,
+    rows.map((r) => r.hop_id),
+  );
   return rows.map((r) => ({
     adoptionId: r.adoption_id,
     itemId: r.item_id,
@@ -82,8 +86,34 @@ async function adoptionFacts(
     adoptedAt: new Date(r.adopted_at),
     originOrgId: r.origin_org_id,
     coReporterOrgIds: r.co_reporter_org_ids,
-    chainFromOrgIds: r.chain_from_org_ids,
+    chainFromOrgIds: senders.get(r.hop_id) ?? [],
   }));
+}
+
+/**
+ * For each hop, the senders along its chain from the unit's own hop up to it (origin first): one
+ * primary-key lookup per chain level for all hops at once, so its cost follows the adoptions asked
+ * about, never the size of the hops table.
+ */
+async function chainSenders(tx: Db, hopIds: readonly string[]): Promise<Map<string, string[]>> {
+  const known = new Map<string, { parent: string | null; from: string }>();
+  let wanted = [...new Set(hopIds)];
+  for (let depth = 0; wanted.length > 0 && depth < 16; depth++) {
+    const level = await runNamed<{ id: string; parent_hop_id: string | null; from_org_id: string }>(
+      tx,
+      'hop-parents',
+      { hopIds: json(wanted) },
+    );
+    for (const h of level) known.set(h.id, { parent: h.parent_hop_id, from: h.from_org_id });
+    wanted = [...new Set(level.map((h) => h.parent_hop_id).filter((p): p is string => !!p && !known.has(p)))];
+  }
+  const result = new Map<string, string[]>();
+  for (const id of hopIds) {
+    const chain: string[] = [];
+    for (let h = known.get(id); h; h = h.parent ? known.get(h.parent) : undefined) chain.unshift(h.from);
+    result.set(id, chain);
+  }
+  return result;
 }
 
 async function instructionFacts(

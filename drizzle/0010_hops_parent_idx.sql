@@ -1,0 +1,1 @@
+CREATE INDEX "hops_parent_idx" ON "hops" USING btree ("parent_hop_id");
