@@ -57,6 +57,7 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'session.revoke_user': '强制下线（全部会话）',
   'security.policy_update': '修改安全策略',
   'audit.verify': '校验审计日志哈希链',
+  'attachment.upload': '上传图片',
   'audit.export': '导出审计日志',
   'access.unauthenticated': '未登录或会话过期被拒绝',
   'access.denied': '越权操作被拒绝',
@@ -110,6 +111,10 @@ export const AUDIT_OBJECT_LABELS: Record<string, string> = {
   audit_log: '审计日志',
   notification: '通知',
   hub: '汇总单位',
+  attachment: '图片附件',
+  // Link targets of notifications (the same label table serves both).
+  instructions: '领导批示',
+  follow_ups: '落实反馈',
 };
 
 /** A label for any event, never the raw code: an unknown one (older data) reads 其他操作. */
