@@ -95,7 +95,7 @@ describe('安全管理员', () => {
 
   it('fits a phone', async () => {
     const page = await signIn('secadmin', { width: 390, height: 844 });
-    await poll(() => page.getByText('在线会话').first().isVisible()).toBe(true);
+    await poll(() => page.getByText('在线会话').filter({ visible: true }).count()).toBeGreaterThan(0);
     await shot(page, 'admin-sec-dashboard-phone');
     await page.goto(`${server.url}/security/policy`);
     await poll(() => heading(page)).toBe('安全策略');

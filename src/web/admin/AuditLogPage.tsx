@@ -10,7 +10,6 @@ import {
   Input,
   Select,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -27,6 +26,7 @@ import {
   auditResultLabel,
 } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 
 interface AuditRow {
   id: number;
@@ -250,7 +250,7 @@ export default function AuditLogPage() {
       </Card>
       <Card>
         {error ? <Alert type="warning" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
-        <Table<AuditRow>
+        <ResponsiveTable<AuditRow>
           rowKey="id"
           loading={loading}
           dataSource={rows}

@@ -1,5 +1,5 @@
 import { ReloadOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Space, Table, Tabs, Tag } from 'antd';
+import { Alert, Button, Card, Empty, Space, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
@@ -9,6 +9,7 @@ import { roleLabel } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
 import { AccountActions } from './account-actions';
 import type { presentUsers } from '../../server/modules/orgs/use-cases/user-access.js';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 
 type Row = Wire<Awaited<ReturnType<typeof presentUsers>>>[number];
 type Kind = 'locked' | 'admins';
@@ -43,7 +44,7 @@ export default function SecurityAccountsPage() {
         {list.error ? (
           <Alert type="warning" showIcon title={list.error.message} />
         ) : (
-          <Table<Row>
+          <ResponsiveTable<Row>
             rowKey="id"
             loading={list.loading}
             dataSource={list.data ?? []}

@@ -1,8 +1,9 @@
 import { LogoutOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Popconfirm, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Popconfirm, Tag, Typography } from 'antd';
 import { api } from '../api/client';
 import { formatTime, useErrorHandler, useLoad } from '../hooks';
 import { PageContainer } from '../layout/PageContainer';
+import { ResponsiveTable } from '../components/ResponsiveTable';
 
 interface SessionRow {
   id: string;
@@ -70,7 +71,7 @@ export default function SessionsPage() {
         {list.error ? (
           <Alert type="warning" showIcon title={list.error.message} />
         ) : (
-          <Table<SessionRow>
+          <ResponsiveTable<SessionRow>
             rowKey="id"
             loading={list.loading}
             dataSource={list.data ?? []}

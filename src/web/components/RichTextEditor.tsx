@@ -106,6 +106,11 @@ export function RichTextEditor(props: {
   const notice = useRef(props.onNotice);
   notice.current = props.onNotice;
   const editorRef = useRef<Editor | null>(null);
+  const loadingExternal = useRef(false);
+  const touched = useRef(false);
+  const touch = () => {
+    touched.current = true;
+  };
 
   const insertPasted = async (html: string, files: File[]) => {
     const hasImages = pastedImageSources(html).length > 0;
@@ -181,7 +186,13 @@ export function RichTextEditor(props: {
         return true;
       },
     },
-    onUpdate: ({ editor: e }) => onChange(e.getHTML(), e.getText()),
+    // Changes made while loading outside content (e.g. the table plugin normalising a loaded table) are
+    // not the writer's edits: they must not mark the draft unsaved.
+    // Only the writer's own edits count: changes before any key, click, paste or drop in the editor (the
+    // table plugin and node views normalising loaded content) must not mark the draft unsaved.
+    onUpdate: ({ editor: e }) => {
+      if (!loadingExternal.current && touched.current) onChange(e.getHTML(), e.getText());
+    },
     immediatelyRender: true,
   });
 
@@ -190,7 +201,13 @@ export function RichTextEditor(props: {
   // Outside changes (loading a version) replace the content; the editor's own typing does not loop back.
   useEffect(() => {
     if (!editor || editor.isDestroyed) return;
-    if (value !== editor.getHTML()) editor.commands.setContent(value, { emitUpdate: false });
+    if (value === editor.getHTML()) return;
+    loadingExternal.current = true;
+    try {
+      editor.commands.setContent(value, { emitUpdate: false });
+    } finally {
+      loadingExternal.current = false;
+    }
   }, [editor, value]);
 
   useEffect(() => {
@@ -198,7 +215,13 @@ export function RichTextEditor(props: {
   }, [editor, disabled]);
 
   return (
-    <div className="zx-editor">
+    <div
+      className="zx-editor"
+      onKeyDownCapture={touch}
+      onMouseDownCapture={touch}
+      onPasteCapture={touch}
+      onDropCapture={touch}
+    >
       {editor ? (
         <Toolbar editor={editor} disabled={disabled} onPickImages={(files) => void insertFiles(files)} />
       ) : null}

@@ -10,7 +10,6 @@ import {
   Select,
   Space,
   Statistic,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -20,6 +19,7 @@ import type { Standing } from '../../api/instructions';
 import { formatTime, useLoad, useUrlFilters } from '../../hooks';
 import { PageContainer } from '../../layout/PageContainer';
 import { PeriodPicker, periodQuery, rateText, usePeriodParam } from './shared';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 
 type Entry = Standing['entries'][number];
 
@@ -156,7 +156,7 @@ export default function StandingPage() {
             </Card>
           ) : null}
           <Card title="积分明细" data-testid="standing-entries">
-            <Table<Entry>
+            <ResponsiveTable<Entry>
               rowKey="id"
               size="small"
               loading={data.loading}
