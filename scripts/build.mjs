@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run build`: the web UI (Vite → dist/web) and the server (tsc → dist/server, plus the SQL files the
 // server reads at run time). `node scripts/build.mjs --if-stale` rebuilds only what is older than its
-// sources (used by `npm start` and the tests). Production runs the compiled JavaScript; tsx is for dev only.
+// sources (used by `npm start` and the tests); `--only web|server` builds one of the two. Production runs the compiled JavaScript; tsx is for dev only.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const ifStale = process.argv.includes('--if-stale');
+// `--only web` or `--only server`: one target (the browser tests need only the web UI).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -37,7 +39,8 @@ const targets = [
   {
     name: 'web',
     output: join(root, 'dist/web/index.html'),
-    sources: ['src/web', 'src/server/modules/items/domain', 'vite.config.ts', 'package-lock.json'],
+    // The web UI imports vocabularies, labels and types from many server modules: all of src/server counts.
+    sources: ['src/web', 'src/server', 'vite.config.ts', 'package-lock.json'],
     build() {
       // Vite (always a production bundle), then precompressed .br/.gz copies of every asset.
       run([join(root, 'scripts/build-web.mjs'), '--quiet'], 'web (vite + brotli/gzip)');
@@ -65,7 +68,7 @@ const targets = [
   },
 ];
 
-for (const t of targets) {
+for (const t of targets.filter((x) => !only || x.name === only)) {
   const stale =
     !existsSync(t.output) ||
     Math.max(...t.sources.map((s) => newest(join(root, s)))) > statSync(t.output).mtimeMs;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { loginFromRoot, poll } from './session.js';
 
 /**
  * The security and audit administrators at work, in Chromium against the real server and the demo data:
@@ -10,7 +11,6 @@ import { startTestServer } from './server.js';
  */
 
 const SHOTS = 'test-results/screenshots';
-const PASSWORD = 'Zhengxun@2026';
 const RAW_CODES =
   /\b(sys_admin|sec_admin|audit_admin|org_admin|issue_published|auth\.login|access\.denied|user\.[a-z_]+)\b/;
 
@@ -28,19 +28,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
-
-async function signIn(username: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror:`, e.message));
-  await page.goto(`${server.url}/`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByLabel('密码').press('Enter');
-  await page.getByTestId('current-user').waitFor();
-  return page;
+function signIn(username: string, viewport: { width: number; height: number }): Promise<Page> {
+  return loginFromRoot(browser, server.url, username, { viewport });
 }
 
 async function shot(page: Page, name: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
-import { loginFromRoot, shot, SHOTS } from './session.js';
+import { SHOTS, label, launchChromium, loginFromRoot, modal, poll, shot } from './session.js';
 
 /**
  * The reporting workflow as people do it, in Chromium against the real server and the demo data:
@@ -13,15 +13,9 @@ import { loginFromRoot, shot, SHOTS } from './session.js';
 
 const TITLE = `太和桥街道“邻里议事厅”推动老旧小区改造落地见效（浏览器测试${Date.now() % 100000}）`;
 
-/** Polls with a timeout long enough for a page load and a server round trip. */
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
-
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 const pages = new Map<string, Page>();
-
-/** antd puts a space between the two characters of a two-character Chinese button label. */
-const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
 
 async function as(username: string): Promise<Page> {
   const existing = pages.get(username);
@@ -29,10 +23,6 @@ async function as(username: string): Promise<Page> {
   const page = await loginFromRoot(browser, server.url, username);
   pages.set(username, page);
   return page;
-}
-
-function modal(page: Page): Locator {
-  return page.getByRole('dialog').filter({ visible: true }).last();
 }
 
 async function confirmPopover(page: Page, okText: string): Promise<void> {
@@ -101,10 +91,7 @@ describe('reporting workflow in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

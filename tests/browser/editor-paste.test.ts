@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { label, poll } from './session.js';
 
 /**
  * A writer pastes from Word: a table whose figures must stay in their cells and a picture that must be
@@ -9,8 +10,6 @@ import { startTestServer } from './server.js';
  */
 const SHOTS = 'test-results/screenshots';
 const PASSWORD = 'Zhengxun@2026';
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
-const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
 
 /** 1×1 PNG as Word's clipboard sometimes carries it (data: URI), and a local file it never can. */
 const PNG =

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { type Browser, type Page, type Response } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { launchChromium } from './session.js';
 
 /**
  * What a person's browser downloads before the login form and before the 工作台, with an empty cache:
@@ -58,10 +59,7 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 describe('first load', () => {
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
+import { label, launchChromium, loginFromRoot, modal, poll } from './session.js';
 
 /**
  * 领导批示 as people do it, in Chromium against the real server and the demo data: 吕梁's leader finds the
@@ -11,32 +12,19 @@ import { startTestServer } from './server.js';
  */
 
 const SHOTS = 'test-results/screenshots';
-const PASSWORD = 'Zhengxun@2026';
 const ITEM = '太和桥街道“网格+物业”模式破解老旧小区治理难题';
 const TEXT = '此做法很好，请总结经验，在全市推广。';
 const ANSWER = '已在全街道12个老旧小区全面推行，并形成《网格+物业工作指引》报市政府办。';
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
 
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 const pages = new Map<string, Page>();
 
-/** antd puts a space between the two characters of a two-character Chinese button label. */
-const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
-
 /** Logs in starting from the root address, as a person would: `/` sends them to the login page. */
 async function as(username: string): Promise<Page> {
   const existing = pages.get(username);
   if (existing) return existing;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror:`, e.message));
-  await page.goto(`${server.url}/`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByLabel('密码').press('Enter');
-  await page.getByTestId('current-user').waitFor();
+  const page = await loginFromRoot(browser, server.url, username);
   pages.set(username, page);
   return page;
 }
@@ -58,18 +46,11 @@ async function phoneShot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
 }
 
-function modal(page: Page): Locator {
-  return page.getByRole('dialog').filter({ visible: true }).last();
-}
-
 describe('leader instructions in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

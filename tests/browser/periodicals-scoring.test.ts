@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startTestServer } from './server.js';
-import { loginFromRoot, shot, SHOTS } from './session.js';
+import { SHOTS, label, launchChromium, loginFromRoot, modal, poll, shot } from './session.js';
 
 /**
  * Periodicals and scoring as a 信息科 does them, in Chromium against the real server and the demo data
@@ -11,14 +11,9 @@ import { loginFromRoot, shot, SHOTS } from './session.js';
  * the read receipt), then rankings, the 通报 flow and the DOCX downloads.
  */
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
-
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 const pages = new Map<string, Page>();
-
-/** antd puts a space between the two characters of a two-character Chinese button label. */
-const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
 
 async function as(username: string): Promise<Page> {
   const existing = pages.get(username);
@@ -26,10 +21,6 @@ async function as(username: string): Promise<Page> {
   const page = await loginFromRoot(browser, server.url, username, { acceptDownloads: true });
   pages.set(username, page);
   return page;
-}
-
-function modal(page: Page): Locator {
-  return page.getByRole('dialog').filter({ visible: true }).last();
 }
 
 async function confirmPopover(page: Page, okText: string): Promise<void> {
@@ -74,10 +65,7 @@ describe('periodicals and scoring in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,24 +11,12 @@ import { migrate } from '../../src/server/db/migrate.js';
 import { loadDemoData } from '../../src/demo/seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_SRC = join(ROOT, 'src/web');
-const WEB_INDEX = join(ROOT, 'dist/web/index.html');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the SPA when dist/web is missing or older than its sources (the server serves it statically). */
+/**
+ * Builds the SPA (with its precompressed copies) when dist/web is missing or older than its sources, the
+ * way `npm start` decides it: scripts/build.mjs owns that rule.
+ */
 export function ensureWebBuilt(): void {
-  const stale = !existsSync(WEB_INDEX) || statSync(WEB_INDEX).mtimeMs < newestMtime(WEB_SRC);
-  if (!stale) return;
-  // Vite build plus the precompressed .br/.gz copies the server sends (as `npm run build` does).
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--quiet'], {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale', '--only', 'web'], {
     cwd: ROOT,
     stdio: 'inherit',
   });

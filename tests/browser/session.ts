@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const DEMO_PASSWORD = 'Zhengxun@2026';
 export const SHOTS = 'test-results/screenshots';
@@ -43,4 +43,23 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header stays on top in a full-page shot
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network calls). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Polls with a timeout long enough for a page load and a server round trip. */
+export const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
+
+/** antd puts a space between the two characters of a two-character Chinese button label. */
+export const label = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
+
+/** The dialog in front. */
+export function modal(page: Page): Locator {
+  return page.getByRole('dialog').filter({ visible: true }).last();
 }

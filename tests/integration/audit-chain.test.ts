@@ -4,6 +4,7 @@ import { getCrypto } from '../../src/server/crypto/current.js';
 import { queryRows } from '../../src/server/db/client.js';
 import { sealAll, sealAudit, verifyAuditChain, writeAudit } from '../../src/server/modules/audit/audit.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import type { Db } from '../../src/server/db/client.js';
 
 /**
  * The audit chain with sealing: writers append without a lock, the sealer chains committed rows in order
@@ -17,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const db = () => t.app.database.db;
-const write = (n: number, event = 'test.event') =>
-  db().transaction(async (tx) => {
+const write = (n: number, event = 'test.event', d: Db = db()) =>
+  d.transaction(async (tx) => {
     for (let i = 0; i < n; i++)
       await writeAudit(tx, {
         at: new Date(),
@@ -32,12 +33,22 @@ const write = (n: number, event = 'test.event') =>
         detail: { i, nested: { b: 2, a: 1 } },
       });
   });
-const behindTheTrigger = (statement: string) =>
-  db().transaction(async (tx) => {
+const behindTheTrigger = (statement: string, d: Db = db()) =>
+  d.transaction(async (tx) => {
     await tx.execute(sql.raw('alter table audit_log disable trigger audit_log_no_update'));
     await tx.execute(sql.raw(statement));
     await tx.execute(sql.raw('alter table audit_log enable trigger audit_log_no_update'));
   });
+
+/** A database of its own, for a test that damages the chain. */
+async function withOwnDatabase(fn: (d: Db) => Promise<void>): Promise<void> {
+  const own = await buildTestApp();
+  try {
+    await fn(own.app.database.db);
+  } finally {
+    await own.close();
+  }
+}
 
 describe('audit chain sealing', () => {
   it('leaves new rows unsealed until the sealer chains them, then verifies', async () => {
@@ -85,87 +96,35 @@ describe('audit chain sealing', () => {
 });
 
 describe('a row forged past the application', () => {
-  it('is never sealed, does not stop the sealer, and is reported', async () => {
-    const t4 = await buildTestApp();
-    try {
-      const d = t4.app.database.db;
+  it('is never sealed, does not stop the sealer, and is reported', () =>
+    withOwnDatabase(async (d) => {
       const [forged] = await queryRows<{ id: number }>(
         d,
         sql`insert into audit_log (at, event, result, prev_hash, hash) values (now(), 'auth.login', 'success', ${'f'.repeat(64)}, ${'0'.repeat(64)}) returning id::int`,
       );
-      await d.transaction(async (tx) => {
-        await writeAudit(tx, {
-          at: new Date(),
-          userId: null,
-          ip: null,
-          requestId: null,
-          event: 'after',
-          result: 'success',
-        });
-      });
+      await write(1, 'after', d);
       expect(await sealAll(d, getCrypto())).toBe(1);
       expect(await verifyAuditChain(d, getCrypto())).toMatchObject({ ok: false, brokenAt: forged!.id });
-    } finally {
-      await t4.close();
-    }
-  });
+    }));
 });
 
 describe('audit chain tampering in the middle', () => {
-  it('names the row whose content changed', async () => {
-    const t2 = await buildTestApp();
-    try {
-      const d = t2.app.database.db;
-      await d.transaction(async (tx) => {
-        for (let i = 0; i < 6; i++)
-          await writeAudit(tx, {
-            at: new Date(),
-            userId: null,
-            ip: null,
-            requestId: null,
-            event: 'x',
-            result: 'success',
-          });
-      });
+  it('names the row whose content changed', () =>
+    withOwnDatabase(async (d) => {
+      await write(6, 'x', d);
       await sealAll(d, getCrypto());
       const [victim] = await queryRows<{ id: number }>(d, sql`select id::int from audit_log where seq = 4`);
-      await d.transaction(async (tx) => {
-        await tx.execute(sql.raw('alter table audit_log disable trigger audit_log_no_update'));
-        await tx.execute(sql`update audit_log set event = 'y' where seq = 4`);
-        await tx.execute(sql.raw('alter table audit_log enable trigger audit_log_no_update'));
-      });
+      await behindTheTrigger(`update audit_log set event = 'y' where seq = 4`, d);
       expect(await verifyAuditChain(d, getCrypto())).toMatchObject({ ok: false, brokenAt: victim!.id });
-    } finally {
-      await t2.close();
-    }
-  });
+    }));
 
-  it('names the gap when a middle row is deleted', async () => {
-    const t3 = await buildTestApp();
-    try {
-      const d = t3.app.database.db;
-      await d.transaction(async (tx) => {
-        for (let i = 0; i < 6; i++)
-          await writeAudit(tx, {
-            at: new Date(),
-            userId: null,
-            ip: null,
-            requestId: null,
-            event: 'x',
-            result: 'success',
-          });
-      });
+  it('names the gap when a middle row is deleted', () =>
+    withOwnDatabase(async (d) => {
+      await write(6, 'x', d);
       await sealAll(d, getCrypto());
-      await d.transaction(async (tx) => {
-        await tx.execute(sql.raw('alter table audit_log disable trigger audit_log_no_update'));
-        await tx.execute(sql`delete from audit_log where seq = 3`);
-        await tx.execute(sql.raw('alter table audit_log enable trigger audit_log_no_update'));
-      });
+      await behindTheTrigger('delete from audit_log where seq = 3', d);
       const report = await verifyAuditChain(d, getCrypto());
       expect(report.ok).toBe(false);
       expect(report.problem).toContain('第 3 条记录缺失');
-    } finally {
-      await t3.close();
-    }
-  });
+    }));
 });

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
+import type { UseCaseContext } from '../../http/context.js';
 import { auditHead, auditLog, type AuditResult } from './schema.js';
 
 export interface AuditEntry {
@@ -53,6 +54,30 @@ function canonical(e: AuditEntry, prevHash: string): string {
  */
 export async function writeAudit(tx: Db, entry: AuditEntry): Promise<void> {
   await writeAuditBatch(tx, [entry]);
+}
+
+/**
+ * The audit row of a successful change made by the acting user, in the change's own transaction: if it
+ * cannot be written, the change is rolled back with it (SECURITY.md §16). Every module's audit helper is
+ * this call with its event prefix.
+ */
+export async function auditAction(
+  ctx: UseCaseContext,
+  event: string,
+  object: { type: string; id: string | null },
+  detail?: Record<string, unknown> | null,
+): Promise<void> {
+  await writeAudit(ctx.tx, {
+    at: ctx.now,
+    userId: ctx.actor.userId,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    event,
+    objectType: object.type,
+    objectId: object.id,
+    result: 'success',
+    detail: detail ?? null,
+  });
 }
 
 /** Appends many rows at once (bulk loads such as the demo history), in chunks. */

@@ -9,7 +9,7 @@ import { queryRows } from '../../db/client.js';
 import { attachmentDisposition } from '../../http/download.js';
 import { authorize } from '../../policy/authorize.js';
 import { auditEventLabel, auditObjectLabel, AUDIT_RESULT_LABELS } from './events.js';
-import { sealAll, verifyAuditChain, writeAudit } from './audit.js';
+import { auditAction, sealAll, verifyAuditChain } from './audit.js';
 import { AuditFilters, AuditListQuery, AuditRow, listAudit, startOfTodayShanghai } from './queries.js';
 import { auditLog } from './schema.js';
 
@@ -126,18 +126,11 @@ export async function auditRoutes(appBase: FastifyInstance): Promise<void> {
       // What was written in the last second is sealed first, so the check covers everything committed.
       await sealAll(req.server.database.db, getCrypto());
       const result = await verifyAuditChain(ctx.tx, getCrypto());
-      await ctx.tx.transaction((tx) =>
-        writeAudit(tx, {
-          at: ctx.now,
-          userId: ctx.actor.userId,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          event: 'audit.verify',
-          objectType: 'audit_log',
-          objectId: null,
-          result: 'success',
-          detail: { checked: result.checked, brokenAt: result.brokenAt, problem: result.problem },
-        }),
+      await auditAction(
+        ctx,
+        'audit.verify',
+        { type: 'audit_log', id: null },
+        { checked: result.checked, brokenAt: result.brokenAt, problem: result.problem },
       );
       return {
         ok: result.ok,
@@ -199,18 +192,11 @@ export async function auditRoutes(appBase: FastifyInstance): Promise<void> {
           requestId: r.requestId ?? '',
         });
       const body = Buffer.from(await wb.xlsx.writeBuffer());
-      await ctx.tx.transaction((tx) =>
-        writeAudit(tx, {
-          at: ctx.now,
-          userId: ctx.actor.userId,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          event: 'audit.export',
-          objectType: 'audit_log',
-          objectId: null,
-          result: 'success',
-          detail: { filters: req.query, rows: rows.length },
-        }),
+      await auditAction(
+        ctx,
+        'audit.export',
+        { type: 'audit_log', id: null },
+        { filters: req.query, rows: rows.length },
       );
       return reply
         .header('content-type', XLSX)

@@ -146,6 +146,7 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
     itemAbilities.approve = can(ctx.actor, 'item', 'approve_and_sign', facts).ok;
 
   const latest = versionsSeen[versionsSeen.length - 1]?.v;
+  const activeRootHops = allHops.filter((x) => x.parentHopId === null && x.state !== 'withdrawn').length;
   return {
     id: item.id,
     title: item.title,
@@ -190,7 +191,6 @@ export async function presentItemDetail(ctx: UseCaseContext, itemId: string) {
       byHub: v.orgId !== item.orgId,
     })),
     hops: hopsSeen.map((h) => {
-      const activeRootHops = allHops.filter((x) => x.parentHopId === null && x.state !== 'withdrawn').length;
       const hubStageList = stages.filter((s) => s.hubId === h.toOrgId);
       const current = hubStageList.find((s) => s.position === h.stage);
       const facts = {

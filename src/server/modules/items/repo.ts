@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { can } from '../../policy/authorize.js';
-import { writeAudit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import { hubStages, orgs } from '../orgs/schema.js';
 import type { HopFacts } from './hop-policy.js';
 import type { ItemFacts } from './policy.js';
@@ -140,17 +140,12 @@ export async function recordEvent(ctx: UseCaseContext, e: EventInput): Promise<v
     data: e.data ?? null,
     createdAt: ctx.now,
   });
-  await writeAudit(ctx.tx, {
-    at: ctx.now,
-    userId: ctx.actor.userId,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    event: `item.${e.action}`,
-    objectType: e.hopId ? 'hop' : 'item',
-    objectId: e.hopId ?? e.itemId,
-    result: 'success',
-    detail: { itemId: e.itemId, from: e.fromState ?? null, to: e.toState ?? null },
-  });
+  await auditAction(
+    ctx,
+    `item.${e.action}`,
+    { type: e.hopId ? 'hop' : 'item', id: e.hopId ?? e.itemId },
+    { itemId: e.itemId, from: e.fromState ?? null, to: e.toState ?? null },
+  );
 }
 
 export async function nextVersionNo(tx: Db, itemId: string): Promise<number> {

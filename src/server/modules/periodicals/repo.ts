@@ -4,7 +4,7 @@ import { adoptedItemsOf } from './use-cases/chain.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { authorize, can } from '../../policy/authorize.js';
-import { writeAudit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import {
   ISSUE_ACTION_LABELS,
   ISSUE_STATE_LABELS,
@@ -135,21 +135,11 @@ export function assertRowVersion(issue: IssueRow, rowVersion: number | undefined
     throw new AppError('stale_version', '该期已被他人修改，请刷新后重试', { current: issue.rowVersion });
 }
 
-export async function auditIssue(
+export function auditIssue(
   ctx: UseCaseContext,
   event: string,
   issueId: string,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await writeAudit(ctx.tx, {
-    at: ctx.now,
-    userId: ctx.actor.userId,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    event,
-    objectType: 'issue',
-    objectId: issueId,
-    result: 'success',
-    detail: detail ?? null,
-  });
+  return auditAction(ctx, event, { type: 'issue', id: issueId }, detail);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { authorize } from '../../policy/authorize.js';
-import { writeAudit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import { orgs, type OrgRow } from '../orgs/schema.js';
 import { DEFAULT_RULES, type ScoringRules } from './domain.js';
 import type { ScoringPolicyAction } from './policy.js';
@@ -56,22 +56,12 @@ export async function selfAndAncestorIds(tx: Db, orgId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-export async function auditScoring(
+export function auditScoring(
   ctx: UseCaseContext,
   event: string,
   objectType: string,
   objectId: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await writeAudit(ctx.tx, {
-    at: ctx.now,
-    userId: ctx.actor.userId,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    event: `scoring.${event}`,
-    objectType,
-    objectId,
-    result: 'success',
-    detail,
-  });
+  return auditAction(ctx, `scoring.${event}`, { type: objectType, id: objectId }, detail);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../../http/errors.js';
 import type { UseCaseContext } from '../../../http/context.js';
-import { writeAudit } from '../../audit/audit.js';
+import { auditAction } from '../../audit/audit.js';
 import { imageSize, MAX_IMAGE_BYTES, sniffImage, tooLargeMessage } from '../domain.js';
 import { attachments } from '../schema.js';
 import type { AttachmentStorage } from '../storage.js';
@@ -45,16 +45,15 @@ export async function uploadAttachment(
       createdAt: ctx.now,
     })
     .returning();
-  await writeAudit(ctx.tx, {
-    at: ctx.now,
-    userId: ctx.actor.userId,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    event: 'attachment.upload',
-    objectType: 'attachment',
-    objectId: row!.id,
-    result: 'success',
-    detail: { mime, bytes: input.bytes.length, sha256 },
-  });
+  await auditAction(
+    ctx,
+    'attachment.upload',
+    { type: 'attachment', id: row!.id },
+    {
+      mime,
+      bytes: input.bytes.length,
+      sha256,
+    },
+  );
   return row!;
 }
