@@ -27,6 +27,7 @@ function writtenEvents(): { audit: Set<string>; itemActions: Set<string> } {
     ...all(/event:\s*'([a-z_]+\.[a-z_]+)'/g),
     ...all(/auditAdminChange\(\s*ctx,\s*'([a-z_.]+)'/g),
     ...all(/auditIssue\(\s*ctx,\s*'([a-z_.]+)'/g),
+    ...all(/auditAction\(\s*ctx,\s*'([a-z_.]+)'/g),
     ...all(/touch\(\s*ctx,\s*[a-zA-Z.]+,\s*'([a-z_.]+)'/g),
     ...all(/'(issue\.[a-z_]+)'/g),
     ...all(/auditScoring\(\s*ctx,\s*'([a-z_]+)'/g).map((e) => `scoring.${e}`),
