@@ -66,12 +66,13 @@ const json = (ids: readonly string[]) => JSON.stringify(ids);
 
 async function adoptionFacts(
   tx: Db,
-  by: { adoptionIds?: string[]; periodicalIds?: string[] },
+  by: { adoptionIds: string[] } | { adoptionIds?: undefined; periodicalIds: string[] },
 ): Promise<AdoptionFacts[]> {
-  const rows = await runNamed<AdoptionRow>(tx, 'adoption-rows', {
-    adoptionIds: json(by.adoptionIds ?? []),
-    periodicalIds: json(by.periodicalIds ?? []),
-  });
+  const rows = by.adoptionIds
+    ? await runNamed<AdoptionRow>(tx, 'adoption-rows-by-id', { adoptionIds: json(by.adoptionIds) })
+    : await runNamed<AdoptionRow>(tx, 'adoption-rows-by-periodical', {
+        periodicalIds: json(by.periodicalIds ?? []),
+      });
   const senders = await chainSenders(
     tx,
     rows.map((r) => r.hop_id),
