@@ -33,6 +33,7 @@ import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { liveRoutes, type LiveOptions } from './modules/notifications/live.js';
 import { attachmentRoutes } from './modules/attachments/routes.js';
 import { autosaveRoutes } from './modules/autosave/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
@@ -56,7 +57,12 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(opts: { database: Database; config: Config; logger?: boolean }): Promise<App> {
+export async function buildApp(opts: {
+  database: Database;
+  config: Config;
+  logger?: boolean;
+  live?: Partial<LiveOptions>;
+}): Promise<App> {
   const { database, config } = opts;
   setCrypto(nodeCryptoProvider(Buffer.from(config.auditKey)));
   const app = Fastify({
@@ -137,6 +143,7 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(periodicalRoutes);
   await app.register(scoringRoutes);
   await app.register(notificationRoutes);
+  await app.register(liveRoutes, opts.live ?? {});
   await app.register(attachmentRoutes);
   await app.register(autosaveRoutes);
   await app.register(securityRoutes);

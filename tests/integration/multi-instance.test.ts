@@ -18,6 +18,8 @@ const procs: ChildProcess[] = [];
 let dir = '';
 let dbName = '';
 let base = '';
+let instances: string[] = [];
+let dbUrl = '';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -67,6 +69,8 @@ describe.runIf(ENGINE === 'postgres')('two instances behind nginx', () => {
     url.pathname = `/${dbName}`;
     dir = mkdtempSync(join(tmpdir(), 'zx-multi-'));
     const ports = [await freePort(), await freePort()];
+    instances = ports.map((p) => `http://127.0.0.1:${p}`);
+    dbUrl = url.toString();
     const env = {
       DATABASE_URL: url.toString(),
       ZX_MODE: 'demo',
@@ -153,6 +157,63 @@ http {
     const right = await login('thq_shr', 'Zhengxun@2026');
     expect(right.status).not.toBe(200);
     expect(right.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('pushes a notification committed anywhere to the streams on every instance and through nginx', async () => {
+    const res = await login('thq_xxy', 'Zhengxun@2026');
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const streams = await Promise.all(
+      [...instances, base].map(async (at) => {
+        const controller = new AbortController();
+        const r = await fetch(`${at}/api/notifications/stream`, {
+          headers: { cookie },
+          signal: controller.signal,
+        });
+        expect(r.status).toBe(200);
+        const reader = r.body!.getReader();
+        const state = { text: '' };
+        const decoder = new TextDecoder();
+        const reading = (async () => {
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              state.text += decoder.decode(value, { stream: true });
+            }
+          } catch {
+            // aborted
+          }
+        })();
+        return { state, stop: async () => (controller.abort(), await reading) };
+      }),
+    );
+    const waitAll = async (needle: string) => {
+      for (let i = 0; i < 200 && !streams.every((s) => s.state.text.includes(needle)); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(streams.map((s) => s.state.text.includes(needle))).toEqual([true, true, true]);
+    };
+    await waitAll('event: ready');
+    // A write committed by a third connection (as another instance's transaction would): the row and its
+    // NOTIFY in one transaction, exactly as notifyMany does.
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    const { rows } = await c.query<{ org_id: string }>(
+      `select m.org_id from memberships m join users u on u.id = m.user_id where u.username = 'thq_xxy'`,
+    );
+    const orgId = rows[0]!.org_id;
+    await c.query('begin');
+    await c.query(
+      `insert into notifications (id, org_id, kind, title, created_at) values (gen_random_uuid(), $1, 'notice', '跨实例推送测试', now())`,
+      [orgId],
+    );
+    await c.query(`select pg_notify('zx_notifications', $1)`, [orgId]);
+    await c.query('commit');
+    await c.end();
+    await waitAll('event: notifications');
+    for (const s of streams) await s.stop();
   });
 
   it('both instances seal into one intact audit chain', async () => {

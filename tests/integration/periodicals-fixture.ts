@@ -12,8 +12,8 @@ export interface World {
   as(username: string): Promise<Client>;
 }
 
-export async function world(): Promise<World> {
-  const t = await buildTestApp();
+export async function world(opts: Parameters<typeof buildTestApp>[0] = {}): Promise<World> {
+  const t = await buildTestApp(opts);
   const tree = await buildOrgTree(t.app.database.db);
   const clients = new Map<string, Client>();
   return {

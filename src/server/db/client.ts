@@ -16,6 +16,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Runs raw multi-statement SQL (migrations). */
   exec(sqlText: string): Promise<void>;
+  /**
+   * LISTENs on a channel: `onPayload` gets every NOTIFY committed by any connection (on PostgreSQL, any
+   * instance of the server). PostgreSQL listens on a connection of its own that is re-opened when it drops;
+   * `onPayload(null)` then says notifications may have been missed while it was down.
+   */
+  listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,7 @@ export async function openDatabase(opts: { url?: string | undefined; dataDir: st
       exec: async (text) => {
         await pool.query(text);
       },
+      listen: (channel, onPayload) => listenPostgres(opts.url!, channel, onPayload),
       close: () => pool.end(),
     };
   }
@@ -59,7 +66,75 @@ export async function openDatabase(opts: { url?: string | undefined; dataDir: st
     exec: async (text) => {
       await client.exec(text);
     },
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, (payload) => onPayload(payload));
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     close: () => client.close(),
+  };
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A LISTEN connection outside the pool: pooled connections are handed to other queries between uses and
+ * would drop the subscription. Reconnects with back-off (1 s doubling to 30 s) until stopped.
+ */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onPayload: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let delay = 1000;
+  const connect = async (first: boolean): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onPayload(n.payload ?? '');
+    });
+    const retry = () => {
+      if (stopped || client !== c) return;
+      client = null;
+      c.removeAllListeners('notification');
+      void c.end().catch(() => undefined);
+      timer = setTimeout(() => void connect(false).catch(() => undefined), delay);
+      timer.unref();
+      delay = Math.min(delay * 2, 30_000);
+    };
+    c.on('error', (err) => {
+      console.error(`PostgreSQL LISTEN ${channel} connection lost: ${err.message}`);
+      retry();
+    });
+    c.on('end', retry);
+    client = c;
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      if (first) {
+        client = null;
+        await c.end().catch(() => undefined);
+        throw err;
+      }
+      retry();
+      return;
+    }
+    delay = 1000;
+    // Whatever was notified while the connection was down is lost: say so, so listeners can resync.
+    if (!first) onPayload(null);
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    if (c) await c.end().catch(() => undefined);
   };
 }
 

@@ -47,8 +47,14 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Query,
+  extra: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (method !== 'GET') {
     headers['Content-Type'] = 'application/json';
@@ -88,6 +94,9 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  /** A read the page makes on its own (a poll): the server does not count it as the user's activity. */
+  background: <T>(path: string, query?: Query) =>
+    request<T>('GET', path, undefined, query, { 'X-ZX-Background': '1' }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),

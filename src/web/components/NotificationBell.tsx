@@ -7,9 +7,15 @@ import { markRead, notificationPath, NOTIFICATION_KIND_LABELS } from '../api/not
 import type { NotificationRow, NotificationsPage } from '../api/types';
 import { formatTime } from '../hooks';
 
+/** Without the live stream (a proxy that cuts it, an old browser) the bell polls; with it, rarely. */
 const POLL_MS = 60_000;
+const POLL_WITH_STREAM_MS = 300_000;
 
-/** The header bell: unread count (polled), the latest notifications, each opening what it is about. */
+/**
+ * The header bell: unread count and the latest notifications, each opening what it is about. The server
+ * pushes "look again" over a Server-Sent Events stream when the user's unit is told something; polling
+ * stays as the fallback. Neither counts as the user's activity for the session's idle timeout.
+ */
 export function NotificationBell() {
   const navigate = useNavigate();
   const location = useLocation();
@@ -18,15 +24,38 @@ export function NotificationBell() {
 
   const load = useCallback(() => {
     api
-      .get<NotificationsPage>('/api/notifications', { limit: 8 })
+      .background<NotificationsPage>('/api/notifications', { limit: 8 })
       .then(setData)
       .catch(() => undefined); // the bell stays quiet; pages show errors
   }, []);
 
   useEffect(() => {
+    let live = false;
+    let timer = 0;
+    const schedule = () => {
+      window.clearInterval(timer);
+      timer = window.setInterval(load, live ? POLL_WITH_STREAM_MS : POLL_MS);
+    };
     load();
-    const t = window.setInterval(load, POLL_MS);
-    return () => window.clearInterval(t);
+    schedule();
+    const stream = typeof EventSource === 'undefined' ? null : new EventSource('/api/notifications/stream');
+    if (stream) {
+      stream.addEventListener('ready', () => {
+        live = true;
+        schedule();
+        load();
+      });
+      stream.addEventListener('notifications', load);
+      // The browser reconnects by itself; until it does, poll as often as without a stream.
+      stream.onerror = () => {
+        live = false;
+        schedule();
+      };
+    }
+    return () => {
+      window.clearInterval(timer);
+      stream?.close();
+    };
   }, [load]);
   useEffect(load, [location.pathname, load]);
 

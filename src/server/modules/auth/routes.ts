@@ -58,6 +58,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a user who must change their password may still call. */
 const PASSWORD_CHANGE_ALLOWED = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
+/** Routes the browser calls on its own, without the user doing anything. */
+const BACKGROUND_ROUTES = new Set(['/api/notifications/stream']);
+
+/**
+ * A request the page makes by itself (the bell's poll marks itself with `X-ZX-Background: 1`; the live
+ * stream always is one) is not activity: it must not keep an unattended session past its idle timeout.
+ */
+export function isBackgroundRequest(req: FastifyRequest): boolean {
+  return req.headers['x-zx-background'] === '1' || BACKGROUND_ROUTES.has(req.routeOptions.url ?? '');
+}
+
 export function cookieName(secure: boolean): string {
   return secure ? '__Host-zx_session' : 'zx_session';
 }
@@ -87,6 +98,7 @@ export const authPlugin = fp(async (appBase) => {
         token,
         new Date(),
         sessionPolicy(await loadSecurityPolicy(app.database.db)),
+        !isBackgroundRequest(req),
       );
   });
 

@@ -52,6 +52,8 @@ export async function resolveSession(
   token: string,
   now: Date,
   policy: SessionPolicy,
+  /** False for requests the browser makes on its own (polls, the notification stream): they are no activity. */
+  touch = true,
 ): Promise<ResolvedSession | null> {
   const idHash = sha256(token);
   const [row] = await db
@@ -78,7 +80,7 @@ export async function resolveSession(
     return null;
   }
   // Touch at most once a minute to keep reads cheap.
-  if (now.getTime() - row.s.lastSeenAt.getTime() > 60_000)
+  if (touch && now.getTime() - row.s.lastSeenAt.getTime() > 60_000)
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
   return {
     idHash,

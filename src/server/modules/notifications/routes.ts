@@ -20,7 +20,7 @@ const ListQuery = z.strictObject({
 const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
 
 /** Notifications are addressed to units: a person sees those of every unit they hold a business role in. */
-function myOrgIds(actor: Actor): string[] {
+export function myOrgIds(actor: Actor): string[] {
   return [
     ...new Set(
       actor.memberships
