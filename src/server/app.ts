@@ -35,6 +35,7 @@ import { orgRoutes } from './modules/orgs/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/notifications/live.js';
 import { attachmentRoutes } from './modules/attachments/routes.js';
+import { attachmentStorage, type AttachmentStorage } from './modules/attachments/storage.js';
 import { autosaveRoutes } from './modules/autosave/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
@@ -54,6 +55,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     database: Database;
     config: Config;
+    /** Where attachment bytes live (local disk or an S3-compatible bucket), one for the whole app. */
+    storage: AttachmentStorage;
   }
 }
 
@@ -80,6 +83,7 @@ export async function buildApp(opts: {
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('database', database);
   app.decorate('config', config);
+  app.decorate('storage', attachmentStorage(config));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { S3Settings } from './modules/attachments/storage.js';
 
 /** Configuration from the environment, with defaults that run on a fresh machine. */
 export interface Config {
@@ -23,6 +24,28 @@ export interface Config {
   logLevel: string;
   /** Share of ordinary requests logged (0–1); errors and slow requests are always logged. */
   requestLogSample: number;
+  /** Attachments in an S3-compatible bucket (several instances), or null for `<dataDir>/attachments`. */
+  s3: S3Settings | null;
+}
+
+/** S3 settings from `ZX_S3_*`; a bucket without an endpoint or keys is a configuration error. */
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings | null {
+  const bucket = env.ZX_S3_BUCKET;
+  if (!bucket) return null;
+  const need = (name: string) => {
+    const v = env[name];
+    if (!v) throw new Error(`ZX_S3_BUCKET is set: ${name} must be set too`);
+    return v;
+  };
+  return {
+    bucket,
+    endpoint: need('ZX_S3_ENDPOINT'),
+    accessKeyId: need('ZX_S3_ACCESS_KEY_ID'),
+    secretAccessKey: need('ZX_S3_SECRET_ACCESS_KEY'),
+    region: env.ZX_S3_REGION ?? 'us-east-1',
+    forcePathStyle: env.ZX_S3_FORCE_PATH_STYLE !== '0',
+    prefix: env.ZX_S3_PREFIX ?? '',
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inactiveDisableDays: Number(env.ZX_INACTIVE_DISABLE_DAYS ?? 90),
     logLevel: env.LOG_LEVEL ?? 'info',
     requestLogSample: Math.min(1, Math.max(0, Number(env.ZX_REQUEST_LOG_SAMPLE ?? 0.01))),
+    s3: s3Settings(env),
   };
 }

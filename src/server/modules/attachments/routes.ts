@@ -11,7 +11,7 @@ import { resolveSession } from '../auth/sessions.js';
 import { FILE_PATH_PREFIX, MAX_IMAGE_BYTES, tooLargeMessage } from './domain.js';
 import { canSeeAttachment } from './policy.js';
 import { attachments } from './schema.js';
-import { localDiskStorage, type AttachmentStorage } from './storage.js';
+import type { AttachmentStorage } from './storage.js';
 import { uploadAttachment } from './use-cases/upload-attachment.js';
 
 const tags = ['附件'];
@@ -50,7 +50,7 @@ export async function attachmentRoutes(
   opts: { storage?: AttachmentStorage } = {},
 ): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
-  const storage = opts.storage ?? localDiskStorage(app.config.dataDir);
+  const storage = opts.storage ?? app.storage;
   // Scoped to this plugin: any non-JSON body arrives as bytes; a little over the limit so that the use
   // case, not the parser, says how large the picture was.
   app.addContentTypeParser(

@@ -5,7 +5,6 @@ import { inTransaction } from '../../../app.js';
 import { bulletinFileName, toBulletin, type Bulletin } from '../bulletin.js';
 import { bulletinDocx, type BulletinImages } from '../docx.js';
 import { loadBulletinImages } from '../../attachments/use-cases/bulletin-images.js';
-import { localDiskStorage } from '../../attachments/storage.js';
 import {} from '../format.js';
 import { presentIssue } from '../present.js';
 import { bulletinHtml } from '../print.js';
@@ -26,7 +25,7 @@ async function bulletinFor(
     const loaded = await loadIssueFor(ctx, id, 'view');
     await recordRead(ctx, loaded);
     const b = toBulletin(await presentIssue(ctx, loaded));
-    return { b, images: await loadBulletinImages(ctx, localDiskStorage(req.server.config.dataDir), b) };
+    return { b, images: await loadBulletinImages(ctx, req.server.storage, b) };
   });
 }
 
