@@ -18,7 +18,13 @@ export async function buildTestApp(
   const database = await testDatabase();
   // A data directory of its own (attachments are written there), never the working copy's ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'zx-test-data-'));
-  const config = { ...loadConfig({}), dataDir, loginPerMinute: 10_000, mode: 'demo' as const, ...opts.config };
+  const config = {
+    ...loadConfig({}),
+    dataDir,
+    loginPerMinute: 10_000,
+    mode: 'demo' as const,
+    ...opts.config,
+  };
   const app = await buildApp({ database, config, logger: false, live: opts.live ?? {} });
   await app.ready();
   return {
