@@ -17,7 +17,7 @@ const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--i
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/server/server/main.js')], {
+const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/server/zhengxun.mjs')], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -32,11 +32,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `node dist/server/server/main.js` and waits until the printed address answers. */
+/** Spawns `node dist/server/zhengxun.mjs` and waits until the printed address answers. */
 export async function startServer(env: { databaseUrl?: string; dataDir?: string }): Promise<RunningServer> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/server/server/main.js')], {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/server/zhengxun.mjs')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -80,9 +80,9 @@ describe.runIf(ENGINE === 'postgres')('two instances behind nginx', () => {
       ZX_LOGIN_PER_MINUTE: '1000',
     };
     // The first instance migrates and loads the demo data; the second starts on the migrated database.
-    const a = start(process.execPath, ['dist/server/server/main.js'], { ...env, PORT: String(ports[0]) });
+    const a = start(process.execPath, ['dist/server/zhengxun.mjs'], { ...env, PORT: String(ports[0]) });
     await waitFor(`http://127.0.0.1:${ports[0]}/api/health`, a.p, a.output);
-    const b = start(process.execPath, ['dist/server/server/main.js'], { ...env, PORT: String(ports[1]) });
+    const b = start(process.execPath, ['dist/server/zhengxun.mjs'], { ...env, PORT: String(ports[1]) });
     await waitFor(`http://127.0.0.1:${ports[1]}/api/health`, b.p, b.output);
     const lb = await freePort();
     writeFileSync(

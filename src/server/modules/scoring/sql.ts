@@ -3,12 +3,16 @@
  * `{{name}}` includes another file (static text), `:name` is a bound parameter. Values are never
  * spliced into the text: every `:name` becomes a placeholder ($1, $2 …) of the driver.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
+import { PROJECT_ROOT } from '../../paths.js';
 
-const DIR = fileURLToPath(new URL('./sql/', import.meta.url));
+/** Next to this module (src/ or dist/server/), else the checked-in copy (the one-file server bundle). */
+const BESIDE = fileURLToPath(new URL('./sql/', import.meta.url));
+const DIR = existsSync(BESIDE) ? BESIDE : join(PROJECT_ROOT, 'src/server/modules/scoring/sql/');
 const PARAM = /(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g;
 
 interface Compiled {
