@@ -29,6 +29,7 @@ import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { securityRoutes } from './modules/auth/security-routes.js';
+import { adminNetworksPlugin } from './modules/auth/admin-networks.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -141,6 +142,7 @@ export async function buildApp(opts: {
   await app.register(fastifyCookie);
   await app.register(securityHeaders);
   await app.register(authPlugin);
+  await app.register(adminNetworksPlugin, { networks: config.adminNetworks });
   await app.register(orgRoutes);
   await app.register(itemRoutes);
   await app.register(hopRoutes);

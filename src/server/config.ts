@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { S3Settings } from './modules/attachments/storage.js';
+import { parseAdminNetworks, type AdminNetworks } from './modules/auth/admin-networks.js';
 
 /** Configuration from the environment, with defaults that run on a fresh machine. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   requestLogSample: number;
   /** Attachments in an S3-compatible bucket (several instances), or null for `<dataDir>/attachments`. */
   s3: S3Settings | null;
+  /** Where the three administrators and the management APIs may be used from (null: anywhere). */
+  adminNetworks: AdminNetworks | null;
 }
 
 /** S3 settings from `ZX_S3_*`; a bucket without an endpoint or keys is a configuration error. */
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     requestLogSample: Math.min(1, Math.max(0, Number(env.ZX_REQUEST_LOG_SAMPLE ?? 0.01))),
     s3: s3Settings(env),
+    adminNetworks: parseAdminNetworks(env.ZX_ADMIN_NETWORKS),
   };
 }

@@ -152,13 +152,19 @@ export const authPlugin = fp(async (appBase) => {
       const ok = user
         ? await verifyPassword(user.passwordHash, req.body.password)
         : (await verifyPassword(await dummyHash(), req.body.password), false);
-      if (!user || !ok || user.disabled) {
+      if (!user || !ok || user.disabled || req.outsideAdminNetwork) {
         const lockedUntil =
           account.remaining <= 0 ? await lockAccount(db, accountKey(username), now, policy) : null;
         await audit(
           user?.id ?? null,
           'failure',
-          !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password',
+          !user
+            ? 'unknown_user'
+            : user.disabled
+              ? 'disabled'
+              : req.outsideAdminNetwork
+                ? 'outside_admin_network'
+                : 'bad_password',
         );
         if (lockedUntil) throw lockedError(lockedUntil, now);
         throw new AppError(
