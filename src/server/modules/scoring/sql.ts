@@ -54,6 +54,8 @@ export type SqlName =
   | 'instruction-facts'
   | 'ledger-update'
   | 'unit-stats'
+  | 'unit-stats-source'
+  | 'aggregates-check'
   | 'adopted-titles'
   | 'rewards';
 

@@ -4,7 +4,7 @@ import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { orgs } from '../../orgs/schema.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
-import type { Period } from '../periods.js';
+import { periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
 import { runNamed } from '../sql.js';
@@ -56,21 +56,31 @@ export interface UnitStats {
 }
 
 /**
- * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query with window
- * functions), with names and periodical labels joined afterwards by id.
+ * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
+ * pre-aggregated buckets with window functions), with names and periodical labels joined afterwards by
+ * id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
+ * reference the consistency tests compare with.
  */
 export async function unitStats(
   tx: Db,
   hubId: string,
   rules: ScoringRules,
   period: Period,
+  source: 'aggregates' | 'ledger' = 'aggregates',
 ): Promise<UnitStats[]> {
   const units = await evaluatedUnitIds(tx, hubId);
-  const rows = await runNamed<UnitStatsRow>(tx, 'unit-stats', {
+  const b = periodBuckets(period);
+  const rows = await runNamed<UnitStatsRow>(tx, source === 'ledger' ? 'unit-stats-source' : 'unit-stats', {
     hubId,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
+    monthFrom: b.months.from,
+    monthTo: b.months.to,
+    headFrom: b.headDays.from,
+    headTo: b.headDays.to,
+    tailFrom: b.tailDays.from,
+    tailTo: b.tailDays.to,
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
   });
