@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/commands.js';
 import { queryRows, type Db } from '../../src/server/db/client.js';
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
 import { resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
@@ -203,7 +204,7 @@ beforeAll(async () => {
         created_at)
       values (gen_random_uuid(), ${id}, 1, ${`随机${i}`}, '<p>x</p>', 'x', ${org}, ${author}, now())`);
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await database?.drop();
@@ -212,6 +213,10 @@ afterAll(async () => {
 describe('pre-aggregated statistics', () => {
   it('start empty and consistent after the migration', async () => {
     await expectConsistent();
+    const out: string[] = [];
+    const io = { database: async () => database, out: (l: string) => out.push(l), err: () => undefined };
+    expect(await runCli(['check-aggregates'], io)).toBe(0);
+    expect(out).toEqual(['统计汇总与积分台账、报送记录一致']);
   });
 
   it('equal the ledger and hops after random operations of every kind', async () => {
@@ -238,6 +243,10 @@ describe('pre-aggregated statistics', () => {
       where (hub_id, grain, bucket, org_id) = (select hub_id, grain, bucket, org_id from scoring_cohort_buckets order by 1, 2, 3, 4 limit 1)`);
     const diffs = await aggregateDifferences(db);
     expect(diffs.map((d) => d.aggregate)).toEqual(['scoring_cohort_buckets']);
+    const err: string[] = [];
+    const io = { database: async () => database, out: () => undefined, err: (l: string) => err.push(l) };
+    expect(await runCli(['check-aggregates'], io)).toBe(1);
+    expect(err.join('\n')).toContain('scoring_cohort_buckets');
     await exec(sql`update scoring_cohort_buckets set hops = hops - 1
       where (hub_id, grain, bucket, org_id) = (select hub_id, grain, bucket, org_id from scoring_cohort_buckets order by 1, 2, 3, 4 limit 1)`);
   });

@@ -10,8 +10,8 @@
 --   instructions       instruction rows of the ledger in the period
 --   points             ledger sum in the period; for a whole year 0 when missed solicitations >= :zeroAt
 --   rank / tied        standard competition ranking by points at 2 decimals; tied when the rank is shared
--- The ledger-and-hops original of unit-stats.sql, kept as the reference the aggregates must equal
--- (tests and `npm run cli -- check-aggregates`); not used by requests. :monthFrom … :tailTo are unused here.
+-- The ledger-and-hops original of unit-stats.sql (unitStats(…, 'ledger')), kept as the reference the
+-- pre-aggregated figures must equal: the integration tests compare the two. Not used by requests.
 -- :unitIds is the JSON array of evaluated-units.sql (run first, by evaluatedUnitIds()): as a parameter the
 -- planner sizes it right (a recursive CTE is estimated at thousands of rows and turns every join into a
 -- hash over all hops).

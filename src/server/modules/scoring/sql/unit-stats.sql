@@ -67,19 +67,25 @@ per_periodical as (
   where n > 0
   group by org_id
 ),
+-- Per unit, a range scan of the primary key (from_org_id, grain, bucket, level); `offset 0` keeps it a
+-- per-unit index scan rather than a scan of every unit's buckets.
 sent_buckets as (
-  select b.from_org_id as org_id,
+  select e.org_id,
     sum(b.hops) filter (where b.level = 'county') as county,
     sum(b.hops) filter (where b.level = 'city') as city,
     sum(b.hops) filter (where b.level = 'province') as province,
     sum(b.hops) filter (where b.level = 'national') as national,
     sum(b.hops) as total
-  from scoring_sent_buckets b
-  where b.from_org_id in (select org_id from evaluated)
-    and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
-      or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
-        or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
-  group by b.from_org_id
+  from evaluated e
+  cross join lateral (
+    select b.level, b.hops from scoring_sent_buckets b
+    where b.from_org_id = e.org_id
+      and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
+        or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
+          or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
+    offset 0
+  ) b
+  group by e.org_id
 ),
 -- Counted hops of (unit, item) pairs sent more than once, in the period.
 sent_multi as (
