@@ -116,8 +116,8 @@ describe('periodBuckets: whole months plus the days at the edges', () => {
   it('covers every date of any custom range exactly once (starts over 2027–2029, lengths around months)', () => {
     const first = Date.parse('2027-11-20T00:00:00Z');
     const wrong: string[] = [];
-    for (let s = 0; s < 500; s += 4) {
-      for (const len of [1, 2, 28, 29, 30, 31, 32, 59, 61, 62, 366, 800]) {
+    for (let s = 0; s < 500; s += 5) {
+      for (const len of [1, 2, 28, 29, 30, 31, 32, 59, 61, 62, 366, 400]) {
         const from = new Date(first + s * DAY).toISOString().slice(0, 10);
         const to = new Date(first + (s + len - 1) * DAY).toISOString().slice(0, 10);
         const end = new Date(first + (s + len) * DAY).toISOString().slice(0, 10);
@@ -133,7 +133,7 @@ describe('periodBuckets: whole months plus the days at the edges', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 60_000);
 
   it('every month of 2024–2029 (leap Februaries included) is one monthly bucket', () => {
     for (let year = 2024; year <= 2029; year++)

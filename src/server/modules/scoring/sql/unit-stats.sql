@@ -144,6 +144,8 @@ totals as (
   select
     o.id as org_id,
     o.kind as org_kind,
+    o.name as org_name,
+    o.short_name as org_short_name,
     o.is_hub,
     o.sort_order,
     coalesce(sub.submitted_county, 0)::int as submitted_county,
