@@ -5,6 +5,7 @@ import { AppError } from '../server/http/errors.js';
 import { sealAll, verifyAuditChain, writeAudit } from '../server/modules/audit/audit.js';
 import { importOrgTable, type ImportError } from '../server/modules/orgs/import.js';
 import { ROLE_LABELS } from '../server/modules/orgs/domain.js';
+import { aggregateDifferences } from '../server/modules/scoring/repo.js';
 import { bootstrapAdmins } from '../server/modules/orgs/use-cases/bootstrap-admins.js';
 import { readTable } from './read-table.js';
 
@@ -23,7 +24,9 @@ export const USAGE = `用法: npm run cli -- <命令>
   import-orgs <文件.csv|文件.xlsx> [--dry-run]
                                       导入单位树（列：单位名称、简称、类型、行政级别、行政区划代码、上级单位、
                                       是否信息汇总单位、直报单位）；--dry-run 只检查不写入
-  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出`;
+  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出
+  check-aggregates                    核对排名统计汇总表与积分台账、报送记录是否一致（全表重算），
+                                      不一致时列出差异并以状态1退出`;
 
 const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
 
@@ -44,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await importOrgs(args, io);
       case 'verify-audit':
         return await verifyAudit(io);
+      case 'check-aggregates':
+        return await checkAggregates(io);
       case undefined:
       case 'help':
       case '--help':
@@ -142,5 +147,20 @@ async function verifyAudit(io: CliIo): Promise<number> {
     return 1;
   }
   io.out(`审计日志完好：已校验 ${report.checked} 条记录`);
+  return 0;
+}
+
+async function checkAggregates(io: CliIo): Promise<number> {
+  const { db } = await io.database();
+  const diffs = await aggregateDifferences(db);
+  if (diffs.length) {
+    io.err(`统计汇总与积分台账不一致：${diffs.length === 100 ? '至少 100' : diffs.length} 处差异`);
+    for (const d of diffs.slice(0, 20))
+      io.err(
+        `  ${d.aggregate} ${JSON.stringify(d.key)} 应为 ${JSON.stringify(d.expected)}，实为 ${JSON.stringify(d.kept)}`,
+      );
+    return 1;
+  }
+  io.out('统计汇总与积分台账、报送记录一致');
   return 0;
 }

@@ -1,6 +1,9 @@
 /** Shared steps of the scoring integration tests: real items walked through the workflow over HTTP. */
 import { expect } from 'vitest';
-import { beijingDate } from '../../src/server/modules/scoring/periods.js';
+import type { Db } from '../../src/server/db/client.js';
+import { beijingDate, resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
+import { aggregateDifferences, loadRules } from '../../src/server/modules/scoring/repo.js';
+import { unitStats } from '../../src/server/modules/scoring/use-cases/stats.js';
 import { Client, type TestApp } from '../helpers/app.js';
 import { PASSWORD, type OrgTree } from '../helpers/factories.js';
 
@@ -94,3 +97,27 @@ export const rules = (over: object) => ({
   rewards: { province: 200, city: 100, county: 50 },
   ...over,
 });
+
+/**
+ * After the workflow's real writes (adopt, revoke, recompute, manual rows, withdraw …): every pre-aggregated
+ * bucket equals its recomputation from the ledger and hops, and each hub's statistics read from the
+ * aggregates equal those read from the ledger, for this month, this year and a range with ragged edges.
+ */
+export async function expectAggregatesMatchLedger(db: Db, hubIds: string[]): Promise<void> {
+  expect(await aggregateDifferences(db)).toEqual([]);
+  const d = beijingDate(new Date());
+  const specs: PeriodSpec[] = [
+    { kind: 'month', year: d.year, month: d.month },
+    { kind: 'year', year: d.year },
+    { kind: 'custom', from: `${d.year - 1}-12-15`, to: `${d.year + 1}-01-10` },
+  ];
+  for (const hubId of hubIds) {
+    const { rules } = await loadRules(db, hubId);
+    for (const spec of specs) {
+      const period = resolvePeriod(spec)!;
+      expect(await unitStats(db, hubId, rules, period)).toEqual(
+        await unitStats(db, hubId, rules, period, 'ledger'),
+      );
+    }
+  }
+}

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
-import { flow, rules, thisMonth, thisYear } from './scoring-flow.js';
+import { expectAggregatesMatchLedger, flow, rules, thisMonth, thisYear } from './scoring-flow.js';
 
 let t: TestApp;
 let tree: OrgTree;
@@ -315,5 +315,11 @@ describe('rewards', () => {
     expect(
       (await (await f.as(tree.K2.editor)).get(`/api/hubs/${tree.K.id}/rankings.xlsx?${q}`)).statusCode,
     ).toBe(404);
+  });
+});
+
+describe('pre-aggregated statistics', () => {
+  it('equal the ledger and hops after every write above', async () => {
+    await expectAggregatesMatchLedger(t.app.database.db, [tree.P.id, tree.C.id, tree.K.id, tree.K2.id]);
   });
 });
