@@ -295,7 +295,15 @@ export const authPlugin = fp(async (appBase) => {
         });
       }
       await clearAccount(db, user.username);
-      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy);
+      const units = await db
+        .select({ code: orgs.divisionCode })
+        .from(memberships)
+        .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+        .where(eq(memberships.userId, user.id));
+      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy, {
+        displayName: user.displayName,
+        unitCodes: units.flatMap((u) => (u.code ? [u.code] : [])),
+      });
       if (violation) {
         await fail('failure', 'policy');
         throw new AppError('validation', violation, { field: 'newPassword' });
