@@ -25,6 +25,7 @@ import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError } from './http/errors.js';
+import { isApiRequest, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -99,8 +100,7 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
   app.setNotFoundHandler((req, reply) => {
     const path = normalisedPath(req.url);
-    if (path === '/api' || path.startsWith('/api/'))
-      return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    if (isApiRequest(req)) return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
     // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
@@ -177,16 +177,6 @@ export async function buildApp(opts: { database: Database; config: Config; logge
 /** The single-page app's index.html: every client-side route reloads to it; revalidated on each load. */
 function sendAppShell(reply: FastifyReply) {
   return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
-}
-
-/** The request path with its query removed and percent-escapes decoded (so /%61pi/x is /api/x). */
-export function normalisedPath(url: string): string {
-  const raw = url.split('?')[0] ?? '/';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
 }
 
 async function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {

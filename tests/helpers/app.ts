@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
 import { testDatabase } from './db.js';
 
 export interface TestApp {
@@ -11,11 +11,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(): Promise<TestApp> {
+export async function buildTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await testDatabase();
   // A data directory of its own (attachments are written there), never the working copy's ./data.
   const dataDir = mkdtempSync(join(tmpdir(), 'zx-test-data-'));
-  const config = { ...loadConfig({}), dataDir, loginPerMinute: 10_000, mode: 'demo' as const };
+  const config = { ...loadConfig({}), dataDir, loginPerMinute: 10_000, mode: 'demo' as const, ...overrides };
   const app = await buildApp({ database, config, logger: false });
   await app.ready();
   return {

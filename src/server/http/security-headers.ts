@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { isApiRequest } from './route-kind.js';
 
 /**
  * Headers for every response (SECURITY.md §25, §27): a strict CSP (Ant Design injects styles, hence
@@ -17,7 +18,7 @@ export const securityHeaders = fp(async (app) => {
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     if (app.config.secureCookies)
       reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (req.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+    if (isApiRequest(req)) reply.header('Cache-Control', 'no-store');
     reply.removeHeader('X-Powered-By');
     return payload;
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { safeEqual } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
+import { isApiRequest, isApiRoute } from '../../http/route-kind.js';
 import { writeAudit } from '../audit/audit.js';
 import { auditEventLabel } from '../audit/events.js';
 import { auditLog, type AuditResult } from '../audit/schema.js';
@@ -79,7 +80,7 @@ export const authPlugin = fp(async (appBase) => {
   app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    if (!isApiRequest(req)) return;
     const token = req.cookies[cookie];
     if (token)
       req.session = await resolveSession(
@@ -91,8 +92,9 @@ export const authPlugin = fp(async (appBase) => {
   });
 
   app.addHook('preHandler', async (req) => {
+    // Decided on the matched route, not the raw URL: every API route needs a session unless it is public.
     const access = req.routeOptions.config.access;
-    if (!req.url.startsWith('/api/') || access === 'public') return;
+    if (access === 'public' || (!access && !isApiRoute(req))) return;
     if (!req.session) throw new AppError('unauthenticated', '登录已过期，请重新登录');
     if (!SAFE_METHODS.has(req.method)) checkCsrf(req, req.session);
     if (req.session.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? ''))
@@ -395,7 +397,8 @@ function setSessionCookie(reply: FastifyReply, name: string, token: string, secu
 function checkOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin;
   if (!origin) return;
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+  // req.host reads X-Forwarded-Host only when ZX_TRUST_PROXY is set (Fastify's trustProxy); otherwise Host.
+  const host = req.host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;
