@@ -24,7 +24,7 @@ import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
-import { AppError } from './http/errors.js';
+import { AppError, NOT_FOUND_BODY } from './http/errors.js';
 import { isApiRequest, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
@@ -100,7 +100,7 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
   app.setNotFoundHandler((req, reply) => {
     const path = normalisedPath(req.url);
-    if (isApiRequest(req)) return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
     // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
@@ -187,6 +187,8 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     )
       void reply.header('Retry-After', String(error.details.retryAfter));
     await auditRefusal(req, error.status, error.code, error.details);
+    // One body for every 404, whatever noun or cause (SECURITY.md §11).
+    if (error.code === 'not_found') return reply.code(404).send(NOT_FOUND_BODY);
     return reply
       .code(error.status)
       .send({ code: error.code, message: error.message, details: error.details });
@@ -213,6 +215,7 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
   if (e.code === '23514' || e.code === '23503')
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
+  if (e.statusCode === 404) return reply.code(404).send(NOT_FOUND_BODY);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
     await auditRefusal(req, e.statusCode, code, undefined);

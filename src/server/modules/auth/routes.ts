@@ -80,7 +80,8 @@ export const authPlugin = fp(async (appBase) => {
   app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRequest', async (req) => {
-    if (!isApiRequest(req)) return;
+    // API requests, and any other route that declares an access rule (/files/:id).
+    if (!isApiRequest(req) && req.routeOptions.config.access === undefined) return;
     const token = req.cookies[cookie];
     if (token)
       req.session = await resolveSession(
