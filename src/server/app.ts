@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -102,11 +102,17 @@ export async function buildApp(opts: { database: Database; config: Config; logge
     const path = normalisedPath(req.url);
     if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
     // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
+    if (
+      path === '/index.html' &&
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      existsSync(WEB_DIST + 'index.html')
+    )
+      return sendAppShell(req, reply);
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(reply);
+    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(req, reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
   });
 
@@ -162,7 +168,8 @@ export async function buildApp(opts: { database: Database; config: Config; logge
       redirect: false,
       preCompressed: true,
       cacheControl: false,
-      allowedPath: (pathName) => !pathName.endsWith('/'),
+      // Directories, and index.html itself, are the app shell (served with this request's nonce).
+      allowedPath: (pathName) => !pathName.endsWith('/') && pathName !== '/index.html',
       setHeaders: (res, path) => {
         res.header(
           'Cache-Control',
@@ -174,9 +181,27 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   return app;
 }
 
-/** The single-page app's index.html: every client-side route reloads to it; revalidated on each load. */
-function sendAppShell(reply: FastifyReply) {
-  return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+/**
+ * The single-page app's index.html: every client-side route reloads to it; revalidated on each load. Each
+ * answer carries this request's CSP nonce: on its scripts and stylesheets, and in a meta tag the app reads
+ * to give Ant Design's CSS-in-JS (SECURITY.md §25). The file is re-read when a build replaces it.
+ */
+let shell: { mtimeMs: number; html: string } | null = null;
+function sendAppShell(req: FastifyRequest, reply: FastifyReply) {
+  const file = WEB_DIST + 'index.html';
+  const mtimeMs = statSync(file).mtimeMs;
+  if (shell?.mtimeMs !== mtimeMs) shell = { mtimeMs, html: readFileSync(file, 'utf8') };
+  return reply
+    .header('Cache-Control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(withNonce(shell.html, req.cspNonce));
+}
+
+/** Puts the nonce on every <script>, <style> and <link> of the page and into <meta name="csp-nonce">. */
+export function withNonce(html: string, nonce: string): string {
+  return html
+    .replace(/<(script|style|link)\b(?![^>]*\bnonce=)/gi, `<$1 nonce="${nonce}"`)
+    .replace(/<head>/i, `<head>\n    <meta name="csp-nonce" content="${nonce}" />`);
 }
 
 async function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {

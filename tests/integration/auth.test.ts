@@ -99,6 +99,37 @@ describe('sessions', () => {
     expect(left).toHaveLength(0);
   });
 
+  it('SEC-27 logout clears the cookie with the attributes it was set with, Secure behind TLS', async () => {
+    const secure = await buildTestApp({ secureCookies: true });
+    try {
+      const db = secure.app.database.db;
+      const org = await buildOrg(db, { name: '某县', parentId: null, level: 'county' });
+      const u = await buildUser(db, org, ['editor']);
+      const login = await secure.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: u.username, password: PASSWORD },
+      });
+      const set = login.cookies.find((c) => c.name === '__Host-zx_session')!;
+      expect(set).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+      const out = await secure.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: {
+          cookie: `__Host-zx_session=${set.value}`,
+          'x-csrf-token': login.json<{ csrfToken: string }>().csrfToken,
+        },
+      });
+      expect(out.statusCode).toBe(200);
+      const cleared = out.cookies.find((c) => c.name === '__Host-zx_session')!;
+      expect(cleared.value).toBe('');
+      expect(cleared).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+      expect(out.headers['clear-site-data']).toContain('cookies');
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('expires after the idle timeout', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const c = await Client.login(t.app, u.username, PASSWORD);

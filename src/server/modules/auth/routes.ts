@@ -212,7 +212,7 @@ export const authPlugin = fp(async (appBase) => {
           });
         });
       }
-      reply.clearCookie(cookie, { path: '/' });
+      reply.clearCookie(cookie, sessionCookieOptions(app.config.secureCookies));
       reply.header('Clear-Site-Data', '"cookies", "storage"');
       return { ok: true };
     },
@@ -391,8 +391,13 @@ async function auditAuth(
   );
 }
 
+/** The session cookie's attributes; logout clears it with the very same ones (SECURITY.md §26). */
+export function sessionCookieOptions(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure } as const;
+}
+
 function setSessionCookie(reply: FastifyReply, name: string, token: string, secure: boolean): void {
-  reply.setCookie(name, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+  reply.setCookie(name, token, sessionCookieOptions(secure));
 }
 
 function checkOrigin(req: FastifyRequest): void {

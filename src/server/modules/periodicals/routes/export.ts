@@ -49,7 +49,7 @@ export async function issueExportRoutes(appBase: FastifyInstance): Promise<void>
     { config: user, schema: { tags, summary: '本期打印页（A4 版式）', params: IdParams } },
     async (req, reply) => {
       const { b } = await bulletinFor(req, req.params.id);
-      return reply.type('text/html; charset=utf-8').send(bulletinHtml(b));
+      return reply.type('text/html; charset=utf-8').send(bulletinHtml(b, req.cspNonce));
     },
   );
 }
