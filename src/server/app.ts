@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -24,7 +24,8 @@ import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
-import { AppError } from './http/errors.js';
+import { AppError, NOT_FOUND_BODY } from './http/errors.js';
+import { isApiRequest, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -110,14 +111,19 @@ export async function buildApp(opts: {
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
   app.setNotFoundHandler((req, reply) => {
     const path = normalisedPath(req.url);
-    if (path === '/api' || path.startsWith('/api/'))
-      return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
     // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
+    if (
+      path === '/index.html' &&
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      existsSync(WEB_DIST + 'index.html')
+    )
+      return sendAppShell(req, reply);
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(reply);
+    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(req, reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
   });
 
@@ -175,7 +181,8 @@ export async function buildApp(opts: {
       redirect: false,
       preCompressed: true,
       cacheControl: false,
-      allowedPath: (pathName) => !pathName.endsWith('/'),
+      // Directories, and index.html itself, are the app shell (served with this request's nonce).
+      allowedPath: (pathName) => !pathName.endsWith('/') && pathName !== '/index.html',
       setHeaders: (res, path) => {
         res.header(
           'Cache-Control',
@@ -187,19 +194,27 @@ export async function buildApp(opts: {
   return app;
 }
 
-/** The single-page app's index.html: every client-side route reloads to it; revalidated on each load. */
-function sendAppShell(reply: FastifyReply) {
-  return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+/**
+ * The single-page app's index.html: every client-side route reloads to it; revalidated on each load. Each
+ * answer carries this request's CSP nonce: on its scripts and stylesheets, and in a meta tag the app reads
+ * to give Ant Design's CSS-in-JS (SECURITY.md §25). The file is re-read when a build replaces it.
+ */
+let shell: { mtimeMs: number; html: string } | null = null;
+function sendAppShell(req: FastifyRequest, reply: FastifyReply) {
+  const file = WEB_DIST + 'index.html';
+  const mtimeMs = statSync(file).mtimeMs;
+  if (shell?.mtimeMs !== mtimeMs) shell = { mtimeMs, html: readFileSync(file, 'utf8') };
+  return reply
+    .header('Cache-Control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(withNonce(shell.html, req.cspNonce));
 }
 
-/** The request path with its query removed and percent-escapes decoded (so /%61pi/x is /api/x). */
-export function normalisedPath(url: string): string {
-  const raw = url.split('?')[0] ?? '/';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+/** Puts the nonce on every <script>, <style> and <link> of the page and into <meta name="csp-nonce">. */
+export function withNonce(html: string, nonce: string): string {
+  return html
+    .replace(/<(script|style|link)\b(?![^>]*\bnonce=)/gi, `<$1 nonce="${nonce}"`)
+    .replace(/<head>/i, `<head>\n    <meta name="csp-nonce" content="${nonce}" />`);
 }
 
 async function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
@@ -210,6 +225,8 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     )
       void reply.header('Retry-After', String(error.details.retryAfter));
     await auditRefusal(req, error.status, error.code, error.details);
+    // One body for every 404, whatever noun or cause (SECURITY.md §11).
+    if (error.code === 'not_found') return reply.code(404).send(NOT_FOUND_BODY);
     return reply
       .code(error.status)
       .send({ code: error.code, message: error.message, details: error.details });
@@ -236,6 +253,7 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
   if (e.code === '23514' || e.code === '23503')
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
+  if (e.statusCode === 404) return reply.code(404).send(NOT_FOUND_BODY);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
     await auditRefusal(req, e.statusCode, code, undefined);

@@ -1,4 +1,6 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { noticeRecipients } from '../../src/server/modules/scoring/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
@@ -224,7 +226,7 @@ describe('the monthly notice', () => {
     expect(again.json<NoticeView>().snapshot).toEqual(notice.snapshot);
   });
 
-  it('only the chief editor issues it, once; it reaches the units, which read it in the system', async () => {
+  it('SEC-26 only the chief editor issues it, once; units read it, the receipt only by POST, once', async () => {
     const draftRead = await (await f.as(tree.T.writer)).get(`/api/notices/${notice.id}`);
     expect(draftRead.statusCode).toBe(404);
     expect((await (await f.as(tree.K.editor)).post(`/api/notices/${notice.id}/issue`)).statusCode).toBe(403);
@@ -236,7 +238,18 @@ describe('the monthly notice', () => {
     const mine = await w.get('/api/notices');
     expect(mine.json().rows).toMatchObject([{ id: notice.id, orgId: tree.T.id, read: false }]);
     expect((await w.get(`/api/notices/${notice.id}`)).statusCode).toBe(200);
+    expect((await w.get(`/api/notices/${notice.id}/docx`)).statusCode).toBe(200);
+    expect((await w.get('/api/notices')).json().rows[0].read).toBe(false); // SEC-26: a GET records nothing
+    const posts = await Promise.all(
+      Array.from({ length: 10 }, () => w.post(`/api/notices/${notice.id}/read`)),
+    );
+    expect(posts.map((p) => p.statusCode)).toEqual(Array(10).fill(200));
     expect((await w.get('/api/notices')).json().rows[0].read).toBe(true);
+    const receipts = await t.app.database.db
+      .select()
+      .from(noticeRecipients)
+      .where(and(eq(noticeRecipients.noticeId, notice.id), isNotNull(noticeRecipients.firstReadAt)));
+    expect(receipts).toHaveLength(1);
     expect((await (await f.as(tree.U.writer)).get(`/api/notices/${notice.id}`)).statusCode).toBe(404);
     expect((await (await f.as(tree.U.writer)).get('/api/notices')).json().rows).toEqual([]);
   });

@@ -32,7 +32,13 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = '记录') => new AppError('not_found', `${what}不存在或您无权查看`);
+/**
+ * One body for every 404 (SECURITY.md §11): a missing record and one outside the caller's scope answer
+ * alike, whatever the route or noun, so ids cannot be probed. The noun is kept for the audit row only.
+ */
+export const NOT_FOUND_MESSAGE = '对象不存在或无权访问';
+export const NOT_FOUND_BODY = { code: 'not_found', message: NOT_FOUND_MESSAGE } as const;
+export const notFound = (what = '记录') => new AppError('not_found', NOT_FOUND_MESSAGE, { object: what });
 export const forbidden = (message: string) => new AppError('forbidden', message);
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('conflict', message, details);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { safeEqual } from '../../crypto/provider.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
+import { isApiRequest, isApiRoute } from '../../http/route-kind.js';
 import { writeAudit } from '../audit/audit.js';
 import { auditEventLabel } from '../audit/events.js';
 import { auditLog, type AuditResult } from '../audit/schema.js';
@@ -90,7 +91,8 @@ export const authPlugin = fp(async (appBase) => {
   app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    // API requests, and any other route that declares an access rule (/files/:id).
+    if (!isApiRequest(req) && req.routeOptions.config.access === undefined) return;
     const token = req.cookies[cookie];
     if (token)
       req.session = await resolveSession(
@@ -103,8 +105,9 @@ export const authPlugin = fp(async (appBase) => {
   });
 
   app.addHook('preHandler', async (req) => {
+    // Decided on the matched route, not the raw URL: every API route needs a session unless it is public.
     const access = req.routeOptions.config.access;
-    if (!req.url.startsWith('/api/') || access === 'public') return;
+    if (access === 'public' || (!access && !isApiRoute(req))) return;
     if (!req.session) throw new AppError('unauthenticated', '登录已过期，请重新登录');
     if (!SAFE_METHODS.has(req.method)) checkCsrf(req, req.session);
     if (req.session.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? ''))
@@ -227,7 +230,7 @@ export const authPlugin = fp(async (appBase) => {
           });
         });
       }
-      reply.clearCookie(cookie, { path: '/' });
+      reply.clearCookie(cookie, sessionCookieOptions(app.config.secureCookies));
       reply.header('Clear-Site-Data', '"cookies", "storage"');
       return { ok: true };
     },
@@ -313,7 +316,15 @@ export const authPlugin = fp(async (appBase) => {
         });
       }
       await clearAccount(db, user.username);
-      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy);
+      const units = await db
+        .select({ code: orgs.divisionCode })
+        .from(memberships)
+        .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+        .where(eq(memberships.userId, user.id));
+      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy, {
+        displayName: user.displayName,
+        unitCodes: units.flatMap((u) => (u.code ? [u.code] : [])),
+      });
       if (violation) {
         await fail('failure', 'policy');
         throw new AppError('validation', violation, { field: 'newPassword' });
@@ -398,14 +409,20 @@ async function auditAuth(
   );
 }
 
+/** The session cookie's attributes; logout clears it with the very same ones (SECURITY.md §26). */
+export function sessionCookieOptions(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure } as const;
+}
+
 function setSessionCookie(reply: FastifyReply, name: string, token: string, secure: boolean): void {
-  reply.setCookie(name, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+  reply.setCookie(name, token, sessionCookieOptions(secure));
 }
 
 function checkOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin;
   if (!origin) return;
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+  // req.host reads X-Forwarded-Host only when ZX_TRUST_PROXY is set (Fastify's trustProxy); otherwise Host.
+  const host = req.host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;

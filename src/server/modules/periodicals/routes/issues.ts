@@ -56,7 +56,24 @@ export async function issueRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/issues/:id',
     {
       config: user,
-      schema: { tags, summary: '期刊详情（阅读即登记阅读回执；摘发单位只见摘发的文章）', params: IdParams },
+      schema: {
+        tags,
+        summary: '期刊详情（摘发单位只见摘发的文章；阅读不改变状态，回执另行登记）',
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const ctx = readContext(req);
+      return presentIssue(ctx, await loadIssueFor(ctx, req.params.id, 'view'));
+    },
+  );
+
+  // GET never changes state (SECURITY.md §26): the reader page records its receipt with this POST.
+  app.post(
+    '/api/issues/:id/read',
+    {
+      config: user,
+      schema: { tags, summary: '登记阅读回执（阅读页打开时调用，重复调用不重复登记）', params: IdParams },
     },
     async (req) =>
       inTransaction(req, async (ctx) => {

@@ -12,6 +12,7 @@ import {
   myNotices,
   noticeForExport,
   readNotice,
+  recordNoticeRead,
 } from '../use-cases/notices.js';
 import { noticeXlsx } from '../xlsx.js';
 
@@ -62,8 +63,18 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/notices/:id',
-    { config: user, schema: { tags, summary: '阅读通报（登记阅读）', params: IdParams } },
-    async (req) => inTransaction(req, (ctx) => readNotice(ctx, req.params.id)),
+    { config: user, schema: { tags, summary: '通报详情（阅读不改变状态，回执另行登记）', params: IdParams } },
+    async (req) => readNotice(readContext(req), req.params.id),
+  );
+
+  // GET never changes state (SECURITY.md §26): the notice page records its receipt with this POST.
+  app.post(
+    '/api/notices/:id/read',
+    {
+      config: user,
+      schema: { tags, summary: '登记通报阅读回执（打开通报时调用，重复调用不重复登记）', params: IdParams },
+    },
+    async (req) => inTransaction(req, (ctx) => recordNoticeRead(ctx, req.params.id)),
   );
 
   app.get(
