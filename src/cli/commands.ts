@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { getCrypto } from '../server/crypto/current.js';
 import type { Database } from '../server/db/client.js';
 import { AppError } from '../server/http/errors.js';
@@ -6,11 +6,14 @@ import { sealAll, verifyAuditChain, writeAudit } from '../server/modules/audit/a
 import { importOrgTable, type ImportError } from '../server/modules/orgs/import.js';
 import { ROLE_LABELS } from '../server/modules/orgs/domain.js';
 import { bootstrapAdmins } from '../server/modules/orgs/use-cases/bootstrap-admins.js';
+import { backup, BackupError, restore, type Location } from './backup.js';
 import { readTable } from './read-table.js';
 
 export interface CliIo {
   /** Opened only by commands that need it. */
   database: () => Promise<Database>;
+  /** Where the data lives (DATABASE_URL, DATA_DIR), for backup and restore, which open it themselves. */
+  location?: () => Location;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -23,7 +26,13 @@ export const USAGE = `用法: npm run cli -- <命令>
   import-orgs <文件.csv|文件.xlsx> [--dry-run]
                                       导入单位树（列：单位名称、简称、类型、行政级别、行政区划代码、上级单位、
                                       是否信息汇总单位、直报单位）；--dry-run 只检查不写入
-  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出`;
+  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出
+  backup --out <目录>                  备份数据库（PostgreSQL：pg_dump 自定义格式；内嵌 PGlite：数据目录，须先停止服务）
+                                      与附件，写入清单 manifest.json（时间、数据库类型、迁移级别、各表行数、审计链头、
+                                      每个文件的 sha256）
+  restore --from <目录> [--force]      先校验备份文件的 sha256，再恢复到空的数据库与数据目录（非空时拒绝，
+                                      --force 覆盖：PostgreSQL 删除原有模式，PGlite 数据目录与附件移到一旁保留），
+                                      之后核对行数与审计链头并校验审计日志哈希链`;
 
 const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
 
@@ -44,6 +53,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await importOrgs(args, io);
       case 'verify-audit':
         return await verifyAudit(io);
+      case 'backup':
+      case 'restore':
+        return await backupOrRestore(command, args, io);
       case undefined:
       case 'help':
       case '--help':
@@ -55,6 +67,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 1;
     }
   } catch (error) {
+    if (error instanceof BackupError) {
+      io.err(`错误：${error.message}`);
+      return 1;
+    }
     if (error instanceof AppError) {
       io.err(`错误：${error.message}`);
       return 1;
@@ -142,5 +158,23 @@ async function verifyAudit(io: CliIo): Promise<number> {
     return 1;
   }
   io.out(`审计日志完好：已校验 ${report.checked} 条记录`);
+  return 0;
+}
+
+async function backupOrRestore(
+  command: 'backup' | 'restore',
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  if (!io.location) throw new Error('backup/restore need the data location');
+  const dir =
+    option(args, command === 'backup' ? '--out' : '--from') ?? args.find((a) => !a.startsWith('--'));
+  if (!dir) {
+    io.err(command === 'backup' ? '请用 --out 指定备份目录' : '请用 --from 指定备份目录');
+    return 1;
+  }
+  const target = resolve(dir);
+  if (command === 'backup') await backup(io.location(), target, io.out);
+  else await restore(io.location(), target, { force: args.includes('--force') }, io.out);
   return 0;
 }
