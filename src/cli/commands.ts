@@ -27,10 +27,10 @@ export const USAGE = `用法: npm run cli -- <命令>
                                       导入单位树（列：单位名称、简称、类型、行政级别、行政区划代码、上级单位、
                                       是否信息汇总单位、直报单位）；--dry-run 只检查不写入
   verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出
-  backup --out <目录>                  备份数据库（PostgreSQL：pg_dump 自定义格式；内嵌 PGlite：数据目录，须先停止服务）
+  backup --out <目录>                备份数据库（PostgreSQL：pg_dump 自定义格式；内嵌 PGlite：数据目录，须先停止服务）
                                       与附件，写入清单 manifest.json（时间、数据库类型、迁移级别、各表行数、审计链头、
                                       每个文件的 sha256）
-  restore --from <目录> [--force]      先校验备份文件的 sha256，再恢复到空的数据库与数据目录（非空时拒绝，
+  restore --from <目录> [--force]    先校验备份文件的 sha256，再恢复到空的数据库与数据目录（非空时拒绝，
                                       --force 覆盖：PostgreSQL 删除原有模式，PGlite 数据目录与附件移到一旁保留），
                                       之后核对行数与审计链头并校验审计日志哈希链`;
 
