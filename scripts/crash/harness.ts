@@ -229,12 +229,15 @@ export async function crashRound(
   let acked = 0;
   let inFlight = 0;
   let inFlightAtKill = 0;
+  let adoptedNow = 0;
   let killed = false;
   let killTimer: NodeJS.Timeout | null = null;
   const ack = (a: Ack) => {
     t.acks.push(a);
     acked++;
-    if (acked >= killAfter && !killTimer)
+    if (a.kind === 'adopt') adoptedNow++;
+    // Killed once the storm has written `killAfter` acknowledged writes, adoptions among them.
+    if (acked >= killAfter && adoptedNow > 0 && !killTimer)
       killTimer = setTimeout(
         () => {
           killed = true;
@@ -328,6 +331,8 @@ export async function crashRound(
   await exited(server.proc);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
+  if (!killed || server.proc.signalCode !== 'SIGKILL')
+    throw new Error(`the server stopped by itself (${server.proc.exitCode}): ${server.output()}`);
   // A hop whose receipt or adoption was in flight may or may not have happened: the clients ask the server
   // again next round (the state decides), as a person would after reloading.
   // Restart: recovery, then the start-up seal of the audit rows the killed server left unsealed; a user's
