@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { getCrypto } from '../server/crypto/current.js';
 import type { Database } from '../server/db/client.js';
 import { AppError } from '../server/http/errors.js';
@@ -7,11 +7,14 @@ import { importOrgTable, type ImportError } from '../server/modules/orgs/import.
 import { ROLE_LABELS } from '../server/modules/orgs/domain.js';
 import { aggregateDifferences } from '../server/modules/scoring/repo.js';
 import { bootstrapAdmins } from '../server/modules/orgs/use-cases/bootstrap-admins.js';
+import { backup, BackupError, restore, type Location } from './backup.js';
 import { readTable } from './read-table.js';
 
 export interface CliIo {
   /** Opened only by commands that need it. */
   database: () => Promise<Database>;
+  /** Where the data lives (DATABASE_URL, DATA_DIR), for backup and restore, which open it themselves. */
+  location?: () => Location;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -26,7 +29,13 @@ export const USAGE = `用法: npm run cli -- <命令>
                                       是否信息汇总单位、直报单位）；--dry-run 只检查不写入
   verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出
   check-aggregates                    核对排名统计汇总表与积分台账、报送记录是否一致（全表重算），
-                                      不一致时列出差异并以状态1退出`;
+                                      不一致时列出差异并以状态1退出
+  backup --out <目录>                备份数据库（PostgreSQL：pg_dump 自定义格式；内嵌 PGlite：数据目录，须先停止服务）
+                                      与附件，写入清单 manifest.json（时间、数据库类型、迁移级别、各表行数、审计链头、
+                                      每个文件的 sha256）
+  restore --from <目录> [--force]    先校验备份文件的 sha256，再恢复到空的数据库与数据目录（非空时拒绝，
+                                      --force 覆盖：PostgreSQL 删除原有模式，PGlite 数据目录与附件移到一旁保留），
+                                      之后核对行数与审计链头并校验审计日志哈希链`;
 
 const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
 
@@ -49,6 +58,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await verifyAudit(io);
       case 'check-aggregates':
         return await checkAggregates(io);
+      case 'backup':
+      case 'restore':
+        return await backupOrRestore(command, args, io);
       case undefined:
       case 'help':
       case '--help':
@@ -60,6 +72,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 1;
     }
   } catch (error) {
+    if (error instanceof BackupError) {
+      io.err(`错误：${error.message}`);
+      return 1;
+    }
     if (error instanceof AppError) {
       io.err(`错误：${error.message}`);
       return 1;
@@ -162,5 +178,23 @@ async function checkAggregates(io: CliIo): Promise<number> {
     return 1;
   }
   io.out('统计汇总与积分台账、报送记录一致');
+  return 0;
+}
+
+async function backupOrRestore(
+  command: 'backup' | 'restore',
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  if (!io.location) throw new Error('backup/restore need the data location');
+  const dir =
+    option(args, command === 'backup' ? '--out' : '--from') ?? args.find((a) => !a.startsWith('--'));
+  if (!dir) {
+    io.err(command === 'backup' ? '请用 --out 指定备份目录' : '请用 --from 指定备份目录');
+    return 1;
+  }
+  const target = resolve(dir);
+  if (command === 'backup') await backup(io.location(), target, io.out);
+  else await restore(io.location(), target, { force: args.includes('--force') }, io.out);
   return 0;
 }
