@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openAppDatabase } from './db/app-role.js';
 import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
 import { sealAll } from './modules/audit/audit.js';
@@ -14,10 +15,14 @@ async function main(): Promise<void> {
     console.error('ZX_AUDIT_KEY must be set in production (the audit log HMAC key).');
     process.exit(1);
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrate(database);
+  const owner = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(owner);
+  // Migrated as the owner; from here on the server works as the application role (SECURITY.md §17).
+  const { database, role, warning } = await openAppDatabase(owner, config);
   const app = await buildApp({ database, config });
   if (applied.length) app.log.info({ applied }, 'migrations applied');
+  if (role) app.log.info({ role }, 'database role of the application');
+  if (warning) app.log.warn(warning);
   if (config.mode === 'demo') {
     const loaded = await loadDemoData(database.db);
     if (loaded) app.log.info('demo organisation tree and accounts loaded');
