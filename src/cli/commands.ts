@@ -1,4 +1,6 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { loadConfig } from '../server/config.js';
+import { archiveAudit, retentionDays, verifyArchiveFile } from '../server/modules/audit/archive.js';
 import { getCrypto } from '../server/crypto/current.js';
 import type { Database } from '../server/db/client.js';
 import { AppError } from '../server/http/errors.js';
@@ -23,7 +25,11 @@ export const USAGE = `用法: npm run cli -- <命令>
   import-orgs <文件.csv|文件.xlsx> [--dry-run]
                                       导入单位树（列：单位名称、简称、类型、行政级别、行政区划代码、上级单位、
                                       是否信息汇总单位、直报单位）；--dry-run 只检查不写入
-  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出`;
+  verify-audit                        校验审计日志哈希链，损坏时输出第一条损坏记录的编号并以状态1退出
+  archive-audit [--out <目录>]        把超过保存期限（ZX_AUDIT_RETENTION_DAYS，默认且最少180天）的审计记录
+                                      归档为签名的 JSONL 文件（默认 <DATA_DIR>/audit-archive），再从数据库移除；
+                                      须以数据库属主身份运行
+  verify-audit-archive <文件>         校验审计归档文件的签名与哈希链`;
 
 const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
 
@@ -44,6 +50,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await importOrgs(args, io);
       case 'verify-audit':
         return await verifyAudit(io);
+      case 'archive-audit':
+        return await archiveAuditCommand(args, io);
+      case 'verify-audit-archive':
+        return verifyArchiveCommand(args, io);
       case undefined:
       case 'help':
       case '--help':
@@ -142,5 +152,33 @@ async function verifyAudit(io: CliIo): Promise<number> {
     return 1;
   }
   io.out(`审计日志完好：已校验 ${report.checked} 条记录`);
+  return 0;
+}
+
+async function archiveAuditCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const days = retentionDays(process.env.ZX_AUDIT_RETENTION_DAYS);
+  const dir = option(args, '--out') ?? join(loadConfig().dataDir, 'audit-archive');
+  const { db } = await io.database();
+  const r = await archiveAudit(db, getCrypto(), { retentionDays: days, dir });
+  if (r.archived === 0) {
+    io.out(`没有超过 ${days} 天保存期限的审计记录需要归档`);
+    return 0;
+  }
+  io.out(`已归档 ${r.archived} 条审计记录（第 ${r.firstSeq}～${r.throughSeq} 条）到 ${r.file}`);
+  return 0;
+}
+
+function verifyArchiveCommand(args: readonly string[], io: CliIo): number {
+  const file = args[0];
+  if (!file) {
+    io.err('请指定归档文件');
+    return 1;
+  }
+  const r = verifyArchiveFile(file, getCrypto());
+  if (!r.ok) {
+    io.err(`审计归档文件损坏：${r.problem}`);
+    return 1;
+  }
+  io.out(`审计归档文件完好：第 ${r.firstSeq}～${r.throughSeq} 条，共 ${r.count} 条`);
   return 0;
 }

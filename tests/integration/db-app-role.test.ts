@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
@@ -6,7 +9,8 @@ import { loadConfig, type Config } from '../../src/server/config.js';
 import { getCrypto } from '../../src/server/crypto/current.js';
 import { openAppDatabase, type AppDatabase } from '../../src/server/db/app-role.js';
 import { openDatabase, queryRows, type Db } from '../../src/server/db/client.js';
-import { sealAll, verifyAuditChain } from '../../src/server/modules/audit/audit.js';
+import { sealAll, verifyAuditChain, writeAudit } from '../../src/server/modules/audit/audit.js';
+import { archiveAudit } from '../../src/server/modules/audit/archive.js';
 import { auditLog } from '../../src/server/modules/audit/schema.js';
 import { Client } from '../helpers/app.js';
 import { ENGINE, testDatabase } from '../helpers/db.js';
@@ -133,6 +137,33 @@ describe.skipIf(ENGINE !== 'postgres').each([
     }
     const after = await asApp.select().from(auditLog);
     expect(after.map((r) => [r.id, r.event, r.hash])).toEqual(before.map((r) => [r.id, r.event, r.hash]));
+    expect(await verifyAuditChain(asApp, getCrypto())).toMatchObject({ ok: true });
+  });
+
+  it('SEC-18 archiving (which removes rows) is the owner’s: as the app role it is refused and removes nothing', async () => {
+    await writeAudit(asApp, {
+      at: new Date(Date.now() - 400 * 86_400_000),
+      userId: null,
+      ip: null,
+      requestId: null,
+      event: 'test.old',
+      result: 'success',
+    });
+    await sealAll(asApp, getCrypto());
+    const before = await asApp.select().from(auditLog);
+    const dir = mkdtempSync(join(tmpdir(), 'zx-archive-role-'));
+    try {
+      // Seen from a year ahead, every row is past the retention.
+      const now = new Date(Date.now() + 400 * 86_400_000);
+      const error = await archiveAudit(asApp, getCrypto(), { retentionDays: 180, dir, now }).then(
+        () => null,
+        (e: unknown) => e as { message: string; cause?: { message?: string } },
+      );
+      expect(`${error?.message} ${error?.cause?.message ?? ''}`).toMatch(/permission denied|must be owner/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await asApp.select().from(auditLog)).toHaveLength(before.length);
     expect(await verifyAuditChain(asApp, getCrypto())).toMatchObject({ ok: true });
   });
 

@@ -59,3 +59,20 @@ export const auditHead = pgTable('audit_head', {
   signature: text('signature').notNull(),
   sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * One row per archiving run (SECURITY.md §18): the sealed rows `firstSeq`..`throughSeq` moved to a signed
+ * archive file and removed from audit_log by the owner. The newest row is the chain's new base: verification
+ * starts after `throughSeq` from `lastHash`. Append-only (trigger), and the application role may only read it.
+ */
+export const auditArchives = pgTable('audit_archives', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  firstSeq: bigint('first_seq', { mode: 'number' }).notNull(),
+  throughSeq: bigint('through_seq', { mode: 'number' }).notNull(),
+  lastHash: text('last_hash').notNull(),
+  rowCount: integer('row_count').notNull(),
+  fileName: text('file_name').notNull(),
+  fileSha256: text('file_sha256').notNull(),
+  signature: text('signature').notNull(),
+  archivedAt: timestamp('archived_at', { withTimezone: true }).notNull(),
+});
