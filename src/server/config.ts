@@ -11,6 +11,8 @@ export interface Config {
    * connection starts with `role=<it>`. Default zx_app (made by migration 0012); `none` runs as the owner.
    */
   dbAppRole: string | undefined;
+  /** Audit export to syslog (RFC 5424): udp://host:port or tcp://host:port; unset: no export. */
+  syslog: string | undefined;
   /** PostgreSQL only: a separate login for the server (a member of zx_app); the owner URL only migrates. */
   databaseAppUrl: string | undefined;
   /** demo: loads the demo tree and accounts on first start. production: no account until bootstrapped. */
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dbAppRole: env.ZX_DB_APP_ROLE === 'none' ? undefined : env.ZX_DB_APP_ROLE || 'zx_app',
     databaseAppUrl: env.DATABASE_APP_URL || undefined,
+    syslog: env.ZX_SYSLOG || undefined,
     mode,
     secureCookies: env.ZX_SECURE_COOKIES === '1',
     trustProxy: env.ZX_TRUST_PROXY === '1',

@@ -6,6 +6,7 @@ import { openAppDatabase } from './db/app-role.js';
 import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
 import { sealAll } from './modules/audit/audit.js';
+import { forwardSyslog, syslogTransport } from './modules/audit/syslog.js';
 import { getCrypto } from './crypto/current.js';
 
 /** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
@@ -35,14 +36,17 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void tidy(), 600_000);
   timer.unref();
   // The audit sealer: chains what was written in the last second (one sealer at a time across instances).
+  const syslog = config.syslog ? syslogTransport(config.syslog) : null;
   let sealing = false;
   const seal = async () => {
     if (sealing) return;
     sealing = true;
     try {
       await sealAll(database.db, getCrypto());
+      // Sealed rows go to syslog once each, in chain order (the cursor lives in the database).
+      if (syslog) await forwardSyslog(database.db, syslog);
     } catch (err: unknown) {
-      app.log.error({ err }, 'audit sealing failed');
+      app.log.error({ err }, 'audit sealing or syslog export failed');
     } finally {
       sealing = false;
     }
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     clearInterval(sealer);
     await app.close();
     await seal();
+    await syslog?.close();
     await database.close();
     process.exit(0);
   };

@@ -86,6 +86,20 @@ describe.skipIf(ENGINE !== 'postgres').each([
                  pg_has_role(current_user, 'zx_app', 'USAGE') as member`,
     );
     expect(who).toEqual({ s: false, member: true });
+    // Tables of later migrations get the grants by default privileges; the archive records stay read-only.
+    const [grants] = await queryRows<Record<string, boolean>>(
+      asApp,
+      sql`select has_table_privilege('zx_app', 'syslog_cursor', 'UPDATE') as cursor_update,
+                 has_table_privilege('zx_app', 'audit_archives', 'SELECT') as archives_select,
+                 has_table_privilege('zx_app', 'audit_archives', 'INSERT') as archives_insert,
+                 has_table_privilege('zx_app', 'audit_log', 'DELETE') as audit_delete`,
+    );
+    expect(grants).toEqual({
+      cursor_update: true,
+      archives_select: true,
+      archives_insert: false,
+      audit_delete: false,
+    });
   });
 
   it('SEC-17 the app still works: login writes an audit row, the sealer chains it, the chain verifies', async () => {

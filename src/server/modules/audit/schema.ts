@@ -76,3 +76,10 @@ export const auditArchives = pgTable('audit_archives', {
   signature: text('signature').notNull(),
   archivedAt: timestamp('archived_at', { withTimezone: true }).notNull(),
 });
+
+/** How far the syslog forwarder got (SECURITY.md §18): the seq of the last audit row sent. One row. */
+export const syslogCursor = pgTable('syslog_cursor', {
+  id: integer('id').primaryKey(),
+  forwardedSeq: bigint('forwarded_seq', { mode: 'number' }).notNull(),
+  forwardedAt: timestamp('forwarded_at', { withTimezone: true }).notNull(),
+});
