@@ -1,4 +1,6 @@
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { loadConfig } from '../server/config.js';
+import { archiveAudit, retentionDays, verifyArchiveFile } from '../server/modules/audit/archive.js';
 import { getCrypto } from '../server/crypto/current.js';
 import type { Database } from '../server/db/client.js';
 import { AppError } from '../server/http/errors.js';
@@ -35,7 +37,12 @@ export const USAGE = `用法: npm run cli -- <命令>
                                       每个文件的 sha256）
   restore --from <目录> [--force]    先校验备份文件的 sha256，再恢复到空的数据库与数据目录（非空时拒绝，
                                       --force 覆盖：PostgreSQL 删除原有模式，PGlite 数据目录与附件移到一旁保留），
-                                      之后核对行数与审计链头并校验审计日志哈希链`;
+                                      之后核对行数与审计链头并校验审计日志哈希链
+
+  archive-audit [--out <目录>]        把超过保存期限（ZX_AUDIT_RETENTION_DAYS，默认且最少180天）的审计记录
+                                      归档为签名的 JSONL 文件（默认 <DATA_DIR>/audit-archive），再从数据库移除；
+                                      须以数据库属主身份运行
+  verify-audit-archive <文件>         校验审计归档文件的签名与哈希链`;
 
 const USERNAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,40}$/;
 
@@ -61,6 +68,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'backup':
       case 'restore':
         return await backupOrRestore(command, args, io);
+      case 'archive-audit':
+        return await archiveAuditCommand(args, io);
+      case 'verify-audit-archive':
+        return verifyArchiveCommand(args, io);
       case undefined:
       case 'help':
       case '--help':
@@ -196,5 +207,33 @@ async function backupOrRestore(
   const target = resolve(dir);
   if (command === 'backup') await backup(io.location(), target, io.out);
   else await restore(io.location(), target, { force: args.includes('--force') }, io.out);
+  return 0;
+}
+
+async function archiveAuditCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const days = retentionDays(process.env.ZX_AUDIT_RETENTION_DAYS);
+  const dir = option(args, '--out') ?? join(loadConfig().dataDir, 'audit-archive');
+  const { db } = await io.database();
+  const r = await archiveAudit(db, getCrypto(), { retentionDays: days, dir });
+  if (r.archived === 0) {
+    io.out(`没有超过 ${days} 天保存期限的审计记录需要归档`);
+    return 0;
+  }
+  io.out(`已归档 ${r.archived} 条审计记录（第 ${r.firstSeq}～${r.throughSeq} 条）到 ${r.file}`);
+  return 0;
+}
+
+function verifyArchiveCommand(args: readonly string[], io: CliIo): number {
+  const file = args[0];
+  if (!file) {
+    io.err('请指定归档文件');
+    return 1;
+  }
+  const r = verifyArchiveFile(file, getCrypto());
+  if (!r.ok) {
+    io.err(`审计归档文件损坏：${r.problem}`);
+    return 1;
+  }
+  io.out(`审计归档文件完好：第 ${r.firstSeq}～${r.throughSeq} 条，共 ${r.count} 条`);
   return 0;
 }

@@ -8,6 +8,15 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL only: the server runs as this role after migrating as the owner (SECURITY.md §17): every
+   * connection starts with `role=<it>`. Default zx_app (made by migration 0013); `none` runs as the owner.
+   */
+  dbAppRole: string | undefined;
+  /** Audit export to syslog (RFC 5424): udp://host:port or tcp://host:port; unset: no export. */
+  syslog: string | undefined;
+  /** PostgreSQL only: a separate login for the server (a member of zx_app); the owner URL only migrates. */
+  databaseAppUrl: string | undefined;
   /** demo: loads the demo tree and accounts on first start. production: no account until bootstrapped. */
   mode: 'demo' | 'production';
   /** Cookies get `Secure` and the `__Host-` prefix; set when served behind TLS. */
@@ -58,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    dbAppRole: env.ZX_DB_APP_ROLE === 'none' ? undefined : env.ZX_DB_APP_ROLE || 'zx_app',
+    databaseAppUrl: env.DATABASE_APP_URL || undefined,
+    syslog: env.ZX_SYSLOG || undefined,
     mode,
     secureCookies: env.ZX_SECURE_COOKIES === '1',
     trustProxy: env.ZX_TRUST_PROXY === '1',

@@ -48,6 +48,7 @@ export interface Issue {
     sourceLine: string;
     combined: boolean;
     adoptionIds: string[];
+    rowVersion: number;
   }[];
   reviews: { decision: string; opinion: string | null }[];
   distribution: {

@@ -87,7 +87,9 @@ export function thisYear(): number {
   return beijingDate(new Date()).year;
 }
 
+/** A PUT body of scoring rules; rowVersion 0 is the first save over the defaults. */
 export const rules = (over: object) => ({
+  rowVersion: 0,
   periodicals: [],
   forwardMultipliers: {},
   creditForwarders: true,

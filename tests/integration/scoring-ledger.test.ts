@@ -212,6 +212,7 @@ describe('the ledger', () => {
           { periodicalId: tree.C.periodicalId, single: 1, combined: 0.5 },
           { periodicalId: tree.P.periodicalId, single: 5, combined: 2 },
         ],
+        rowVersion: 1,
         forwardMultipliers: { province: 2 },
         instructionBonus: { city: 5 },
       }),

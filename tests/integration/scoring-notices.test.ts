@@ -125,6 +125,7 @@ describe('quotas', () => {
     expect(del.statusCode, del.body).toBe(200);
     expect(del.json().active).toBe(false);
     const patch = await chief.send('PATCH', `/api/hubs/${tree.K.id}/quotas/${townshipQuota}`, {
+      rowVersion: 1,
       minSubmitted: { county: 15, city: 10, province: 5 },
     });
     expect(patch.json().description).toBe(

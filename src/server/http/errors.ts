@@ -44,3 +44,10 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('conflict', message, details);
 export const invalid = (field: string, message: string) =>
   new AppError('validation', `${field}：${message}`, { field });
+/** Optimistic concurrency: the record changed since the client read it (SECURITY.md §30). */
+export const staleVersion = (what: string, current?: number) =>
+  new AppError(
+    'stale_version',
+    `${what}已被他人修改，请刷新后重试`,
+    current === undefined ? undefined : { current },
+  );

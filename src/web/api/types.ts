@@ -114,6 +114,8 @@ export interface ScoringRulesView {
   hubId: string;
   rules: ScoringRules;
   version: number;
+  /** Same as version: what PUT sends back (0 while the defaults apply). */
+  rowVersion: number;
   isDefault: boolean;
   updatedAt: string | null;
   labels: { entryKinds: Record<string, string>; penaltyTypes: Record<string, string> };

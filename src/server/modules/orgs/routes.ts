@@ -108,7 +108,9 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      await inTransaction(req, (ctx) => replaceHubStages(ctx, req.params.id, req.body.stages));
+      await inTransaction(req, (ctx) =>
+        replaceHubStages(ctx, req.params.id, req.body.stages, req.body.rowVersion),
+      );
       return getHubStages(readContext(req), req.params.id);
     },
   );
@@ -125,7 +127,9 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      await inTransaction(req, (ctx) => setDirectReportHubs(ctx, req.params.id, req.body.hubIds));
+      await inTransaction(req, (ctx) =>
+        setDirectReportHubs(ctx, req.params.id, req.body.hubIds, req.body.rowVersion),
+      );
       return presentOrg(req, req.params.id);
     },
   );

@@ -29,7 +29,11 @@ export const CreateOrgBody = z.strictObject({
 });
 export type CreateOrgInput = z.infer<typeof CreateOrgBody>;
 
+/** The version the client read; a stale one answers 409 (SECURITY.md §30). */
+const rowVersion = z.number({ error: '缺少版本号 rowVersion' }).int().positive();
+
 export const UpdateOrgBody = z.strictObject({
+  rowVersion,
   name: orgName.optional(),
   shortName: shortName.optional(),
   kind: z.enum(ORG_KINDS).optional(),
@@ -49,6 +53,7 @@ export const UpdateOrgBody = z.strictObject({
 export type UpdateOrgInput = z.infer<typeof UpdateOrgBody>;
 
 export const StagesBody = z.strictObject({
+  rowVersion,
   stages: z
     .array(
       z.strictObject({
@@ -60,7 +65,7 @@ export const StagesBody = z.strictObject({
 });
 export type StageInput = z.infer<typeof StagesBody>['stages'][number];
 
-export const DirectReportHubsBody = z.strictObject({ hubIds: z.array(z.uuid()).max(10) });
+export const DirectReportHubsBody = z.strictObject({ rowVersion, hubIds: z.array(z.uuid()).max(10) });
 
 /** Login names: letters, digits and . _ - @; compared case-insensitively. */
 const username = z
@@ -87,6 +92,7 @@ export const CreateUserBody = z.strictObject({
 export type CreateUserInput = z.infer<typeof CreateUserBody>;
 
 export const UpdateUserBody = z.strictObject({
+  rowVersion,
   displayName: displayName.optional(),
   phone: phone.nullish(),
   memberships: membershipList.optional(),

@@ -67,12 +67,14 @@ export const AddEntryBody = z.strictObject({
   position: z.number().int().min(1).optional(),
 });
 export const EditEntryBody = z.strictObject({
+  /** The entry's version the client read; a stale one answers 409 (SECURITY.md §30). */
+  rowVersion,
   title: z.string().max(200).optional(),
   bodyHtml: z.string().max(500_000).optional(),
   editorNote,
   sourceLine: z.string().trim().max(300).optional(),
 });
-export const ReorderBody = z.strictObject({ entryIds: z.array(z.uuid()).min(1).max(500) });
+export const ReorderBody = z.strictObject({ rowVersion, entryIds: z.array(z.uuid()).min(1).max(500) });
 
 export const TransitionBody = z.strictObject({ rowVersion: rowVersion.optional() });
 export const ReviewBody = z.strictObject({

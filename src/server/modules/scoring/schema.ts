@@ -91,6 +91,8 @@ export const quotaRules = pgTable(
     /** 0..1 */
     minAdoptionRate: numeric('min_adoption_rate', { precision: 5, scale: 4, mode: 'number' }),
     active: boolean('active').notNull().default(true),
+    /** Optimistic concurrency: every edit bumps it; a stale one answers 409. */
+    rowVersion: integer('row_version').notNull().default(1),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },

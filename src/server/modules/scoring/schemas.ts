@@ -56,6 +56,11 @@ export const ScoringRulesBody = z.strictObject({
     .default({}),
 });
 
+/** PUT body of the rules: the rules plus the version read (0 while the defaults apply). */
+export const ScoringRulesPutBody = ScoringRulesBody.extend({
+  rowVersion: z.number({ error: '缺少版本号 rowVersion' }).int().min(0),
+});
+
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const occurredOn = date.optional().describe('生效日期（北京时间），默认今天');
 const reason = z.string().trim().min(1, '请填写理由').max(500);
@@ -176,6 +181,8 @@ export const QuotaBody = z
   .refine((q) => !(q.orgId && q.orgKind), { path: ['orgKind'], message: '按单位或按单位类别设置，二者选一' });
 
 export const QuotaPatchBody = z.strictObject({
+  /** The version the client read; a stale one answers 409 (SECURITY.md §30). */
+  rowVersion: z.number({ error: '缺少版本号 rowVersion' }).int().positive(),
   period: z.enum(QUOTA_PERIODS).optional(),
   minSubmitted: MinSubmitted.optional(),
   minAdopted: z.number().int().min(0).max(10_000).nullish(),

@@ -119,7 +119,9 @@ export async function issueRoutes(appBase: FastifyInstance): Promise<void> {
       schema: { tags, summary: '调整文章顺序（按新顺序列出全部文章）', params: IdParams, body: ReorderBody },
     },
     async (req) => {
-      await inTransaction(req, (ctx) => reorderEntries(ctx, req.params.id, req.body.entryIds));
+      await inTransaction(req, (ctx) =>
+        reorderEntries(ctx, req.params.id, req.body.entryIds, req.body.rowVersion),
+      );
       return issueView(req, req.params.id);
     },
   );

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
 import { abilities } from '../../../policy/authorize.js';
 import { ENTRY_KIND_LABELS, PENALTY_TYPE_LABELS } from '../domain.js';
-import { HubParams, LedgerQuery, ScoreEntryBody, ScoringRulesBody } from '../schemas.js';
+import { HubParams, LedgerQuery, ScoreEntryBody, ScoringRulesPutBody } from '../schemas.js';
 import { recomputeHub } from '../use-cases/recompute.js';
 import { getScoringRules, updateScoringRules } from '../use-cases/rules.js';
 import { addScoreEntry, listLedger } from '../use-cases/score-entries.js';
@@ -26,6 +26,7 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
       hubId,
       rules: r.rules,
       version: r.version,
+      rowVersion: r.version,
       isDefault: r.isDefault,
       updatedAt: r.updatedAt?.toISOString() ?? null,
       labels: { entryKinds: ENTRY_KIND_LABELS, penaltyTypes: PENALTY_TYPE_LABELS },
@@ -47,11 +48,12 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
         tags,
         summary: '设置积分规则（主编、单位管理员），并重算积分台账',
         params: HubParams,
-        body: ScoringRulesBody,
+        body: ScoringRulesPutBody,
       },
     },
     async (req) => {
-      const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, req.body));
+      const { rowVersion, ...rules } = req.body;
+      const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, rules, rowVersion));
       return { ...(await view(req, req.params.id)), recomputed: r.recomputed };
     },
   );
