@@ -157,13 +157,29 @@ export async function buildApp(opts: { database: Database; config: Config; logge
   await app.register(securityRoutes);
   await app.register(auditRoutes);
 
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { access: 'public' },
+      // The document itself: an OpenAPI 3.0 object, passed through whole.
+      schema: {
+        hide: true,
+        response: { 200: z.looseObject({ openapi: z.string(), paths: z.looseObject({}) }) },
+      },
+    },
+    async () => app.swagger() as unknown as { openapi: string; paths: Record<string, unknown> },
   );
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-    database: database.kind,
-  }));
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        hide: true,
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, database: database.kind }),
+  );
 
   if (existsSync(WEB_DIST)) {
     // Wildcard: files built after start-up are served too; a path that is no file falls through to the
