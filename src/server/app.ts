@@ -42,6 +42,7 @@ import { autosaveRoutes } from './modules/autosave/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { securityHeaders } from './http/security-headers.js';
+import { findBadText, type BadText } from './text/unicode.js';
 
 // Validation messages people read are Chinese.
 z.config(z.locales.zhCN());
@@ -88,6 +89,20 @@ export async function buildApp(opts: {
   app.decorate('storage', attachmentStorage(config));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Text PostgreSQL cannot store (NUL, a lone UTF-16 surrogate) is refused for every route, in every part of
+  // the request, before validation and before the session is required: a 400 naming the field, never a 500.
+  app.addHook('preValidation', async (req) => {
+    const parts = [
+      ['params', req.params],
+      ['querystring', req.query],
+      ['body', req.body],
+    ] as const;
+    for (const [part, value] of parts) {
+      const bad = findBadText(value);
+      if (bad) throw badTextError(part, bad);
+    }
+  });
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && !route.config?.access && route.method !== 'HEAD')
@@ -161,13 +176,29 @@ export async function buildApp(opts: {
   await app.register(securityRoutes);
   await app.register(auditRoutes);
 
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { access: 'public' },
+      // The document itself: an OpenAPI 3.0 object, passed through whole.
+      schema: {
+        hide: true,
+        response: { 200: z.looseObject({ openapi: z.string(), paths: z.looseObject({}) }) },
+      },
+    },
+    async () => app.swagger() as unknown as { openapi: string; paths: Record<string, unknown> },
   );
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-    database: database.kind,
-  }));
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        hide: true,
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, database: database.kind }),
+  );
 
   if (existsSync(WEB_DIST)) {
     // Wildcard: files built after start-up are served too; a path that is no file falls through to the
@@ -261,6 +292,17 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
   }
   req.log.error({ err: error }, 'unhandled error');
   return reply.code(500).send({ code: 'internal', message: '服务器内部错误，请稍后重试或联系管理员' });
+}
+
+function badTextError(part: 'params' | 'querystring' | 'body', bad: BadText): AppError {
+  const field = bad.path.join('.') || part;
+  const what = bad.kind === 'nul' ? '空字符（NUL）' : '不成对的代理字符（UTF-16 surrogate）';
+  const message = `含有不允许的字符：${what}`;
+  return new AppError('validation', `请求参数错误：${field} ${message}`, {
+    field,
+    location: part,
+    issues: [{ field, message }],
+  });
 }
 
 function fieldOf(instancePath: string, params: unknown): string {

@@ -29,6 +29,7 @@ import {
 } from './passwords.js';
 import { passwordHistory } from './schema.js';
 import { loadSecurityPolicy, type SecurityPolicy } from './security-policy.js';
+import { LoggedOut, MeSchema } from './schemas.js';
 import {
   accountKey,
   clearAccount,
@@ -122,6 +123,7 @@ export const authPlugin = fp(async (appBase) => {
         tags: ['认证'],
         summary: '登录（失败按账号与IP计数，锁定与限流时返回 423/429 与 Retry-After）',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+        response: { 200: MeSchema },
       },
     },
     async (req, reply) => {
@@ -212,7 +214,10 @@ export const authPlugin = fp(async (appBase) => {
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'user' }, schema: { tags: ['认证'], summary: '退出登录' } },
+    {
+      config: { access: 'user' },
+      schema: { tags: ['认证'], summary: '退出登录', response: { 200: LoggedOut } },
+    },
     async (req, reply) => {
       const s = req.session;
       if (s) {
@@ -238,7 +243,14 @@ export const authPlugin = fp(async (appBase) => {
 
   app.get(
     '/api/auth/me',
-    { config: { access: 'user' }, schema: { tags: ['认证'], summary: '当前用户、所属单位与角色、CSRF令牌' } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['认证'],
+        summary: '当前用户、所属单位与角色、CSRF令牌',
+        response: { 200: MeSchema },
+      },
+    },
     async (req) => presentMe(req, req.session),
   );
 
@@ -281,6 +293,7 @@ export const authPlugin = fp(async (appBase) => {
           currentPassword: z.string().min(1).max(256),
           newPassword: z.string().min(1).max(256),
         }),
+        response: { 200: MeSchema },
       },
     },
     async (req, reply) => {

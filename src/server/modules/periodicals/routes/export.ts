@@ -1,4 +1,5 @@
 import { attachmentDisposition } from '../../../http/download.js';
+import { fileResponse } from '../../../http/responses.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readContext } from '../../../app.js';
@@ -32,7 +33,15 @@ export async function issueExportRoutes(appBase: FastifyInstance): Promise<void>
 
   app.get(
     '/api/issues/:id/docx',
-    { config: user, schema: { tags, summary: '下载本期 Word 文档（红头、期号、版记）', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '下载本期 Word 文档（红头、期号、版记）',
+        params: IdParams,
+        response: { 200: fileResponse([DOCX], '本期 Word 文档') },
+      },
+    },
     async (req, reply) => {
       const { b, images } = await bulletinFor(req, req.params.id);
       const buffer = await bulletinDocx(b, images);
@@ -45,7 +54,15 @@ export async function issueExportRoutes(appBase: FastifyInstance): Promise<void>
 
   app.get(
     '/api/issues/:id/print',
-    { config: user, schema: { tags, summary: '本期打印页（A4 版式）', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '本期打印页（A4 版式）',
+        params: IdParams,
+        response: { 200: fileResponse(['text/html'], '本期打印页 HTML') },
+      },
+    },
     async (req, reply) => {
       const { b } = await bulletinFor(req, req.params.id);
       return reply.type('text/html; charset=utf-8').send(bulletinHtml(b, req.cspNonce));
