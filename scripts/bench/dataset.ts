@@ -343,6 +343,6 @@ export async function refreshAccounts(db: SqlRunner): Promise<void> {
   await db.exec(`
     update users set password_changed_at = now(), failed_logins = 0, locked_until = null, disabled = false,
       must_change_password = false, last_login_at = now();
-    delete from sessions; delete from login_attempts;
+    delete from sessions; delete from login_throttle;
   `);
 }
