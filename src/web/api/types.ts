@@ -6,6 +6,7 @@ import type { presentItemDetail } from '../../server/modules/items/present.js';
 import type { dashboardCounts, listInbox, listItems } from '../../server/modules/items/queries.js';
 import type { DiffPart } from '../../server/modules/items/domain/text.js';
 import type { Role } from '../../server/modules/orgs/domain.js';
+import type { HopTransitionResult, ItemTransitionResult } from '../../server/modules/items/schemas.js';
 
 /** JSON.parse(JSON.stringify(x)) as a type: Date → string, recursively. */
 export type Wire<T> = T extends Date
@@ -23,6 +24,11 @@ export type VersionView = ItemDetail['versions'][number];
 export type AdoptionView = ItemDetail['adoptions'][number];
 export type ItemAbilities = ItemDetail['abilities'];
 export type HopAbilities = HopView['abilities'];
+
+/** What an item action (PUT /api/items/:id, …/submit, …/sign …) answers: what changed. */
+export type ItemTransition = Wire<ItemTransitionResult>;
+/** What a hop action (…/receive, …/adopt …) answers: what changed. */
+export type HopTransition = Wire<HopTransitionResult>;
 
 export type ItemListPage = Wire<Awaited<ReturnType<typeof listItems>>>;
 export type ItemRow = ItemListPage['rows'][number];
