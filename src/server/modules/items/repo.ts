@@ -3,12 +3,13 @@ import type { Db } from '../../db/client.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { can } from '../../policy/authorize.js';
-import { auditAction } from '../audit/audit.js';
+import { auditActionRow } from '../audit/audit.js';
+import { auditLog } from '../audit/schema.js';
 import { hubStages, orgs } from '../orgs/schema.js';
 import { TERMINAL_HOP_STATES } from './domain/states.js';
 import type { HopFacts } from './hop-policy.js';
 import type { ItemFacts } from './policy.js';
-import { hops, itemEvents, items, itemVersions, type HopRow, type ItemRow } from './schema.js';
+import { hops, itemEvents, items, type HopRow, type ItemRow } from './schema.js';
 
 /** Loads an item, locking its row when `forUpdate`; 404 when missing. */
 export async function loadItem(tx: Db, itemId: string, forUpdate = false): Promise<ItemRow> {
@@ -169,38 +170,41 @@ export interface EventInput {
   data?: Record<string, unknown> | null;
 }
 
-/** Writes the timeline event and its audit row, in the caller's transaction; returns the event's id. */
+/**
+ * Writes the timeline event and its audit row, in the caller's transaction and in one statement (the
+ * event insert is a CTE of the audit insert: both rows or neither); returns the event's id.
+ */
 export async function recordEvent(ctx: UseCaseContext, e: EventInput): Promise<number> {
-  const [event] = await ctx.tx
-    .insert(itemEvents)
-    .values({
-      itemId: e.itemId,
-      hopId: e.hopId ?? null,
-      actorId: ctx.actor.userId,
-      actorOrgId: e.actorOrgId,
-      action: e.action,
-      fromState: e.fromState ?? null,
-      toState: e.toState ?? null,
-      comment: e.comment ?? null,
-      data: e.data ?? null,
-      createdAt: ctx.now,
-    })
-    .returning({ id: itemEvents.id });
-  await auditAction(
-    ctx,
-    `item.${e.action}`,
-    { type: e.hopId ? 'hop' : 'item', id: e.hopId ?? e.itemId },
-    { itemId: e.itemId, from: e.fromState ?? null, to: e.toState ?? null },
+  const event = ctx.tx.$with('ev').as(
+    ctx.tx
+      .insert(itemEvents)
+      .values({
+        itemId: e.itemId,
+        hopId: e.hopId ?? null,
+        actorId: ctx.actor.userId,
+        actorOrgId: e.actorOrgId,
+        action: e.action,
+        fromState: e.fromState ?? null,
+        toState: e.toState ?? null,
+        comment: e.comment ?? null,
+        data: e.data ?? null,
+        createdAt: ctx.now,
+      })
+      .returning({ id: itemEvents.id }),
   );
-  return event!.id;
-}
-
-export async function nextVersionNo(tx: Db, itemId: string): Promise<number> {
-  const [r] = await tx
-    .select({ n: sql<number>`coalesce(max(${itemVersions.no}), 0)::int` })
-    .from(itemVersions)
-    .where(eq(itemVersions.itemId, itemId));
-  return (r?.n ?? 0) + 1;
+  const [row] = await ctx.tx
+    .with(event)
+    .insert(auditLog)
+    .values(
+      auditActionRow(
+        ctx,
+        `item.${e.action}`,
+        { type: e.hopId ? 'hop' : 'item', id: e.hopId ?? e.itemId },
+        { itemId: e.itemId, from: e.fromState ?? null, to: e.toState ?? null },
+      ),
+    )
+    .returning({ eventId: sql`(select id from ${event})`.mapWith(Number) });
+  return row!.eventId;
 }
 
 export async function orgsByIds(tx: Db, ids: readonly string[]) {
