@@ -83,8 +83,11 @@ export async function loadVisibleItem(
       lastVersionNo: lastVersionNoColumn,
     })
     .from(items)
-    .where(eq(items.id, itemId));
-  const [row] = forUpdate ? await q.for('update') : await q;
+    .where(eq(items.id, sql.placeholder('itemId')));
+  // Named: the server parses and plans the statement once per connection, not on every action.
+  const [row] = forUpdate
+    ? await q.for('update').prepare('zx_load_item_for_update').execute({ itemId })
+    : await q.prepare('zx_load_item').execute({ itemId });
   if (!row) throw notFound('稿件');
   const facts = itemFactsOf(row.item, row);
   if (!can(ctx.actor, 'item', 'view', facts).ok) throw notFound('稿件');
@@ -142,8 +145,11 @@ export async function loadVisibleHop(ctx: UseCaseContext, hopId: string) {
     })
     .from(hops)
     .innerJoin(items, eq(items.id, hops.itemId))
-    .where(eq(hops.id, hopId))
-    .for('update', { of: hops });
+    .where(eq(hops.id, sql.placeholder('hopId')))
+    .for('update', { of: hops })
+    // Named: the server parses and plans this statement once per connection, not on every action.
+    .prepare('zx_load_hop')
+    .execute({ hopId });
   if (!row) throw notFound('报送记录');
   const itemFacts = itemFactsOf(row.item, row);
   if (!can(ctx.actor, 'item', 'view', itemFacts).ok) throw notFound('稿件');
