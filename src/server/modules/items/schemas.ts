@@ -148,6 +148,8 @@ export const VersionContent = z.object({
   no: int,
   title: z.string(),
   bodyHtml: z.string(),
+  /** The plain text of the body (what the editor counts and checks). */
+  bodyText: z.string(),
   orgId: uuid,
   basedOnNo: int.nullable(),
   note: z.string().nullable(),
