@@ -43,9 +43,11 @@ export function flow(t: () => TestApp, tree: () => OrgTree) {
     expect(
       (await (await as(T.reviewer)).post(`/api/items/${id}/approve`, { opinion: '同意' })).statusCode,
     ).toBe(200);
-    const signed = await (await as(T.signer)).post(`/api/items/${id}/sign`, { opinion: '同意报送' });
+    const signer = await as(T.signer);
+    const signed = await signer.post(`/api/items/${id}/sign`, { opinion: '同意报送' });
     expect(signed.statusCode, signed.body).toBe(200);
-    return signed.json<Detail>();
+    // A transition answers with what changed; the item itself is read again.
+    return (await signer.get(`/api/items/${id}`)).json<Detail>();
   }
 
   async function receive(editor: string, hopId: string) {
@@ -59,19 +61,17 @@ export function flow(t: () => TestApp, tree: () => OrgTree) {
     periodicalId: string,
     type: 'single' | 'combined' = 'single',
   ) {
-    const r = await (await as(editor)).post(`/api/hops/${hopId}/adopt`, { periodicalId, type });
+    const c = await as(editor);
+    const r = await c.post(`/api/hops/${hopId}/adopt`, { periodicalId, type });
     expect(r.statusCode, r.body).toBe(200);
-    const d = r.json<
-      Detail & { adoptions: { id: string; periodicalName: string; revokedAt: string | null }[] }
-    >();
-    return d;
+    return (await c.get(`/api/items/${r.json<{ itemId: string }>().itemId}`)).json<Detail>();
   }
 
   /** Forwards a hop and returns the new hop's id. */
   async function forward(editor: string, hopId: string, targetOrgId: string): Promise<string> {
     const r = await (await as(editor)).post(`/api/hops/${hopId}/forward`, { targetOrgId });
     expect(r.statusCode, r.body).toBe(200);
-    return r.json<Detail>().hops.find((h) => h.parentHopId === hopId && h.toOrgId === targetOrgId)!.id;
+    return r.json<{ createdHopId: string }>().createdHopId;
   }
 
   return { as, submittedItem, receive, adopt, forward };

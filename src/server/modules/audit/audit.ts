@@ -67,7 +67,21 @@ export async function auditAction(
   object: { type: string; id: string | null },
   detail?: Record<string, unknown> | null,
 ): Promise<void> {
-  await writeAudit(ctx.tx, {
+  await ctx.tx.insert(auditLog).values(auditActionRow(ctx, event, object, detail));
+}
+
+/**
+ * The row `auditAction` writes, for a caller that inserts it in a statement of its own making (a
+ * module's event row and its audit row in one statement); still unsealed, still in the caller's
+ * transaction.
+ */
+export function auditActionRow(
+  ctx: UseCaseContext,
+  event: string,
+  object: { type: string; id: string | null },
+  detail?: Record<string, unknown> | null,
+): typeof auditLog.$inferInsert {
+  return auditRowOf({
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,
@@ -80,9 +94,8 @@ export async function auditAction(
   });
 }
 
-/** Appends many rows at once (bulk loads such as the demo history), in chunks. */
-export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
-  const rows = entries.map((e) => ({
+function auditRowOf(e: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     at: new Date(Math.floor(e.at.getTime())),
     userId: e.userId,
     ip: e.ip,
@@ -92,7 +105,12 @@ export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): P
     objectId: e.objectId ?? null,
     result: e.result,
     detail: e.detail ?? null,
-  }));
+  };
+}
+
+/** Appends many rows at once (bulk loads such as the demo history), in chunks. */
+export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
+  const rows = entries.map(auditRowOf);
   for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
 }
 
