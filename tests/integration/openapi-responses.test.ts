@@ -128,6 +128,7 @@ describe('answers hold only what their schema declares', () => {
       lockedUntil: null,
       lastLoginAt: new Date('2026-05-01T08:00:00Z'),
       createdAt: new Date('2026-01-01T00:00:00Z'),
+      rowVersion: 1,
       memberships: [{ orgId: 'o1', role: 'writer', secret: 1 }],
       abilities: {
         edit: true,
