@@ -297,8 +297,10 @@ export async function crashRound(
           type: 'single',
         });
         if (r.status !== 200) fail('adopt', r);
-        const adoptions = r.json().adoptions as { id: string; revokedAt: string | null }[];
-        ack({ kind: 'adopt', hopId: received, adoptionId: adoptions.find((a) => !a.revokedAt)!.id });
+        // The transition answers with what changed: the adoption it made.
+        const adoptionId = (r.json() as { adoptionId: string | null }).adoptionId;
+        if (!adoptionId) fail('adopt', r);
+        ack({ kind: 'adopt', hopId: received, adoptionId: adoptionId! });
         continue;
       }
       const hopId = t.pendingHops.shift();

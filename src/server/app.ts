@@ -25,7 +25,7 @@ import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError, NOT_FOUND_BODY } from './http/errors.js';
-import { isApiRequest, normalisedPath } from './http/route-kind.js';
+import { isApiRequest, isApiRoute, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -121,6 +121,12 @@ export async function buildApp(opts: {
         },
         'request',
       );
+  });
+
+  // A path that lies under /api once normalised (//api/x, /%61pi/x) but matched no API route (the static
+  // files' wildcard caught it) is an unknown API path: the API's 404, never a file or the app shell.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isApiRoute(req) && isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
   });
 
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));

@@ -47,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-describe('attachments', () => {
+describe('SEC-21 attachments', () => {
   it('stores an image under its hash and serves it at /files/<id> to the uploader', async () => {
     const w = await as(tree.T.writer);
     const res = await upload(w, PNG, '现场.jpg'); // a PNG renamed .jpg is a PNG

@@ -69,7 +69,7 @@ describe('demo data', () => {
       await Client.login(t.app, u, DEMO_PASSWORD);
   });
 
-  it('keeps the three administrators apart from business roles (database trigger)', async () => {
+  it('SEC-08 keeps the three administrators apart from business roles (database trigger)', async () => {
     const db = t.app.database.db;
     const [admin] = await db
       .select()
@@ -83,7 +83,7 @@ describe('demo data', () => {
 });
 
 describe('audit log', () => {
-  it('writes one hash-chained row per workflow event and login, verifiable end to end', async () => {
+  it('SEC-16 SEC-17 writes one hash-chained row per workflow event and login, verifiable end to end', async () => {
     const db = t.app.database.db;
     const [c] = await queryRows<{ n: number }>(
       db,
@@ -100,7 +100,7 @@ describe('audit log', () => {
     expect(await verifyAuditChain(db, getCrypto())).toMatchObject({ ok: true, brokenAt: null, unsealed: 0 });
   });
 
-  it('refuses UPDATE and DELETE on audit rows', async () => {
+  it('SEC-17 refuses UPDATE and DELETE on audit rows', async () => {
     const db = t.app.database.db;
     await expect(db.execute(sql`update audit_log set event = 'x' where id = 1`)).rejects.toThrow();
     await expect(db.execute(sql`delete from audit_log where id = 1`)).rejects.toThrow();

@@ -50,7 +50,7 @@ async function withOwnDatabase(fn: (d: Db) => Promise<void>): Promise<void> {
   }
 }
 
-describe('audit chain sealing', () => {
+describe('SEC-17 audit chain sealing', () => {
   it('leaves new rows unsealed until the sealer chains them, then verifies', async () => {
     await write(5);
     const before = await verifyAuditChain(db(), getCrypto());

@@ -26,7 +26,7 @@ const login = (username: string, password: string, headers: Record<string, strin
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers });
 
 describe('login', () => {
-  it('logs in case-insensitively and sets an httpOnly SameSite session cookie', async () => {
+  it('SEC-01 SEC-26 logs in case-insensitively and sets an httpOnly SameSite session cookie', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const res = await login(u.username.toUpperCase(), PASSWORD);
     expect(res.statusCode).toBe(200);
@@ -46,7 +46,7 @@ describe('login', () => {
     expect(a.json()).toEqual(b.json());
   });
 
-  it('locks the account after 5 failures, even for the right password', async () => {
+  it('SEC-04 locks the account after 5 failures, even for the right password', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     for (let i = 0; i < 4; i++) expect((await login(u.username, 'wrong')).statusCode).toBe(401);
     expect((await login(u.username, 'wrong')).statusCode).toBe(423);
@@ -58,7 +58,7 @@ describe('login', () => {
     expect(row!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
   });
 
-  it('refuses disabled users and ends their sessions', async () => {
+  it('SEC-05 refuses disabled users and ends their sessions', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const c = await Client.login(t.app, u.username, PASSWORD);
     await t.app.database.db.update(users).set({ disabled: true }).where(eq(users.id, u.id));
@@ -88,7 +88,7 @@ describe('login', () => {
 });
 
 describe('sessions', () => {
-  it('logout deletes the server session and clears site data', async () => {
+  it('SEC-05 SEC-27 logout deletes the server session and clears site data', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const c = await Client.login(t.app, u.username, PASSWORD);
     const res = await c.post('/api/auth/logout');
@@ -130,7 +130,7 @@ describe('sessions', () => {
     }
   });
 
-  it('expires after the idle timeout', async () => {
+  it('SEC-05 expires after the idle timeout', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const c = await Client.login(t.app, u.username, PASSWORD);
     await t.app.database.db
@@ -202,7 +202,7 @@ describe('web security headers', () => {
 });
 
 describe('password lifetime and inactive accounts', () => {
-  it('refuses reuse of the last five passwords', async () => {
+  it('SEC-03 refuses reuse of the last five passwords', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     let c = await Client.login(t.app, u.username, PASSWORD);
     const first = 'First$ecure2026';
@@ -224,7 +224,7 @@ describe('password lifetime and inactive accounts', () => {
     expect(res.json().mustChangePassword).toBe(true);
   });
 
-  it('disables accounts unused for 90 days, but not the administrators', async () => {
+  it('SEC-07 disables accounts unused for 90 days, but not the administrators', async () => {
     const db = t.app.database.db;
     const idle = await buildUser(db, orgId, ['editor']);
     const admin = await buildUser(db, orgId, ['audit_admin']);

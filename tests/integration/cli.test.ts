@@ -48,7 +48,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('bootstrap-admin', () => {
+describe('SEC-01 bootstrap-admin', () => {
   it('creates the three administrators once, with one-time passwords that must be changed', async () => {
     const first = await cli('bootstrap-admin', '--username', 'ops');
     expect(first.code, first.err).toBe(0);

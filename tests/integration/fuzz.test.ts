@@ -80,16 +80,19 @@ function randomValue(r: () => number, depth = 0): unknown {
 }
 
 describe('fuzz', () => {
-  it('answers every documented route with a 4xx or 2xx, never a 500', async () => {
+  it('SEC-31 answers every documented route with a 4xx or 2xx, never a 500', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
-      paths: Record<string, Record<string, unknown>>;
+      paths: Record<string, Record<string, { responses?: Record<string, { content?: object }> }>>;
     }>();
+    // An event stream never ends by itself (it is read in notifications.test.ts), so it is not fuzzed here.
+    const streams = (op: { responses?: Record<string, { content?: object }> }) =>
+      Object.values(op.responses ?? {}).some((x) => x.content && 'text/event-stream' in x.content);
     const r = rng(20261123);
     const ids = ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '%00', 'a\u0000', 'x'.repeat(300)];
     let calls = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const method of Object.keys(methods)) {
-        if (path === '/api/auth/logout' || path === '/api/auth/password') continue;
+      for (const [method, op] of Object.entries(methods)) {
+        if (path === '/api/auth/logout' || path === '/api/auth/password' || streams(op)) continue;
         for (let i = 0; i < 12; i++) {
           const url =
             path.replace(/\{[^}]+\}/g, () => enc(ids[Math.floor(r() * ids.length)]!)) +

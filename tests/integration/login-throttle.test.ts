@@ -51,7 +51,7 @@ async function loginAudits(username: string) {
 }
 
 describe('per-account lockout', () => {
-  it('lets 25 concurrent wrong passwords evaluate at most 5, and locks the account', async () => {
+  it('SEC-04 lets 25 concurrent wrong passwords evaluate at most 5, and locks the account', async () => {
     const u = await buildUser(app.database.db, orgId, ['editor']);
     // Each from its own address, so only the account counter is in play.
     const results = await Promise.all(
@@ -151,7 +151,7 @@ describe('per-account lockout', () => {
 });
 
 describe('per-address limit', () => {
-  it('evaluates at most 6 of 30 concurrent attempts from one address, answering 429 with Retry-After', async () => {
+  it('SEC-04 evaluates at most 6 of 30 concurrent attempts from one address, answering 429 with Retry-After', async () => {
     const ip = freshIp();
     const names = Array.from({ length: 30 }, (_, i) => `ghost_${ipCounter}_${i}`);
     const results = await Promise.all(names.map((n) => login(n, 'wrong', ip)));

@@ -266,7 +266,7 @@ describe('abilities on the people list (show only what the actor may do)', () =>
   });
 });
 
-describe('三员分立: no administrator opens or takes over an account that reads business content', () => {
+describe('SEC-08 三员分立: no administrator opens or takes over an account that reads business content', () => {
   it('refuses the system administrator a business role, and writes nothing', async () => {
     const name = `biz_${randomUUID().slice(0, 6)}`;
     const res = await clients.sys!.post('/api/users', {

@@ -235,7 +235,7 @@ describe('inside the unit', () => {
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
-  it('sanitises the rich text on the server', async () => {
+  it('SEC-19 sanitises the rich text on the server', async () => {
     const w = await as(tree.T.writer);
     const res = await w.post(
       '/api/items',
@@ -441,7 +441,7 @@ describe('at the hubs', () => {
     hopChanged(back, { action: 'return', state: 'returned', itemState: 'revising' });
   });
 
-  it('two concurrent sign-fors of one hop: exactly one succeeds', async () => {
+  it('SEC-13 two concurrent sign-fors of one hop: exactly one succeeds', async () => {
     const d = await submittedItem();
     const k = await as(tree.K.editor);
     const k2 = await Client.login(t.app, tree.K.chief, PASSWORD);
@@ -487,7 +487,7 @@ describe('at the hubs', () => {
   });
 });
 
-describe('visibility', () => {
+describe('SEC-10 visibility', () => {
   it('siblings and unrelated units get the same 404 as a missing item; hubs see only what reached them', async () => {
     const w = await as(tree.T.writer);
     const draftId = (await w.post('/api/items', draft(tree.T.id))).json<Detail>().id;
@@ -559,7 +559,7 @@ describe('工作台', () => {
 });
 
 describe('HTTP contract', () => {
-  it('answers 400 naming the field for bad and unknown input, never 500', async () => {
+  it('SEC-20 SEC-31 answers 400 naming the field for bad and unknown input, never 500', async () => {
     const w = await as(tree.T.writer);
     const bad = await w.post('/api/items', { ...draft(tree.T.id), category: 'nonsense' });
     expect(bad.statusCode).toBe(400);

@@ -210,7 +210,7 @@ describe('the safety checker of this file flags unsafe HTML (self-test)', () => 
   });
 });
 
-describe('sanitizeRichText removes XSS vectors', () => {
+describe('SEC-19 sanitizeRichText removes XSS vectors', () => {
   it.each(XSS)('%s', (_label, input) => {
     const out = sanitizeRichText(input);
     expect(unsafeParts(out), out).toEqual([]);
@@ -311,7 +311,7 @@ describe('Word-pasted HTML is cleaned', () => {
   });
 });
 
-describe('sanitizeRichText is idempotent', () => {
+describe('SEC-19 sanitizeRichText is idempotent', () => {
   it.each(IDEMPOTENCY)('%s', (_label, input) => {
     const once = sanitizeRichText(input);
     expect(sanitizeRichText(once), JSON.stringify(input)).toBe(once);
