@@ -28,6 +28,7 @@ import { AppError } from './http/errors.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { secondFactorRoutes } from './modules/auth/second-factor-routes.js';
 import { securityRoutes } from './modules/auth/security-routes.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
@@ -151,6 +152,7 @@ export async function buildApp(opts: {
   await app.register(attachmentRoutes);
   await app.register(autosaveRoutes);
   await app.register(securityRoutes);
+  await app.register(secondFactorRoutes);
   await app.register(auditRoutes);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
