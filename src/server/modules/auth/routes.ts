@@ -336,6 +336,10 @@ export const authPlugin = fp(async (appBase) => {
           throw new AppError('unauthenticated', '验证已过期或无效，请重新输入用户名和密码', {
             restart: true,
           });
+        // The user's expired challenges are of no further use.
+        await tx
+          .delete(loginChallenges)
+          .where(and(eq(loginChallenges.userId, user.id), sql`${loginChallenges.expiresAt} <= ${now}`));
         await writeAudit(tx, {
           at: now,
           userId: user.id,
