@@ -76,22 +76,24 @@ describe('TOTP (RFC 6238)', () => {
     expect(uri.searchParams.get('digits')).toBe('6');
   });
 
-  it('SEC-06 the TOTP provider enrols with a fresh secret and verifies a current code', () => {
-    const started = totpProvider.enrolStart({ username: 'li.si' });
+  it('SEC-06 the TOTP provider enrols with a fresh secret and verifies a current code', async () => {
+    const started = await totpProvider.enrolStart({ username: 'li.si' });
     expect(started.material.length).toBe(20);
     const now = new Date();
     const code = totp(started.material, now.getTime());
-    expect(totpProvider.enrolConfirm(started.material, code, now)).toEqual({
+    expect(await totpProvider.enrolConfirm(started.material, code, now)).toEqual({
       ok: true,
       step: timeStep(now.getTime()),
     });
-    expect(totpProvider.verify(started.material, code, now, timeStep(now.getTime()))).toEqual({ ok: false });
+    expect(await totpProvider.verify(started.material, code, now, timeStep(now.getTime()))).toEqual({
+      ok: false,
+    });
   });
 
-  it('SEC-06 the SM2/UKey slot refuses with "not configured" until a provider is registered', () => {
+  it('SEC-06 the SM2/UKey slot refuses with "not configured" until a provider is registered', async () => {
     const p = secondFactorProvider('sm2-ukey');
-    expect(() => p.enrolStart({ username: 'x' })).toThrow(/尚未配置/);
-    expect(() => p.verify(Buffer.alloc(0), '', new Date(), null)).toThrow(/尚未配置/);
+    await expect(p.enrolStart({ username: 'x' })).rejects.toThrow(/尚未配置/);
+    await expect(p.verify(Buffer.alloc(0), '', new Date(), null)).rejects.toThrow(/尚未配置/);
   });
 
   it('SEC-06 recovery codes: ten, distinct, high-entropy, hashed independently of format', () => {

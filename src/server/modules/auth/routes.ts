@@ -274,7 +274,7 @@ export const authPlugin = fp(async (appBase) => {
       let reason = 'bad_code';
       if (code) {
         const provider = secondFactorProvider(factor.kind);
-        const checked = provider.verify(
+        const checked = await provider.verify(
           getCrypto().decrypt(factor.secretEnc),
           code,
           now,
@@ -296,7 +296,7 @@ export const authPlugin = fp(async (appBase) => {
         } else if (checked.ok) reason = '';
         else if (
           factor.lastUsedStep !== null &&
-          provider.verify(getCrypto().decrypt(factor.secretEnc), code, now, null).ok
+          (await provider.verify(getCrypto().decrypt(factor.secretEnc), code, now, null)).ok
         )
           reason = 'replay';
       } else {

@@ -78,7 +78,7 @@ export async function secondFactorRoutes(appBase: FastifyInstance): Promise<void
         const provider = secondFactorProvider(req.body.kind);
         if (await activeSecondFactor(ctx.tx, ctx.actor.userId))
           throw conflict('已启用两步验证；如需更换，请联系安全管理员重置');
-        const started = provider.enrolStart({ username: ctx.actor.username });
+        const started = await provider.enrolStart({ username: ctx.actor.username });
         const secretEnc = getCrypto().encrypt(started.material);
         await ctx.tx
           .insert(secondFactors)
@@ -129,7 +129,7 @@ export async function secondFactorRoutes(appBase: FastifyInstance): Promise<void
         .from(secondFactors)
         .where(and(eq(secondFactors.userId, ctx0.actor.userId), eq(secondFactors.status, 'pending')));
       if (!pending) throw conflict('没有待确认的绑定，请重新开始');
-      const checked = secondFactorProvider(pending.kind).enrolConfirm(
+      const checked = await secondFactorProvider(pending.kind).enrolConfirm(
         getCrypto().decrypt(pending.secretEnc),
         req.body.code,
         new Date(),

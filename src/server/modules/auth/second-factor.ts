@@ -29,9 +29,16 @@ export type SecondFactorCheck = { ok: true; step: number | null } | { ok: false 
 export interface SecondFactorProvider {
   readonly kind: SecondFactorKind;
   readonly label: string;
-  enrolStart(account: { username: string }): { material: Buffer; show: { uri?: string; secret?: string } };
-  enrolConfirm(material: Buffer, response: string, now: Date): SecondFactorCheck;
-  verify(material: Buffer, response: string, now: Date, lastUsedStep: number | null): SecondFactorCheck;
+  enrolStart(account: {
+    username: string;
+  }): Promise<{ material: Buffer; show: { uri?: string; secret?: string } }>;
+  enrolConfirm(material: Buffer, response: string, now: Date): Promise<SecondFactorCheck>;
+  verify(
+    material: Buffer,
+    response: string,
+    now: Date,
+    lastUsedStep: number | null,
+  ): Promise<SecondFactorCheck>;
 }
 
 export const TOTP_ISSUER = '政讯';
@@ -39,19 +46,21 @@ export const TOTP_ISSUER = '政讯';
 export const totpProvider: SecondFactorProvider = {
   kind: 'totp',
   label: '动态口令（TOTP）',
-  enrolStart: ({ username }) => {
+  enrolStart: async ({ username }) => {
     const secret = newTotpSecret();
     const uri = otpauthUri(secret, username, TOTP_ISSUER);
     return { material: secret, show: { uri, secret: new URL(uri).searchParams.get('secret') ?? '' } };
   },
-  enrolConfirm: (material, response, now) => check(matchTotp(material, response.trim(), now.getTime(), null)),
-  verify: (material, response, now, last) => check(matchTotp(material, response.trim(), now.getTime(), last)),
+  enrolConfirm: async (material, response, now) =>
+    check(matchTotp(material, response.trim(), now.getTime(), null)),
+  verify: async (material, response, now, last) =>
+    check(matchTotp(material, response.trim(), now.getTime(), last)),
 };
 
 const check = (step: number | null): SecondFactorCheck =>
   step === null ? { ok: false } : { ok: true, step };
 
-const notConfigured = (): never => {
+const notConfigured = async (): Promise<never> => {
   throw new AppError('conflict', 'SM2证书/UKey认证尚未配置：请部署经认证的UKey认证组件后再使用', {
     field: 'kind',
   });
