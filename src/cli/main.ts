@@ -21,6 +21,7 @@ async function main(): Promise<number> {
         await migrate(database);
         return database;
       },
+      location: () => ({ url: config.databaseUrl, dataDir: config.dataDir }),
       out: (line) => console.log(line),
       err: (line) => console.error(line),
     });

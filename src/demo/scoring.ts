@@ -79,7 +79,7 @@ export async function loadDemoScoring(
         return { periodicalId: p.id, single, combined: single / 2 };
       });
     const rules: ScoringRules = { ...DEFAULT_RULES, periodicals: counted };
-    await as(chief, (ctx) => updateScoringRules(ctx, hubId, rules));
+    await as(chief, (ctx) => updateScoringRules(ctx, hubId, rules, 0));
     // 任务指标 as in the seeds, scaled to the demo's volume: monthly submissions upward and a 20% adoption rate.
     const target = level === 'county' ? 'county' : level === 'city' ? 'city' : 'province';
     await as(chief, (ctx) =>

@@ -507,9 +507,11 @@ async function loadDemoItems(db: Db, orgId: Map<string, string>, as: Acting): Pr
     }
     if (d.stop === 'forwarded') {
       const city = ORGS.find((o) => o.key === hub)!.parent!;
-      const upper = await as(hubEditor, (ctx) =>
-        forwardHop(ctx, hop, orgId.get(city)!, '该信息有推广价值，转报市政府办。'),
-      );
+      const upper = (
+        await as(hubEditor, (ctx) =>
+          forwardHop(ctx, hop, orgId.get(city)!, '该信息有推广价值，转报市政府办。'),
+        )
+      ).createdHopId!;
       await as(`${city}_bj`, (ctx) => receiveHop(ctx, upper));
       const periodicalId = await periodicalOf(city);
       await as(`${city}_bj`, (ctx) => adoptHop(ctx, { hopId: upper, periodicalId, type: 'single' }));

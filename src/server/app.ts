@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -24,12 +24,14 @@ import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
-import { AppError } from './http/errors.js';
+import { AppError, NOT_FOUND_BODY } from './http/errors.js';
+import { isApiRequest, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { secondFactorRoutes } from './modules/auth/second-factor-routes.js';
 import { securityRoutes } from './modules/auth/security-routes.js';
+import { adminNetworksPlugin } from './modules/auth/admin-networks.js';
 import { itemRoutes } from './modules/items/routes/items.js';
 import { hopRoutes } from './modules/items/routes/hops.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -41,6 +43,7 @@ import { autosaveRoutes } from './modules/autosave/routes.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { securityHeaders } from './http/security-headers.js';
+import { findBadText, type BadText } from './text/unicode.js';
 
 // Validation messages people read are Chinese.
 z.config(z.locales.zhCN());
@@ -88,6 +91,20 @@ export async function buildApp(opts: {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Text PostgreSQL cannot store (NUL, a lone UTF-16 surrogate) is refused for every route, in every part of
+  // the request, before validation and before the session is required: a 400 naming the field, never a 500.
+  app.addHook('preValidation', async (req) => {
+    const parts = [
+      ['params', req.params],
+      ['querystring', req.query],
+      ['body', req.body],
+    ] as const;
+    for (const [part, value] of parts) {
+      const bad = findBadText(value);
+      if (bad) throw badTextError(part, bad);
+    }
+  });
+
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && !route.config?.access && route.method !== 'HEAD')
       throw new Error(`route ${String(route.method)} ${route.url} declares no access policy`);
@@ -110,14 +127,19 @@ export async function buildApp(opts: {
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
   app.setNotFoundHandler((req, reply) => {
     const path = normalisedPath(req.url);
-    if (path === '/api' || path.startsWith('/api/'))
-      return reply.code(404).send({ code: 'not_found', message: '请求的接口不存在' });
+    if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
     // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
+    if (
+      path === '/index.html' &&
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      existsSync(WEB_DIST + 'index.html')
+    )
+      return sendAppShell(req, reply);
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(reply);
+    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(req, reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
   });
 
@@ -142,6 +164,7 @@ export async function buildApp(opts: {
   await app.register(fastifyCookie);
   await app.register(securityHeaders);
   await app.register(authPlugin);
+  await app.register(adminNetworksPlugin, { networks: config.adminNetworks });
   await app.register(orgRoutes);
   await app.register(itemRoutes);
   await app.register(hopRoutes);
@@ -155,13 +178,29 @@ export async function buildApp(opts: {
   await app.register(secondFactorRoutes);
   await app.register(auditRoutes);
 
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { access: 'public' },
+      // The document itself: an OpenAPI 3.0 object, passed through whole.
+      schema: {
+        hide: true,
+        response: { 200: z.looseObject({ openapi: z.string(), paths: z.looseObject({}) }) },
+      },
+    },
+    async () => app.swagger() as unknown as { openapi: string; paths: Record<string, unknown> },
   );
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-    database: database.kind,
-  }));
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        hide: true,
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, database: database.kind }),
+  );
 
   if (existsSync(WEB_DIST)) {
     // Wildcard: files built after start-up are served too; a path that is no file falls through to the
@@ -175,7 +214,8 @@ export async function buildApp(opts: {
       redirect: false,
       preCompressed: true,
       cacheControl: false,
-      allowedPath: (pathName) => !pathName.endsWith('/'),
+      // Directories, and index.html itself, are the app shell (served with this request's nonce).
+      allowedPath: (pathName) => !pathName.endsWith('/') && pathName !== '/index.html',
       setHeaders: (res, path) => {
         res.header(
           'Cache-Control',
@@ -187,19 +227,27 @@ export async function buildApp(opts: {
   return app;
 }
 
-/** The single-page app's index.html: every client-side route reloads to it; revalidated on each load. */
-function sendAppShell(reply: FastifyReply) {
-  return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+/**
+ * The single-page app's index.html: every client-side route reloads to it; revalidated on each load. Each
+ * answer carries this request's CSP nonce: on its scripts and stylesheets, and in a meta tag the app reads
+ * to give Ant Design's CSS-in-JS (SECURITY.md §25). The file is re-read when a build replaces it.
+ */
+let shell: { mtimeMs: number; html: string } | null = null;
+function sendAppShell(req: FastifyRequest, reply: FastifyReply) {
+  const file = WEB_DIST + 'index.html';
+  const mtimeMs = statSync(file).mtimeMs;
+  if (shell?.mtimeMs !== mtimeMs) shell = { mtimeMs, html: readFileSync(file, 'utf8') };
+  return reply
+    .header('Cache-Control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(withNonce(shell.html, req.cspNonce));
 }
 
-/** The request path with its query removed and percent-escapes decoded (so /%61pi/x is /api/x). */
-export function normalisedPath(url: string): string {
-  const raw = url.split('?')[0] ?? '/';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+/** Puts the nonce on every <script>, <style> and <link> of the page and into <meta name="csp-nonce">. */
+export function withNonce(html: string, nonce: string): string {
+  return html
+    .replace(/<(script|style|link)\b(?![^>]*\bnonce=)/gi, `<$1 nonce="${nonce}"`)
+    .replace(/<head>/i, `<head>\n    <meta name="csp-nonce" content="${nonce}" />`);
 }
 
 async function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
@@ -210,6 +258,8 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     )
       void reply.header('Retry-After', String(error.details.retryAfter));
     await auditRefusal(req, error.status, error.code, error.details);
+    // One body for every 404, whatever noun or cause (SECURITY.md §11).
+    if (error.code === 'not_found') return reply.code(404).send(NOT_FOUND_BODY);
     return reply
       .code(error.status)
       .send({ code: error.code, message: error.message, details: error.details });
@@ -236,6 +286,7 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
   if (e.code === '23514' || e.code === '23503')
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
+  if (e.statusCode === 404) return reply.code(404).send(NOT_FOUND_BODY);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
     await auditRefusal(req, e.statusCode, code, undefined);
@@ -243,6 +294,17 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
   }
   req.log.error({ err: error }, 'unhandled error');
   return reply.code(500).send({ code: 'internal', message: '服务器内部错误，请稍后重试或联系管理员' });
+}
+
+function badTextError(part: 'params' | 'querystring' | 'body', bad: BadText): AppError {
+  const field = bad.path.join('.') || part;
+  const what = bad.kind === 'nul' ? '空字符（NUL）' : '不成对的代理字符（UTF-16 surrogate）';
+  const message = `含有不允许的字符：${what}`;
+  return new AppError('validation', `请求参数错误：${field} ${message}`, {
+    field,
+    location: part,
+    issues: [{ field, message }],
+  });
 }
 
 function fieldOf(instancePath: string, params: unknown): string {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { S3Settings } from './modules/attachments/storage.js';
+import { parseAdminNetworks, type AdminNetworks } from './modules/auth/admin-networks.js';
 
 /** Configuration from the environment, with defaults that run on a fresh machine. */
 export interface Config {
@@ -7,6 +8,15 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL only: the server runs as this role after migrating as the owner (SECURITY.md §17): every
+   * connection starts with `role=<it>`. Default zx_app (made by migration 0013); `none` runs as the owner.
+   */
+  dbAppRole: string | undefined;
+  /** Audit export to syslog (RFC 5424): udp://host:port or tcp://host:port; unset: no export. */
+  syslog: string | undefined;
+  /** PostgreSQL only: a separate login for the server (a member of zx_app); the owner URL only migrates. */
+  databaseAppUrl: string | undefined;
   /** demo: loads the demo tree and accounts on first start. production: no account until bootstrapped. */
   mode: 'demo' | 'production';
   /** Cookies get `Secure` and the `__Host-` prefix; set when served behind TLS. */
@@ -26,6 +36,8 @@ export interface Config {
   requestLogSample: number;
   /** Attachments in an S3-compatible bucket (several instances), or null for `<dataDir>/attachments`. */
   s3: S3Settings | null;
+  /** Where the three administrators and the management APIs may be used from (null: anywhere). */
+  adminNetworks: AdminNetworks | null;
 }
 
 /** S3 settings from `ZX_S3_*`; a bucket without an endpoint or keys is a configuration error. */
@@ -55,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    dbAppRole: env.ZX_DB_APP_ROLE === 'none' ? undefined : env.ZX_DB_APP_ROLE || 'zx_app',
+    databaseAppUrl: env.DATABASE_APP_URL || undefined,
+    syslog: env.ZX_SYSLOG || undefined,
     mode,
     secureCookies: env.ZX_SECURE_COOKIES === '1',
     trustProxy: env.ZX_TRUST_PROXY === '1',
@@ -67,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     requestLogSample: Math.min(1, Math.max(0, Number(env.ZX_REQUEST_LOG_SAMPLE ?? 0.01))),
     s3: s3Settings(env),
+    adminNetworks: parseAdminNetworks(env.ZX_ADMIN_NETWORKS),
   };
 }

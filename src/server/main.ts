@@ -2,9 +2,11 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openAppDatabase } from './db/app-role.js';
 import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
 import { sealAll } from './modules/audit/audit.js';
+import { forwardSyslog, syslogTransport } from './modules/audit/syslog.js';
 import { getCrypto } from './crypto/current.js';
 
 /** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
@@ -14,10 +16,14 @@ async function main(): Promise<void> {
     console.error('ZX_AUDIT_KEY must be set in production (the audit log HMAC key).');
     process.exit(1);
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrate(database);
+  const owner = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(owner);
+  // Migrated as the owner; from here on the server works as the application role (SECURITY.md §17).
+  const { database, role, warning } = await openAppDatabase(owner, config);
   const app = await buildApp({ database, config });
   if (applied.length) app.log.info({ applied }, 'migrations applied');
+  if (role) app.log.info({ role }, 'database role of the application');
+  if (warning) app.log.warn(warning);
   if (config.mode === 'demo') {
     const loaded = await loadDemoData(database.db);
     if (loaded) app.log.info('demo organisation tree and accounts loaded');
@@ -30,14 +36,17 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void tidy(), 600_000);
   timer.unref();
   // The audit sealer: chains what was written in the last second (one sealer at a time across instances).
+  const syslog = config.syslog ? syslogTransport(config.syslog) : null;
   let sealing = false;
   const seal = async () => {
     if (sealing) return;
     sealing = true;
     try {
       await sealAll(database.db, getCrypto());
+      // Sealed rows go to syslog once each, in chain order (the cursor lives in the database).
+      if (syslog) await forwardSyslog(database.db, syslog);
     } catch (err: unknown) {
-      app.log.error({ err }, 'audit sealing failed');
+      app.log.error({ err }, 'audit sealing or syslog export failed');
     } finally {
       sealing = false;
     }
@@ -55,6 +64,7 @@ async function main(): Promise<void> {
     clearInterval(sealer);
     await app.close();
     await seal();
+    await syslog?.close();
     await database.close();
     process.exit(0);
   };

@@ -1,3 +1,4 @@
+import { cspNonce as nonce } from './csp-nonce';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider } from 'antd';
@@ -32,7 +33,7 @@ if (!root) throw new Error('#root missing');
 
 createRoot(root).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={theme}>
+    <ConfigProvider locale={zhCN} theme={theme} csp={nonce ? { nonce } : undefined}>
       <AntApp>
         <RouterProvider router={router} />
       </AntApp>

@@ -127,7 +127,7 @@ describe('leader instructions in the browser', () => {
     if ((await issueLinks.count()) > 0) {
       await issueLinks.first().click();
       await writer.waitForURL(/\/issues\/[0-9a-f-]{36}$/);
-      await expect(writer.getByText('期刊不存在或您无权查看').count()).resolves.toBe(0);
+      await expect(writer.getByText('对象不存在或无权访问').count()).resolves.toBe(0);
       await writer.goBack();
     }
 

@@ -12,7 +12,7 @@ export const ENGINE: 'pglite' | 'postgres' =
  * PostgreSQL server of TEST_DATABASE_URL (dropped again by `drop`). Files never share data, so they run
  * in parallel and never truncate.
  */
-export async function testDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export async function testDatabase(): Promise<Database & { drop(): Promise<void>; url?: string }> {
   if (ENGINE === 'pglite') {
     const database = await openDatabase({ dataDir: 'memory://' });
     await migrate(database);
@@ -31,6 +31,7 @@ export async function testDatabase(): Promise<Database & { drop(): Promise<void>
   await migrate(database);
   return {
     ...database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const c = new pg.Client({ connectionString: base });

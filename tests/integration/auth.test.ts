@@ -4,7 +4,7 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { loginThrottle, sessions } from '../../src/server/modules/auth/schema.js';
 import { housekeeping } from '../../src/server/modules/auth/sessions.js';
-import { users } from '../../src/server/modules/orgs/schema.js';
+import { orgs, users } from '../../src/server/modules/orgs/schema.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { buildOrg, buildUser, PASSWORD } from '../helpers/factories.js';
@@ -99,6 +99,37 @@ describe('sessions', () => {
     expect(left).toHaveLength(0);
   });
 
+  it('SEC-27 logout clears the cookie with the attributes it was set with, Secure behind TLS', async () => {
+    const secure = await buildTestApp({ config: { secureCookies: true } });
+    try {
+      const db = secure.app.database.db;
+      const org = await buildOrg(db, { name: '某县', parentId: null, level: 'county' });
+      const u = await buildUser(db, org, ['editor']);
+      const login = await secure.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: u.username, password: PASSWORD },
+      });
+      const set = login.cookies.find((c) => c.name === '__Host-zx_session')!;
+      expect(set).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+      const out = await secure.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: {
+          cookie: `__Host-zx_session=${set.value}`,
+          'x-csrf-token': login.json<{ csrfToken: string }>().csrfToken,
+        },
+      });
+      expect(out.statusCode).toBe(200);
+      const cleared = out.cookies.find((c) => c.name === '__Host-zx_session')!;
+      expect(cleared.value).toBe('');
+      expect(cleared).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+      expect(out.headers['clear-site-data']).toContain('cookies');
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('expires after the idle timeout', async () => {
     const u = await buildUser(t.app.database.db, orgId, ['editor']);
     const c = await Client.login(t.app, u.username, PASSWORD);
@@ -127,6 +158,35 @@ describe('sessions', () => {
     expect((await c.get('/api/inbox')).statusCode).toBe(401); // old session ended
     const again = await Client.login(t.app, u.username, 'Quite$ecure2026');
     expect((await again.get('/api/inbox')).statusCode).toBe(200);
+  });
+});
+
+describe('SEC-02 password choice', () => {
+  it('SEC-02 refuses top-list, decorated, keyboard-walk, own-name and unit-code passwords on change', async () => {
+    const db = t.app.database.db;
+    const u = await buildUser(db, orgId, ['editor'], 'Robert Zhang');
+    await db.update(orgs).set({ divisionCode: '330100' }).where(eq(orgs.id, orgId));
+    const c = await Client.login(t.app, u.username, PASSWORD);
+    const refused = [
+      'Password@2024',
+      'Welcome@2024',
+      'Qwerty@123456',
+      '1qaz@WSX3edc',
+      'Admin@123456',
+      `${u.username}#X9k`,
+      'Robert#Kq82xz',
+      'Kq#330100mzTx',
+    ];
+    for (const newPassword of refused) {
+      const res = await c.post('/api/auth/password', { currentPassword: PASSWORD, newPassword });
+      expect(res.statusCode, newPassword).toBe(400);
+      expect(res.json().details.field).toBe('newPassword');
+    }
+    const ok = await c.post('/api/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'Lantern#Mango82x',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 });
 

@@ -38,11 +38,25 @@ const ATOMS: unknown[] = [
   '00000000-0000-4000-8000-000000000000',
   '../../etc/passwd',
   '\u0000',
+  'a\u0000b',
+  '\uD800',
+  '尾\uDFFF',
+  '😀\uD83D 正文',
+  { title: '正常', nested: ['ok', 'x\uDC00'] },
   [],
   {},
   [1, 'a'],
   { $ne: 1 },
 ];
+
+/** Percent-encoding; a lone surrogate has no UTF-8 form, so it goes as NUL instead. */
+function enc(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return '%00';
+  }
+}
 
 function randomValue(r: () => number, depth = 0): unknown {
   if (depth > 2 || r() < 0.6) return ATOMS[Math.floor(r() * ATOMS.length)];
@@ -71,16 +85,16 @@ describe('fuzz', () => {
       paths: Record<string, Record<string, unknown>>;
     }>();
     const r = rng(20261123);
-    const ids = ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '%00', 'x'.repeat(300)];
+    const ids = ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '%00', 'a\u0000', 'x'.repeat(300)];
     let calls = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {
         if (path === '/api/auth/logout' || path === '/api/auth/password') continue;
         for (let i = 0; i < 12; i++) {
           const url =
-            path.replace(/\{[^}]+\}/g, () => encodeURIComponent(ids[Math.floor(r() * ids.length)]!)) +
+            path.replace(/\{[^}]+\}/g, () => enc(ids[Math.floor(r() * ids.length)]!)) +
             (r() < 0.5
-              ? `?limit=${encodeURIComponent(String(randomValue(r)))}&cursor=${encodeURIComponent(String(randomValue(r)))}&box=${r()}`
+              ? `?limit=${enc(String(randomValue(r)))}&cursor=${enc(String(randomValue(r)))}&box=${r()}`
               : '');
           const res = await client.app.inject({
             method: method.toUpperCase() as 'GET',
@@ -100,5 +114,103 @@ describe('fuzz', () => {
       }
     }
     expect(calls).toBeGreaterThan(200);
+  });
+});
+
+/**
+ * Text PostgreSQL cannot store (issue 8 failure 4): NUL and lone UTF-16 surrogates, alone or mixed with good
+ * text, in the body, the query string and the path parameters of every documented route, logged in and not.
+ * Each answer is a 400 naming the field, never a 500.
+ */
+describe('NUL and lone surrogates', () => {
+  const BAD = ['\u0000', 'a\u0000b', '\uD800', 'x\uDBFFy', '\uDC00', '尾\uDFFF', '😀\uD83D', '\u0000\uD800'];
+
+  async function documented(): Promise<[string, string][]> {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    return Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => [m.toUpperCase(), path] as [string, string]),
+    );
+  }
+
+  const goodId = '00000000-0000-4000-8000-000000000000';
+
+  function expectNamed(res: { statusCode: number; body: string }, what: string, field: string) {
+    expect(res.statusCode, `${what} → ${res.body}`).toBe(400);
+    const body = JSON.parse(res.body) as { code: string; message: string; details: { field: string } };
+    expect(body.code, what).toBe('validation');
+    expect(body.details.field, what).toBe(field);
+    expect(body.message, what).toContain(field);
+  }
+
+  for (const session of ['logged in', 'anonymous'] as const) {
+    it(`refuses them in bodies, query strings and path parameters of every route (${session})`, async () => {
+      const headers: Record<string, string> =
+        session === 'logged in' ? { cookie: client.cookie, 'x-csrf-token': client.csrf } : {};
+      const r = rng(8004);
+      let calls = 0;
+      for (const [method, path] of await documented()) {
+        const base = path.replace(/\{[^}]+\}/g, goodId);
+        const bad = () => BAD[Math.floor(r() * BAD.length)]!;
+        if (method !== 'GET') {
+          // A flat field, and one deep inside good text.
+          const flat = bad();
+          const res1 = await t.app.inject({
+            method: method as 'POST',
+            url: base,
+            headers: { ...headers, 'content-type': 'application/json' },
+            payload: JSON.stringify({ title: '正常标题', username: flat, password: 'x' }),
+          });
+          expectNamed(res1, `${method} ${path} body ${JSON.stringify(flat)}`, 'username');
+          const res2 = await t.app.inject({
+            method: method as 'POST',
+            url: base,
+            headers: { ...headers, 'content-type': 'application/json' },
+            payload: JSON.stringify({
+              bodyHtml: '<p>好</p>',
+              blocks: [{ text: 'ok 😀' }, { text: `x${bad()}` }],
+            }),
+          });
+          expectNamed(res2, `${method} ${path} nested body`, 'blocks.1.text');
+          calls += 2;
+        }
+        // NUL in the query string (a lone surrogate cannot be percent-encoded in UTF-8).
+        const res3 = await t.app.inject({
+          method: method as 'GET',
+          url: `${base}?limit=5&cursor=a%00b`,
+          headers,
+          ...(method === 'GET' ? {} : { payload: {} }),
+        });
+        expectNamed(res3, `${method} ${path} query`, 'cursor');
+        calls++;
+        // NUL in each path parameter.
+        for (const name of path.match(/\{[^}]+\}/g) ?? []) {
+          const url = path.replace(/\{[^}]+\}/g, (p) => (p === name ? 'ab%00cd' : goodId));
+          const res4 = await t.app.inject({
+            method: method as 'GET',
+            url,
+            headers,
+            ...(method === 'GET' ? {} : { payload: {} }),
+          });
+          expectNamed(res4, `${method} ${url}`, name.slice(1, -1));
+          calls++;
+        }
+      }
+      expect(calls).toBeGreaterThan(200);
+    });
+  }
+
+  it('refuses them in a login name before anything else, and the login still works afterwards', async () => {
+    for (const username of ['adm\u0000in', '\uD800admin', 'admin\uDC00']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: PASSWORD },
+      });
+      expectNamed(res, JSON.stringify(username), 'username');
+    }
+    const me = await client.get('/api/auth/me');
+    expect(me.statusCode).toBe(200);
   });
 });

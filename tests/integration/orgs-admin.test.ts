@@ -56,6 +56,20 @@ async function login(username: string, password = PASSWORD): Promise<Session> {
   return { cookie: `zx_session=${cookie!.value}`, csrf: me.csrfToken };
 }
 
+/** The row versions a client would have read (SECURITY.md §30: every edit sends the version it read). */
+async function orgVersion(id: string): Promise<number> {
+  const [o] = await database.db.select().from(orgs).where(eq(orgs.id, id));
+  return o!.rowVersion;
+}
+async function stagesVersion(id: string): Promise<number> {
+  const [o] = await database.db.select().from(orgs).where(eq(orgs.id, id));
+  return o!.stagesRowVersion;
+}
+async function userVersion(id: string): Promise<number> {
+  const [u] = await database.db.select().from(users).where(eq(users.id, id));
+  return u!.rowVersion;
+}
+
 async function call(s: Session, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: unknown) {
   const res = await app.inject({
     method,
@@ -158,7 +172,9 @@ describe('units', () => {
       expect(res.status).toBe(403);
     }
     expect(await database.db.select().from(orgs).where(eq(orgs.name, '越权单位'))).toHaveLength(0);
-    expect((await call(orgAdmin, 'PATCH', `/api/orgs/${unitId}`, { name: '改名' })).status).toBe(403);
+    expect(
+      (await call(orgAdmin, 'PATCH', `/api/orgs/${unitId}`, { rowVersion: 1, name: '改名' })).status,
+    ).toBe(403);
   });
 
   it('refuses a duplicate name under the same parent with 409 in Chinese', async () => {
@@ -211,19 +227,31 @@ describe('units', () => {
   });
 
   it('refuses to move a unit under itself or its descendants', async () => {
-    const self = await call(admin, 'PATCH', `/api/orgs/${hubId}`, { parentId: hubId });
+    const self = await call(admin, 'PATCH', `/api/orgs/${hubId}`, {
+      rowVersion: await orgVersion(hubId),
+      parentId: hubId,
+    });
     expect(self.status).toBe(409);
-    const below = await call(admin, 'PATCH', `/api/orgs/${rootId}`, { parentId: unitId });
+    const below = await call(admin, 'PATCH', `/api/orgs/${rootId}`, {
+      rowVersion: await orgVersion(rootId),
+      parentId: unitId,
+    });
     expect(below.status).toBe(409);
     const [root] = await database.db.select().from(orgs).where(eq(orgs.id, rootId));
     expect(root?.parentId).toBeNull();
   });
 
   it('updates a unit and 404s an unknown one', async () => {
-    const res = await call(admin, 'PATCH', `/api/orgs/${unitId}`, { reviewMode: 'merged', sortOrder: 3 });
+    const res = await call(admin, 'PATCH', `/api/orgs/${unitId}`, {
+      rowVersion: await orgVersion(unitId),
+      reviewMode: 'merged',
+      sortOrder: 3,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ reviewMode: 'merged', sortOrder: 3 });
-    expect((await call(admin, 'PATCH', `/api/orgs/${randomUUID()}`, { sortOrder: 1 })).status).toBe(404);
+    expect(
+      (await call(admin, 'PATCH', `/api/orgs/${randomUUID()}`, { rowVersion: 1, sortOrder: 1 })).status,
+    ).toBe(404);
   });
 
   it('configures hub stages, only for hubs', async () => {
@@ -232,26 +260,45 @@ describe('units', () => {
       { name: '复审', role: 'chief_editor' },
       { name: '领导审核', role: 'leader' },
     ];
-    const res = await call(admin, 'PUT', `/api/orgs/${hubId}/stages`, { stages });
+    const rowVersion = await stagesVersion(hubId);
+    const res = await call(admin, 'PUT', `/api/orgs/${hubId}/stages`, { rowVersion, stages });
     expect(res.status).toBe(200);
-    expect(res.raw.json()).toEqual(stages.map((s, i) => ({ ...s, position: i + 1 })));
-    expect((await call(admin, 'PUT', `/api/orgs/${unitId}/stages`, { stages })).status).toBe(409);
+    expect(res.raw.json()).toEqual({
+      rowVersion: rowVersion + 1,
+      stages: stages.map((s, i) => ({ ...s, position: i + 1 })),
+    });
+    expect((await call(admin, 'PUT', `/api/orgs/${unitId}/stages`, { rowVersion: 1, stages })).status).toBe(
+      409,
+    );
     expect(
-      (await call(admin, 'PUT', `/api/orgs/${hubId}/stages`, { stages: [{ name: '初审', role: 'writer' }] }))
-        .status,
+      (
+        await call(admin, 'PUT', `/api/orgs/${hubId}/stages`, {
+          rowVersion: rowVersion + 1,
+          stages: [{ name: '初审', role: 'writer' }],
+        })
+      ).status,
     ).toBe(400);
-    expect((await call(writer, 'PUT', `/api/orgs/${hubId}/stages`, { stages: [] })).status).toBe(403);
+    expect(
+      (await call(writer, 'PUT', `/api/orgs/${hubId}/stages`, { rowVersion: 1, stages: [] })).status,
+    ).toBe(403);
   });
 
   it('sets direct-report hubs to hubs above the unit only', async () => {
-    const ok = await call(admin, 'PUT', `/api/orgs/${unitId}/direct-report-hubs`, { hubIds: [rootId] });
+    const ok = await call(admin, 'PUT', `/api/orgs/${unitId}/direct-report-hubs`, {
+      rowVersion: await orgVersion(unitId),
+      hubIds: [rootId],
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.directReportHubIds).toEqual([rootId]);
-    const sideways = await call(admin, 'PUT', `/api/orgs/${hubId}/direct-report-hubs`, { hubIds: [unitId] });
+    const sideways = await call(admin, 'PUT', `/api/orgs/${hubId}/direct-report-hubs`, {
+      rowVersion: await orgVersion(hubId),
+      hubIds: [unitId],
+    });
     expect(sideways.status).toBe(400);
     expect(sideways.body.details?.field).toBe('hubIds');
     expect(
-      (await call(orgAdmin, 'PUT', `/api/orgs/${unitId}/direct-report-hubs`, { hubIds: [] })).status,
+      (await call(orgAdmin, 'PUT', `/api/orgs/${unitId}/direct-report-hubs`, { rowVersion: 1, hubIds: [] }))
+        .status,
     ).toBe(403);
   });
 });
@@ -352,6 +399,7 @@ describe('people', () => {
     );
     expect(created.status).toBe(201);
     const patch = await call(admin, 'PATCH', `/api/users/${String(created.body.id)}`, {
+      rowVersion: 1,
       memberships: [
         { orgId: rootId, role: 'audit_admin' },
         { orgId: unitId, role: 'reviewer' },
@@ -384,6 +432,7 @@ describe('people', () => {
     expect(await database.db.select().from(sessions).where(eq(sessions.userId, id))).toHaveLength(2);
 
     const edit = await call(orgAdmin, 'PATCH', `/api/users/${id}`, {
+      rowVersion: await userVersion(id),
       displayName: '李四',
       memberships: [
         { orgId: unitId, role: 'writer' },
@@ -395,7 +444,10 @@ describe('people', () => {
     expect((edit.body.memberships as unknown[]).length).toBe(2);
 
     const before = await auditCount('user.update');
-    const res = await call(orgAdmin, 'PATCH', `/api/users/${id}`, { disabled: true });
+    const res = await call(orgAdmin, 'PATCH', `/api/users/${id}`, {
+      rowVersion: await userVersion(id),
+      disabled: true,
+    });
     expect(res.status).toBe(200);
     expect(res.body.disabled).toBe(true);
     expect(await auditCount('user.update')).toBe(before + 1);
@@ -411,10 +463,22 @@ describe('people', () => {
 
   it('refuses disabling oneself, and hides accounts outside the unit administrator’s reach', async () => {
     const [me] = await database.db.select().from(users).where(eq(users.username, 'edu-admin'));
-    expect((await call(orgAdmin, 'PATCH', `/api/users/${me!.id}`, { disabled: true })).status).toBe(403);
+    expect(
+      (await call(orgAdmin, 'PATCH', `/api/users/${me!.id}`, { rowVersion: me!.rowVersion, disabled: true }))
+        .status,
+    ).toBe(403);
     const [root] = await database.db.select().from(users).where(eq(users.username, 'root-admin'));
-    expect((await call(orgAdmin, 'PATCH', `/api/users/${root!.id}`, { disabled: true })).status).toBe(404);
-    expect((await call(admin, 'PATCH', `/api/users/${randomUUID()}`, { disabled: true })).status).toBe(404);
+    expect(
+      (
+        await call(orgAdmin, 'PATCH', `/api/users/${root!.id}`, {
+          rowVersion: root!.rowVersion,
+          disabled: true,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(admin, 'PATCH', `/api/users/${randomUUID()}`, { rowVersion: 1, disabled: true })).status,
+    ).toBe(404);
   });
 
   it('resets a password: one-time, forced change, sessions ended; admin accounts only by the security administrator', async () => {

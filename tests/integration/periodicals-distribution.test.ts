@@ -1,6 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueReads, periodicalIssues } from '../../src/server/modules/periodicals/schema.js';
+import {
+  issueReads,
+  issueRecipients,
+  periodicalIssues,
+} from '../../src/server/modules/periodicals/schema.js';
 import { buildUser } from '../helpers/factories.js';
 import { adoptedAtK, draftIssue, issuedIssue, world, type Issue, type World } from './periodicals-fixture.js';
 
@@ -32,11 +36,11 @@ describe('distribution and reading', () => {
     expect(before.rows.map((r) => r.id)).toEqual([second.id, first.id]);
     expect(before.rows.every((r) => r.unread)).toBe(true);
 
-    const read = await reader.get(`/api/issues/${first.id}`);
+    const read = await reader.post(`/api/issues/${first.id}/read`);
     expect(read.statusCode, read.body).toBe(200);
     expect(read.json<Issue>()).toMatchObject({ distribution: null, recallReason: null });
     expect(read.json<Issue>().abilities).toMatchObject({ edit: false, recall: false, distribute: false });
-    await reader.get(`/api/issues/${first.id}`);
+    await reader.post(`/api/issues/${first.id}/read`);
     const reads = await w.t.app.database.db.select().from(issueReads).where(eq(issueReads.issueId, first.id));
     expect(reads).toHaveLength(1);
 
@@ -58,18 +62,48 @@ describe('distribution and reading', () => {
     expect((await (await w.as(T.writer)).get('/api/issues/received')).json<Received>().rows[1]!.unread).toBe(
       true,
     );
-    await (await w.as(S.signer)).get(`/api/issues/${first.id}`);
+    await (await w.as(S.signer)).post(`/api/issues/${first.id}/read`);
     const hub = (await (await w.as(K.editor)).get(`/api/issues/${first.id}`)).json<Issue>();
     expect(hub.distribution).toMatchObject({ total: 3, read: 2, readRate: 0.6667 });
     expect(hub.distribution!.recipients.find((r) => r.orgId === D.id)?.firstReadAt).toBeNull();
 
     // Hub members reading their own issue are not receipts; people outside see a 404.
-    await (await w.as(K.leader)).get(`/api/issues/${first.id}`);
+    await (await w.as(K.leader)).post(`/api/issues/${first.id}/read`);
     expect(
       (await (await w.as(K.editor)).get(`/api/issues/${first.id}`)).json<Issue>().distribution!.read,
     ).toBe(2);
     for (const who of [w.tree.U.writer, w.tree.K2.editor, w.tree.C.editor])
       expect((await (await w.as(who)).get(`/api/issues/${first.id}`)).statusCode).toBe(404);
+  });
+
+  it('SEC-26 GET (detail, print, DOCX) records no receipt; one POST does, once under 10 concurrent posts', async () => {
+    const { K, T } = w.tree;
+    const issue = await issuedIssue(w, K, [(await adoptedAtK(w, '回执只由POST登记')).adoptionId], [T.id]);
+    const reader = await w.as(T.signer);
+    const db = w.t.app.database.db;
+    const receipts = async () => ({
+      person: (await db.select().from(issueReads).where(eq(issueReads.issueId, issue.id))).length,
+      unit: (
+        await db
+          .select()
+          .from(issueRecipients)
+          .where(and(eq(issueRecipients.issueId, issue.id), isNotNull(issueRecipients.firstReadAt)))
+      ).length,
+    });
+    for (const url of [
+      `/api/issues/${issue.id}`,
+      `/api/issues/${issue.id}/print`,
+      `/api/issues/${issue.id}/docx`,
+    ])
+      expect((await reader.get(url)).statusCode, url).toBe(200);
+    expect(await receipts()).toEqual({ person: 0, unit: 0 });
+    const posts = await Promise.all(
+      Array.from({ length: 10 }, () => reader.post(`/api/issues/${issue.id}/read`)),
+    );
+    expect(posts.map((p) => p.statusCode)).toEqual(Array(10).fill(200));
+    expect(await receipts()).toEqual({ person: 1, unit: 1 });
+    const hub = (await (await w.as(K.editor)).get(`/api/issues/${issue.id}`)).json<Issue>();
+    expect(hub.distribution).toMatchObject({ total: 1, read: 1 });
   });
 
   it('the system administrator does not read content', async () => {
@@ -116,7 +150,7 @@ describe('distribution and reading', () => {
         .sort(),
     ).toEqual(['additional', 'excerpt', 'initial']);
     const dReader = await w.as(D.writer);
-    const seen = (await dReader.get(`/api/issues/${issue.id}`)).json<Issue>();
+    const seen = (await dReader.post(`/api/issues/${issue.id}/read`)).json<Issue>();
     expect(seen.excerpt).toBe(true);
     expect(seen.entries.map((e) => e.id)).toEqual([second.id]);
     const print = await dReader.get(`/api/issues/${issue.id}/print`);

@@ -39,6 +39,7 @@ beforeAll(async () => {
   });
   const draft = (await editor.get(`/api/issues/${id}`)).json<Issue>();
   await editor.send('PATCH', `/api/issues/${id}/entries/${draft.entries[0]!.id}`, {
+    rowVersion: draft.entries[0]!.rowVersion,
     editorNote: '汾阳市的做法值得各地学习借鉴，请结合实际认真研究。',
   });
   await editor.post(`/api/issues/${id}/submit`, {});

@@ -48,6 +48,7 @@ export interface Issue {
     sourceLine: string;
     combined: boolean;
     adoptionIds: string[];
+    rowVersion: number;
   }[];
   reviews: { decision: string; opinion: string | null }[];
   distribution: {
@@ -103,9 +104,7 @@ export async function adopt(
   expect((await editor.post(`/api/hops/${hopId}/receive`)).statusCode).toBe(200);
   const res = await editor.post(`/api/hops/${hopId}/adopt`, { periodicalId: hub.periodicalId, type });
   expect(res.statusCode, res.body).toBe(200);
-  const adoptions = res.json<{ adoptions: { id: string; hopId: string; revokedAt: string | null }[] }>()
-    .adoptions;
-  return adoptions.filter((a) => a.hopId === hopId && a.revokedAt === null).at(-1)!.id;
+  return res.json<{ adoptionId: string }>().adoptionId;
 }
 
 /** An item of `unit` adopted by the county hub K. */
@@ -121,9 +120,7 @@ export async function adoptedAtC(w: World, title: string, extra: object = {}) {
   await k.post(`/api/hops/${s.hopId}/receive`);
   const fwd = await k.post(`/api/hops/${s.hopId}/forward`, { targetOrgId: w.tree.C.id });
   expect(fwd.statusCode, fwd.body).toBe(200);
-  const hopC = fwd
-    .json<{ hops: { id: string; parentHopId: string | null }[] }>()
-    .hops.find((h) => h.parentHopId === s.hopId)!.id;
+  const hopC = fwd.json<{ createdHopId: string }>().createdHopId;
   return { itemId: s.itemId, hopId: hopC, adoptionId: await adopt(w, w.tree.C, hopC) } satisfies AdoptionOut;
 }
 

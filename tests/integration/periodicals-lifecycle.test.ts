@@ -110,6 +110,7 @@ describe('compiling, reviewing, signing and issuing', () => {
     expect(after.rows.map((r) => r.id)).not.toContain(a1.adoptionId);
 
     const edited = await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, {
+      rowVersion: e1.rowVersion,
       title: '某街道网格化治理见实效',
       bodyHtml: '<p onclick="x()">办结率达98.6%。<script>alert(1)</script></p>',
       editorNote: '网格化治理是基层治理的有效抓手，各地可借鉴。',
@@ -119,14 +120,22 @@ describe('compiling, reviewing, signing and issuing', () => {
     expect(e1b.bodyHtml).toBe('<p>办结率达98.6%。</p>');
     expect(e1b.editorNote).toContain('有效抓手');
     const secret = await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, {
+      rowVersion: e1b.rowVersion,
       bodyHtml: '<p>秘密★1年</p>',
     });
     expect(secret.statusCode).toBe(422);
 
-    const badOrder = await editor.put(`/api/issues/${id}/entries/order`, { entryIds: [e2.id] });
+    const current = (await editor.get(`/api/issues/${id}`)).json<Issue>().rowVersion;
+    const badOrder = await editor.put(`/api/issues/${id}/entries/order`, {
+      rowVersion: current,
+      entryIds: [e2.id],
+    });
     expect(badOrder.statusCode).toBe(400);
     expect(badOrder.json().details.field).toBe('entryIds');
-    const order = await editor.put(`/api/issues/${id}/entries/order`, { entryIds: [e2.id, e1.id] });
+    const order = await editor.put(`/api/issues/${id}/entries/order`, {
+      rowVersion: current,
+      entryIds: [e2.id, e1.id],
+    });
     expect(order.json<Issue>().entries.map((e) => e.id)).toEqual([e2.id, e1.id]);
 
     const a4 = await adoptedAtK(w, '临时稿件');
@@ -144,7 +153,10 @@ describe('compiling, reviewing, signing and issuing', () => {
 
     const submitted = await editor.post(`/api/issues/${id}/submit`, {});
     expect(submitted.json<Issue>()).toMatchObject({ state: 'in_review' });
-    const editInReview = await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, { title: '改' });
+    const editInReview = await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, {
+      rowVersion: 1,
+      title: '改',
+    });
     expect(editInReview.statusCode).toBe(409);
     expect(editInReview.json().message).toContain('待审签');
 
@@ -159,6 +171,7 @@ describe('compiling, reviewing, signing and issuing', () => {
     });
     expect(back.json<Issue>()).toMatchObject({ state: 'draft' });
     await editor.send('PATCH', `/api/issues/${id}/entries/${e2.id}`, {
+      rowVersion: e2.rowVersion,
       title: '我县街道消防安全大检查全覆盖',
     });
     await editor.post(`/api/issues/${id}/submit`, {});
@@ -193,10 +206,13 @@ describe('compiling, reviewing, signing and issuing', () => {
 
     // Locked: no more edits, no second issue, 409 naming the state.
     for (const res of [
-      await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, { title: '再改' }),
+      await editor.send('PATCH', `/api/issues/${id}/entries/${e1.id}`, { rowVersion: 1, title: '再改' }),
       await editor.post(`/api/issues/${id}/entries`, { adoptionIds: [a4.adoptionId] }),
       await editor.send('DELETE', `/api/issues/${id}/entries/${e1.id}`),
-      await editor.put(`/api/issues/${id}/entries/order`, { entryIds: [e1.id, e2.id] }),
+      await editor.put(`/api/issues/${id}/entries/order`, {
+        rowVersion: issued.json<Issue>().rowVersion,
+        entryIds: [e1.id, e2.id],
+      }),
       await editor.send('PATCH', `/api/issues/${id}`, {
         rowVersion: issued.json<Issue>().rowVersion,
         copies: 9,

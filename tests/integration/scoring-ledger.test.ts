@@ -6,7 +6,14 @@ import { periodicals } from '../../src/server/modules/periodicals/schema.js';
 import { scoreEntries } from '../../src/server/modules/scoring/schema.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildOrg, buildOrgTree, type OrgTree } from '../helpers/factories.js';
-import { flow, rules, thisMonth, thisYear, type Detail } from './scoring-flow.js';
+import {
+  expectAggregatesMatchLedger,
+  flow,
+  rules,
+  thisMonth,
+  thisYear,
+  type Detail,
+} from './scoring-flow.js';
 
 let t: TestApp;
 let tree: OrgTree;
@@ -205,6 +212,7 @@ describe('the ledger', () => {
           { periodicalId: tree.C.periodicalId, single: 1, combined: 0.5 },
           { periodicalId: tree.P.periodicalId, single: 5, combined: 2 },
         ],
+        rowVersion: 1,
         forwardMultipliers: { province: 2 },
         instructionBonus: { city: 5 },
       }),
@@ -412,5 +420,11 @@ describe('validation and authorization', () => {
     expect(outside.json().details.field).toBe('orgId');
     const view = await ranking(tree.K.id, tree.K.editor);
     expect(view.abilities).toMatchObject({ edit_rules: false, compose_notice: true });
+  });
+});
+
+describe('pre-aggregated statistics', () => {
+  it('equal the ledger and hops after every write above', async () => {
+    await expectAggregatesMatchLedger(t.app.database.db, [tree.P.id, tree.C.id, tree.K.id, tree.K2.id]);
   });
 });

@@ -1,8 +1,10 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { noticeRecipients } from '../../src/server/modules/scoring/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
-import { flow, rules, thisMonth, thisYear } from './scoring-flow.js';
+import { expectAggregatesMatchLedger, flow, rules, thisMonth, thisYear } from './scoring-flow.js';
 
 let t: TestApp;
 let tree: OrgTree;
@@ -123,6 +125,7 @@ describe('quotas', () => {
     expect(del.statusCode, del.body).toBe(200);
     expect(del.json().active).toBe(false);
     const patch = await chief.send('PATCH', `/api/hubs/${tree.K.id}/quotas/${townshipQuota}`, {
+      rowVersion: 1,
       minSubmitted: { county: 15, city: 10, province: 5 },
     });
     expect(patch.json().description).toBe(
@@ -224,7 +227,7 @@ describe('the monthly notice', () => {
     expect(again.json<NoticeView>().snapshot).toEqual(notice.snapshot);
   });
 
-  it('only the chief editor issues it, once; it reaches the units, which read it in the system', async () => {
+  it('SEC-26 only the chief editor issues it, once; units read it, the receipt only by POST, once', async () => {
     const draftRead = await (await f.as(tree.T.writer)).get(`/api/notices/${notice.id}`);
     expect(draftRead.statusCode).toBe(404);
     expect((await (await f.as(tree.K.editor)).post(`/api/notices/${notice.id}/issue`)).statusCode).toBe(403);
@@ -236,7 +239,18 @@ describe('the monthly notice', () => {
     const mine = await w.get('/api/notices');
     expect(mine.json().rows).toMatchObject([{ id: notice.id, orgId: tree.T.id, read: false }]);
     expect((await w.get(`/api/notices/${notice.id}`)).statusCode).toBe(200);
+    expect((await w.get(`/api/notices/${notice.id}/docx`)).statusCode).toBe(200);
+    expect((await w.get('/api/notices')).json().rows[0].read).toBe(false); // SEC-26: a GET records nothing
+    const posts = await Promise.all(
+      Array.from({ length: 10 }, () => w.post(`/api/notices/${notice.id}/read`)),
+    );
+    expect(posts.map((p) => p.statusCode)).toEqual(Array(10).fill(200));
     expect((await w.get('/api/notices')).json().rows[0].read).toBe(true);
+    const receipts = await t.app.database.db
+      .select()
+      .from(noticeRecipients)
+      .where(and(eq(noticeRecipients.noticeId, notice.id), isNotNull(noticeRecipients.firstReadAt)));
+    expect(receipts).toHaveLength(1);
     expect((await (await f.as(tree.U.writer)).get(`/api/notices/${notice.id}`)).statusCode).toBe(404);
     expect((await (await f.as(tree.U.writer)).get('/api/notices')).json().rows).toEqual([]);
   });
@@ -315,5 +329,11 @@ describe('rewards', () => {
     expect(
       (await (await f.as(tree.K2.editor)).get(`/api/hubs/${tree.K.id}/rankings.xlsx?${q}`)).statusCode,
     ).toBe(404);
+  });
+});
+
+describe('pre-aggregated statistics', () => {
+  it('equal the ledger and hops after every write above', async () => {
+    await expectAggregatesMatchLedger(t.app.database.db, [tree.P.id, tree.C.id, tree.K.id, tree.K2.id]);
   });
 });

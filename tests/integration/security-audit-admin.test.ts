@@ -277,6 +277,7 @@ describe('三员分立: no administrator opens or takes over an account that rea
     expect(res.statusCode).toBe(403);
     expect(await db().select().from(users).where(eq(users.username, name))).toHaveLength(0);
     const patch = await clients.sys!.send('PATCH', `/api/users/${accounts.unitAdmin!.id}`, {
+      rowVersion: 1,
       memberships: [
         { orgId: unitId, role: 'org_admin' },
         { orgId: unitId, role: 'writer' },
@@ -303,7 +304,12 @@ describe('audit log viewer', () => {
     const w = clients.writer!;
     expect((await w.get('/api/audit')).statusCode).toBe(403);
     expect(
-      (await clients.unitAdmin!.send('PATCH', `/api/users/${randomUUID()}`, { displayName: 'x' })).statusCode,
+      (
+        await clients.unitAdmin!.send('PATCH', `/api/users/${randomUUID()}`, {
+          rowVersion: 1,
+          displayName: 'x',
+        })
+      ).statusCode,
     ).toBe(404);
     const csrf = await t.app.inject({
       method: 'POST',

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
 import { itemEvents, items } from '../../src/server/modules/items/schema.js';
+import { HopTransitionResult, ItemTransitionResult } from '../../src/server/modules/items/schemas.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, PASSWORD, type OrgTree } from '../helpers/factories.js';
 
@@ -39,6 +41,49 @@ interface Detail {
   content: { title: string; bodyText: string } | null;
 }
 
+/** What an item action answers (dates as ISO strings on the wire). */
+interface ItemResult {
+  itemId: string;
+  action: string;
+  state: string;
+  rowVersion: number;
+  currentVersionNo: number;
+  eventId: number;
+  at: string;
+  hops: { id: string; toOrgId: string; state: string }[];
+}
+
+/** What a hop action answers. */
+interface HopResult {
+  itemId: string;
+  hopId: string;
+  action: string;
+  state: string;
+  stage: number;
+  rowVersion: number;
+  itemState: string;
+  eventId: number;
+  at: string;
+  createdHopId: string | null;
+  adoptionId: string | null;
+  versionNo: number | null;
+}
+
+/** A transition answers 200 with exactly the declared fields (what changed), never the rebuilt item. */
+function changed<T>(res: LightMyRequestResponse, schema: { shape: object }, expected: Partial<T> = {}): T {
+  expect(res.statusCode, res.body).toBe(200);
+  const body = res.json<T & { at: string; eventId: number }>();
+  expect(Object.keys(body).sort()).toEqual(Object.keys(schema.shape).sort());
+  expect(Number.isNaN(Date.parse(body.at))).toBe(false);
+  expect(body.eventId).toBeGreaterThan(0);
+  expect(body).toMatchObject(expected);
+  return body;
+}
+const itemChanged = (res: LightMyRequestResponse, expected: Partial<ItemResult> = {}) =>
+  changed<ItemResult>(res, ItemTransitionResult, expected);
+const hopChanged = (res: LightMyRequestResponse, expected: Partial<HopResult> = {}) =>
+  changed<HopResult>(res, HopTransitionResult, expected);
+
 const draft = (orgId: string, extra: object = {}) => ({
   orgId,
   title: '某街道推行网格化治理见成效',
@@ -59,9 +104,14 @@ async function submittedItem(extra: object = {}): Promise<Detail> {
   expect(
     (await (await as(tree.T.reviewer)).post(`/api/items/${id}/approve`, { opinion: '同意' })).statusCode,
   ).toBe(200);
-  const signed = await (await as(tree.T.signer)).post(`/api/items/${id}/sign`, { opinion: '同意报送' });
-  expect(signed.statusCode, signed.body).toBe(200);
-  return signed.json<Detail>();
+  const signer = await as(tree.T.signer);
+  const signed = itemChanged(await signer.post(`/api/items/${id}/sign`, { opinion: '同意报送' }), {
+    itemId: id,
+    action: 'sign',
+    state: 'submitted',
+  });
+  expect(signed.hops).toEqual([{ id: expect.any(String), toOrgId: tree.K.id, state: 'pending' }]);
+  return (await signer.get(`/api/items/${id}`)).json<Detail>();
 }
 
 beforeAll(async () => {
@@ -95,8 +145,8 @@ describe('inside the unit', () => {
     expect(noOpinion.statusCode).toBe(400);
     expect(noOpinion.json().details.field).toBe('opinion');
     const back = await r.post(`/api/items/${id}/return`, { opinion: '请补充数据来源' });
-    expect(back.json<Detail>().state).toBe('draft');
-    expect(back.json<Detail>().timeline.at(-1)).toMatchObject({
+    itemChanged(back, { itemId: id, action: 'return', state: 'draft', hops: [] });
+    expect((await r.get(`/api/items/${id}`)).json<Detail>().timeline.at(-1)).toMatchObject({
       action: 'return',
       comment: '请补充数据来源',
     });
@@ -120,9 +170,8 @@ describe('inside the unit', () => {
     const id = (await w.post('/api/items', draft(tree.D.id))).json<Detail>().id;
     await w.post(`/api/items/${id}/submit`);
     const res = await (await as(tree.D.reviewerSigner)).post(`/api/items/${id}/approve`, { opinion: '同意' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json<Detail>()).toMatchObject({ state: 'submitted' });
-    expect(res.json<Detail>().hops[0]?.toOrgId).toBe(tree.K.id);
+    const out = itemChanged(res, { action: 'approve_and_sign', state: 'submitted' });
+    expect(out.hops.map((h) => h.toOrgId)).toEqual([tree.K.id]);
   });
 
   it('illegal transitions answer 409 naming the current state, and change nothing', async () => {
@@ -146,12 +195,19 @@ describe('inside the unit', () => {
       title: '第一次修改',
       bodyHtml: '<p>甲</p>',
     });
+    // The edit answers with the new row version and version number: what the editor needs to go on.
+    itemChanged(a, {
+      action: 'edit',
+      state: 'draft',
+      rowVersion: d.rowVersion + 1,
+      currentVersionNo: 2,
+      hops: [],
+    });
     const b = await w.put(`/api/items/${d.id}`, {
       rowVersion: d.rowVersion,
       title: '第二次修改',
       bodyHtml: '<p>乙</p>',
     });
-    expect(a.statusCode).toBe(200);
     expect(b.statusCode).toBe(409);
     const now = (await w.get(`/api/items/${d.id}`)).json<Detail>();
     expect(now.content?.title).toBe('第一次修改');
@@ -200,8 +256,10 @@ describe('inside the unit', () => {
     expect(before.abilities.withdraw).toBe(true);
     expect(before.hops[0]!.abilities.withdraw).toBe(false);
     const ok = await w.post(`/api/items/${d.id}/withdraw`, { comment: '数据有误' });
-    expect(ok.json<Detail>()).toMatchObject({ state: 'withdrawn' });
-    expect(ok.json<Detail>().hops[0]?.state).toBe('withdrawn');
+    itemChanged(ok, {
+      state: 'withdrawn',
+      hops: [{ id: d.hops[0]!.id, toOrgId: tree.K.id, state: 'withdrawn' }],
+    });
     const d2 = await submittedItem();
     await (await as(tree.K.editor)).post(`/api/hops/${d2.hops[0]!.id}/receive`);
     expect((await w.get(`/api/items/${d2.id}`)).json<Detail>().abilities.withdraw).toBe(false);
@@ -216,11 +274,23 @@ describe('at the hubs', () => {
     const d = await submittedItem();
     const hopK = d.hops[0]!.id;
     const k = await as(tree.K.editor);
-    expect((await k.post(`/api/hops/${hopK}/receive`)).json<Detail>().hops[0]!.state).toBe('received');
+    hopChanged(await k.post(`/api/hops/${hopK}/receive`), {
+      itemId: d.id,
+      hopId: hopK,
+      action: 'receive',
+      state: 'received',
+      stage: 0,
+      rowVersion: d.hops[0]!.rowVersion + 1,
+      itemState: 'submitted',
+      createdHopId: null,
+      adoptionId: null,
+      versionNo: null,
+    });
     const noReason = await k.post(`/api/hops/${hopK}/return`, { reason: '' });
     expect(noReason.statusCode).toBe(400);
     const ret = await k.post(`/api/hops/${hopK}/return`, { reason: '请补充具体成效数据' });
-    expect(ret.json<Detail>().hops[0]!.state).toBe('returned');
+    // The unit's own submission sent back: the item goes to revising in the same transaction.
+    hopChanged(ret, { hopId: hopK, state: 'returned', itemState: 'revising' });
 
     const w = await as(tree.T.writer);
     const mine = (await w.get(`/api/items/${d.id}`)).json<Detail>();
@@ -231,11 +301,19 @@ describe('at the hubs', () => {
       title: '某街道网格化治理办结率达98.6%',
       bodyHtml: '<p>今年以来办结群众诉求1260件，办结率98.6%。</p>',
     });
-    expect(edited.statusCode, edited.body).toBe(200);
-    await w.post(`/api/items/${d.id}/submit`);
+    itemChanged(edited, { action: 'edit', state: 'revising', currentVersionNo: 2 });
+    itemChanged(await w.post(`/api/items/${d.id}/submit`), {
+      action: 'submit_for_review',
+      state: 'in_review',
+    });
     await (await as(tree.T.reviewer)).post(`/api/items/${d.id}/approve`, { opinion: '同意' });
-    const resigned = (await (await as(tree.T.signer)).post(`/api/items/${d.id}/sign`, {})).json<Detail>();
-    expect(resigned.state).toBe('submitted');
+    const signer = await as(tree.T.signer);
+    // Re-signing resubmits the hop that was sent back, not a new one.
+    itemChanged(await signer.post(`/api/items/${d.id}/sign`, {}), {
+      state: 'submitted',
+      hops: [{ id: hopK, toOrgId: tree.K.id, state: 'pending' }],
+    });
+    const resigned = (await signer.get(`/api/items/${d.id}`)).json<Detail>();
     expect(resigned.hops).toHaveLength(1);
     expect(resigned.hops[0]).toMatchObject({ id: hopK, state: 'pending', versionNo: 2 });
 
@@ -246,14 +324,15 @@ describe('at the hubs', () => {
       bodyHtml: '<p>今年以来，某街道办结群众诉求1260件，办结率98.6%。</p>',
       note: '县政府办编辑修改',
     });
-    expect(hubEdit.statusCode, hubEdit.body).toBe(200);
+    hopChanged(hubEdit, { action: 'edit', state: 'received', versionNo: 3, itemState: 'submitted' });
     const fwd = await k.post(`/api/hops/${hopK}/forward`, {
       targetOrgId: tree.C.id,
       comment: '转报市政府办',
     });
-    expect(fwd.statusCode, fwd.body).toBe(200);
-    const afterFwd = fwd.json<Detail>();
+    const forwarded = hopChanged(fwd, { action: 'forward', state: 'handled' });
+    const afterFwd = (await k.get(`/api/items/${d.id}`)).json<Detail>();
     const hopC = afterFwd.hops.find((h) => h.parentHopId === hopK)!;
+    expect(forwarded.createdHopId).toBe(hopC.id);
     expect(hopC).toMatchObject({ toOrgId: tree.C.id, state: 'pending', versionNo: 3 });
     expect(afterFwd.hops.find((h) => h.id === hopK)?.state).toBe('handled');
 
@@ -265,8 +344,9 @@ describe('at the hubs', () => {
       periodicalId: tree.C.periodicalId,
       type: 'single',
     });
-    expect(adopted.statusCode, adopted.body).toBe(200);
-    expect(adopted.json<Detail>().adoptions).toHaveLength(1);
+    const adoption = hopChanged(adopted, { hopId: hopC.id, action: 'adopt', state: 'handled' });
+    const adoptions = (await c.get(`/api/items/${d.id}`)).json<Detail>().adoptions;
+    expect(adoptions.map((a) => a.id)).toEqual([adoption.adoptionId]);
     const again = await c.post(`/api/hops/${hopC.id}/adopt`, {
       periodicalId: tree.C.periodicalId,
       type: 'single',
@@ -291,8 +371,7 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     await k.post(`/api/hops/${d.hops[0]!.id}/receive`);
     const res = await k.post(`/api/hops/${d.hops[0]!.id}/reject`, { reason: '内容与本地无关' });
-    expect(res.json<Detail>().hops[0]!.state).toBe('rejected');
-    expect(res.json<Detail>().state).toBe('submitted');
+    hopChanged(res, { action: 'reject', state: 'rejected', itemState: 'submitted' });
     const again = await k.post(`/api/hops/${d.hops[0]!.id}/return`, { reason: '再退' });
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toContain('已退稿');
@@ -303,7 +382,7 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     await k.post(`/api/hops/${d.hops[0]!.id}/receive`);
     const res = await k.post(`/api/hops/${d.hops[0]!.id}/archive`, { comment: '参阅' });
-    expect(res.json<Detail>().hops[0]!.state).toBe('archived');
+    hopChanged(res, { action: 'archive', state: 'archived' });
   });
 
   it('adopts and forwards the same item, and revokes an adoption', async () => {
@@ -311,18 +390,25 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     const hop = d.hops[0]!.id;
     await k.post(`/api/hops/${hop}/receive`);
-    const adopted = (
-      await k.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K.periodicalId, type: 'combined' })
-    ).json<Detail>();
-    const fwd = await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.C.id });
-    expect(fwd.statusCode, fwd.body).toBe(200);
+    const adopted = hopChanged(
+      await k.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K.periodicalId, type: 'combined' }),
+      { action: 'adopt', state: 'handled' },
+    );
+    // Adopting does not exclude forwarding: handled → handled.
+    const fwd = hopChanged(await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.C.id }), {
+      action: 'forward',
+      state: 'handled',
+      adoptionId: null,
+    });
+    expect(fwd.createdHopId).not.toBeNull();
     const dup = await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.C.id });
     expect(dup.statusCode).toBe(409);
     const skip = await k.post(`/api/hops/${hop}/forward`, { targetOrgId: tree.P.id });
     expect(skip.statusCode).toBe(400);
-    const revoked = await k.post(`/api/adoptions/${adopted.adoptions[0]!.id}/revoke`, { reason: '重复采用' });
-    expect(revoked.statusCode, revoked.body).toBe(200);
-    expect(revoked.json<Detail>().adoptions[0]!.revokedAt).not.toBeNull();
+    const revoked = await k.post(`/api/adoptions/${adopted.adoptionId}/revoke`, { reason: '重复采用' });
+    hopChanged(revoked, { hopId: hop, action: 'revoke_adoption', adoptionId: adopted.adoptionId });
+    const after = (await k.get(`/api/items/${d.id}`)).json<Detail>();
+    expect(after.adoptions.find((a) => a.id === adopted.adoptionId)!.revokedAt).not.toBeNull();
   });
 
   it('runs configured receiving stages; adoption waits for the last stage, each stage can send back', async () => {
@@ -336,23 +422,23 @@ describe('at the hubs', () => {
     const id = (await w.post('/api/items', draft(tree.U.id))).json<Detail>().id;
     await w.post(`/api/items/${id}/submit`);
     await (await as(tree.U.reviewer)).post(`/api/items/${id}/approve`, {});
-    const hop = (await (await as(tree.U.signer)).post(`/api/items/${id}/sign`, {})).json<Detail>().hops[0]!
-      .id;
+    const hop = itemChanged(await (await as(tree.U.signer)).post(`/api/items/${id}/sign`, {})).hops[0]!.id;
     const editor = await as(tree.K2.editor);
-    expect((await editor.post(`/api/hops/${hop}/receive`)).json<Detail>().hops[0]!.stage).toBe(1);
+    hopChanged(await editor.post(`/api/hops/${hop}/receive`), { state: 'received', stage: 1 });
     const early = await editor.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K2.periodicalId });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain('尚未完成全部审核环节');
-    expect(
-      (await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过' })).json<Detail>().hops[0]!.stage,
-    ).toBe(2);
+    hopChanged(await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过' }), {
+      action: 'advance',
+      state: 'received',
+      stage: 2,
+    });
     const wrongRole = await editor.post(`/api/hops/${hop}/advance`, {});
     expect(wrongRole.statusCode).toBe(403);
     await (await as(tree.K2.chief)).post(`/api/hops/${hop}/advance`, { opinion: '复审通过' });
     const leader = await as(tree.K2.leader);
     const back = await leader.post(`/api/hops/${hop}/return`, { reason: '领导审核：请核实数据' });
-    expect(back.statusCode, back.body).toBe(200);
-    expect(back.json<Detail>().hops[0]!.state).toBe('returned');
+    hopChanged(back, { action: 'return', state: 'returned', itemState: 'revising' });
   });
 
   it('two concurrent sign-fors of one hop: exactly one succeeds', async () => {
@@ -376,12 +462,16 @@ describe('at the hubs', () => {
     const k = await as(tree.K.editor);
     const hopK = d.hops[0]!.id;
     await k.post(`/api/hops/${hopK}/receive`);
-    const hopC = (await k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }))
-      .json<Detail>()
-      .hops.find((h) => h.parentHopId)!.id;
+    const hopC = hopChanged(
+      await k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }),
+    ).createdHopId!;
     const c = await as(tree.C.editor);
     await c.post(`/api/hops/${hopC}/receive`);
-    await c.post(`/api/hops/${hopC}/return`, { reason: '请县里核实后再报' });
+    // A forwarded hop sent back leaves the item as it was: it goes to the forwarding hub.
+    hopChanged(await c.post(`/api/hops/${hopC}/return`, { reason: '请县里核实后再报' }), {
+      state: 'returned',
+      itemState: 'submitted',
+    });
     const atK = (await k.get(`/api/items/${d.id}`)).json<Detail>();
     expect(atK.state).toBe('submitted');
     const returned = atK.hops.find((h) => h.id === hopC)!;
@@ -393,8 +483,7 @@ describe('at the hubs', () => {
     const unitTries = await (await as(tree.T.writer)).post(`/api/hops/${hopC}/resubmit`, {});
     expect(unitTries.statusCode).toBe(403);
     const res = await k.post(`/api/hops/${hopC}/resubmit`, { comment: '已核实' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json<Detail>().hops.find((h) => h.id === hopC)!.state).toBe('pending');
+    hopChanged(res, { hopId: hopC, action: 'resubmit', state: 'pending', stage: 0 });
   });
 });
 
@@ -524,9 +613,12 @@ describe('HTTP contract', () => {
     expect(seen.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('serves an OpenAPI document covering the workflow routes', async () => {
+  it('serves an OpenAPI document covering the workflow routes, each 2xx answer described', async () => {
+    interface Op {
+      responses?: Record<string, { content?: Record<string, { schema?: { properties?: object } }> }>;
+    }
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
-      paths: Record<string, unknown>;
+      paths: Record<string, Record<string, Op>>;
     }>();
     for (const p of [
       '/api/items',
@@ -536,5 +628,44 @@ describe('HTTP contract', () => {
       '/api/inbox',
     ])
       expect(Object.keys(doc.paths)).toContain(p);
+    // Every route of the items module declares what each of its 2xx answers carries.
+    const operations = [
+      'get /api/dashboard',
+      'get /api/items',
+      'post /api/items',
+      'get /api/inbox',
+      'get /api/items/{id}',
+      'put /api/items/{id}',
+      ...['submit', 'approve', 'return', 'sign', 'withdraw'].map((a) => `post /api/items/{id}/${a}`),
+      'get /api/items/{id}/versions/{no}',
+      'get /api/items/{id}/diff',
+      'get /api/orgs/{id}/targets',
+      ...[
+        'receive',
+        'advance',
+        'return',
+        'reject',
+        'archive',
+        'forward',
+        'adopt',
+        'withdraw',
+        'resubmit',
+      ].map((a) => `post /api/hops/{id}/${a}`),
+      'put /api/hops/{id}/content',
+      'get /api/hops/{id}/forward-targets',
+      'post /api/adoptions/{id}/revoke',
+    ];
+    for (const name of operations) {
+      const [method, path] = name.split(' ') as [string, string];
+      const op = doc.paths[path]?.[method];
+      expect(op, name).toBeDefined();
+      const ok = Object.entries(op!.responses ?? {}).filter(([code]) => code.startsWith('2'));
+      expect(ok.length, name).toBeGreaterThan(0);
+      for (const [, r] of ok) expect(r.content?.['application/json']?.schema, name).toBeDefined();
+    }
+    const receive = doc.paths['/api/hops/{id}/receive']!.post!.responses!['200']!;
+    expect(Object.keys(receive.content!['application/json']!.schema!.properties!).sort()).toEqual(
+      Object.keys(HopTransitionResult.shape).sort(),
+    );
   });
 });

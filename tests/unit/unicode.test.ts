@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, foldForRules, isBlank } from '../../src/server/text/unicode.js';
+import { cleanText, findBadText, foldForRules, isBlank } from '../../src/server/text/unicode.js';
 import { prepareContent } from '../../src/server/modules/items/use-cases/content.js';
 
 describe('cleanText', () => {
@@ -43,5 +43,31 @@ describe('prepareContent', () => {
   });
   it('refuses a marking hidden with a zero-width space (issue: 机密★1年)', () => {
     expect(() => prepareContent('标题', '<p>机\u200b密★1年</p>')).toThrow(/密级标志「机密」/);
+  });
+});
+
+describe('findBadText', () => {
+  it('finds NUL and lone surrogates anywhere, naming where they stand', () => {
+    expect(findBadText('a\u0000b')).toEqual({ path: [], kind: 'nul' });
+    expect(findBadText({ title: 'ok', body: { html: ['x', 'y\uD800'] } })).toEqual({
+      path: ['body', 'html', 1],
+      kind: 'surrogate',
+    });
+    expect(findBadText({ a: '\uDC00z' })).toEqual({ path: ['a'], kind: 'surrogate' });
+    expect(findBadText({ a: 'z\uD83D' })).toEqual({ path: ['a'], kind: 'surrogate' });
+    expect(findBadText([1, null, true, { 'k\u0000': 1 }])).toEqual({ path: [3, 'k\u0000'], kind: 'nul' });
+    const q = Object.assign(Object.create(null) as Record<string, unknown>, { cursor: '\u0000' });
+    expect(findBadText(q)).toEqual({ path: ['cursor'], kind: 'nul' });
+  });
+
+  it('accepts well-formed text: pairs, CJK, emoji, other control characters', () => {
+    expect(findBadText({ t: '政讯 😀 \uD83D\uDE00 \t\n\u0001', n: [1, 2, { x: null }] })).toBeNull();
+    expect(findBadText(undefined)).toBeNull();
+    expect(findBadText(42)).toBeNull();
+  });
+
+  it('does not walk buffers, dates or streams', () => {
+    expect(findBadText(Buffer.from([0, 0xd8, 0]))).toBeNull();
+    expect(findBadText(new Date(0))).toBeNull();
   });
 });

@@ -29,14 +29,21 @@ export interface Database {
  * Opens PostgreSQL when a URL is given, else the embedded PGlite in `dataDir` (or in memory when
  * `dataDir` is 'memory://').
  */
-export async function openDatabase(opts: { url?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(opts: {
+  url?: string | undefined;
+  dataDir: string;
+  /** PostgreSQL: every connection of the pool runs as this role (startup option `role`). */
+  role?: string | undefined;
+}): Promise<Database> {
   if (opts.url) {
+    if (opts.role !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(opts.role))
+      throw new Error(`invalid database role name: ${opts.role}`);
     // JIT off: our statements are short OLTP queries and index-driven reports, where JIT compilation costs
     // more than it saves (measured: 1.2 s of JIT inside one ledger query at province scale).
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: Number(process.env.ZX_DB_POOL_SIZE ?? 20),
-      options: '-c jit=off',
+      options: opts.role ? `-c jit=off -c role=${opts.role}` : '-c jit=off',
     });
     // An idle connection the server closes (restart, failover, admin shutdown) must not crash the process:
     // the pool drops it and opens a fresh one on the next query.

@@ -32,9 +32,22 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = '记录') => new AppError('not_found', `${what}不存在或您无权查看`);
+/**
+ * One body for every 404 (SECURITY.md §11): a missing record and one outside the caller's scope answer
+ * alike, whatever the route or noun, so ids cannot be probed. The noun is kept for the audit row only.
+ */
+export const NOT_FOUND_MESSAGE = '对象不存在或无权访问';
+export const NOT_FOUND_BODY = { code: 'not_found', message: NOT_FOUND_MESSAGE } as const;
+export const notFound = (what = '记录') => new AppError('not_found', NOT_FOUND_MESSAGE, { object: what });
 export const forbidden = (message: string) => new AppError('forbidden', message);
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('conflict', message, details);
 export const invalid = (field: string, message: string) =>
   new AppError('validation', `${field}：${message}`, { field });
+/** Optimistic concurrency: the record changed since the client read it (SECURITY.md §30). */
+export const staleVersion = (what: string, current?: number) =>
+  new AppError(
+    'stale_version',
+    `${what}已被他人修改，请刷新后重试`,
+    current === undefined ? undefined : { current },
+  );

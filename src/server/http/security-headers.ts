@@ -1,23 +1,42 @@
+import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { isApiRequest } from './route-kind.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This request's CSP nonce (128 random bits, base64): the only inline scripts and styles allowed. */
+    cspNonce: string;
+  }
+}
+
+/** The Content-Security-Policy for one response: no 'unsafe-inline' anywhere, this request's nonce. */
+export function contentSecurityPolicy(nonce: string): string {
+  return (
+    `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; ` +
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; " +
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+  );
+}
 
 /**
- * Headers for every response (SECURITY.md §25, §27): a strict CSP (Ant Design injects styles, hence
- * 'unsafe-inline' for style only), no sniffing, no framing, no referrer leaks; API answers are no-store.
+ * Headers for every response (SECURITY.md §25, §27): a strict CSP with a fresh nonce per request (the app
+ * shell hands it to Ant Design's CSS-in-JS; the print page puts it on its <style>), no sniffing, no
+ * framing, no referrer leaks; API answers are no-store.
  */
 export const securityHeaders = fp(async (app) => {
+  app.decorateRequest('cspNonce', '');
+  app.addHook('onRequest', async (req) => {
+    req.cspNonce = randomBytes(16).toString('base64');
+  });
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-    );
+    reply.header('Content-Security-Policy', contentSecurityPolicy(req.cspNonce));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'strict-origin-when-cross-origin');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     if (app.config.secureCookies)
       reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (req.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+    if (isApiRequest(req)) reply.header('Cache-Control', 'no-store');
     reply.removeHeader('X-Powered-By');
     return payload;
   });

@@ -39,3 +39,47 @@ export function foldForRules(s: string): string {
     .normalize('NFKC')
     .replace(FOLD_RE, (c) => FOLD[c] ?? c);
 }
+
+/** NUL, and a UTF-16 surrogate that is not half of a pair: PostgreSQL stores neither in text or JSON. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export interface BadText {
+  /** Where the string stands, as keys and indexes from the root ([] for the root value itself). */
+  path: (string | number)[];
+  kind: 'nul' | 'surrogate';
+}
+
+/**
+ * The first string (or object key) in a parsed request part that holds NUL or a lone surrogate, or null.
+ * Walks objects (the query parser's have no Object prototype) and arrays, never a Buffer, Date or stream;
+ * depth first in key order; parsed input has no cycles.
+ */
+export function findBadText(value: unknown, path: (string | number)[] = []): BadText | null {
+  if (typeof value === 'string') {
+    const m = BAD_TEXT.exec(value);
+    return m ? { path, kind: m[0] === '\u0000' ? 'nul' : 'surrogate' } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findBadText(value[i], [...path, i]);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    if (
+      ArrayBuffer.isView(value) ||
+      value instanceof Date ||
+      typeof (value as { pipe?: unknown }).pipe === 'function'
+    )
+      return null;
+    for (const [k, v] of Object.entries(value)) {
+      const keyBad = findBadText(k, [...path, k]);
+      if (keyBad) return keyBad;
+      const bad = findBadText(v, [...path, k]);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}

@@ -55,6 +55,10 @@ interface Stage {
   name: string;
   role: (typeof STAGE_ROLES)[number];
 }
+interface StagesView {
+  rowVersion: number;
+  stages: Stage[];
+}
 
 const REVIEW_MODE_LABELS: Record<(typeof REVIEW_MODES)[number], string> = {
   review_and_signoff: '审核、签发两步',
@@ -127,7 +131,7 @@ export default function OrgsPage() {
         setSelected(created.id);
         void message.success('单位已新增');
       } else if (org) {
-        await api.patch<OrgNode>(`/api/orgs/${org.id}`, body);
+        await api.patch<OrgNode>(`/api/orgs/${org.id}`, { ...body, rowVersion: org.rowVersion });
         void message.success('单位信息已保存');
       }
       setEditing(null);
@@ -140,7 +144,10 @@ export default function OrgsPage() {
   const saveDirect = async () => {
     if (!org) return;
     try {
-      await api.put<OrgNode>(`/api/orgs/${org.id}/direct-report-hubs`, { hubIds: directHubs });
+      await api.put<OrgNode>(`/api/orgs/${org.id}/direct-report-hubs`, {
+        rowVersion: org.rowVersion,
+        hubIds: directHubs,
+      });
       void message.success('直报点设置已保存');
       setDirectOpen(false);
       orgs.reload();
@@ -363,13 +370,14 @@ export default function OrgsPage() {
 function StagesCard({ hubId }: { hubId: string }) {
   const { message } = App.useApp();
   const onError = useErrorHandler();
-  const stages = useLoad(() => api.get<Stage[]>(`/api/orgs/${hubId}/stages`), [hubId]);
+  const stages = useLoad(() => api.get<StagesView>(`/api/orgs/${hubId}/stages`), [hubId]);
   const [draft, setDraft] = useState<Stage[] | null>(null);
-  const rows = draft ?? stages.data ?? [];
+  const rows = draft ?? stages.data?.stages ?? [];
   const save = async () => {
     if (!draft) return;
     try {
-      const next = await api.put<Stage[]>(`/api/orgs/${hubId}/stages`, {
+      const next = await api.put<StagesView>(`/api/orgs/${hubId}/stages`, {
+        rowVersion: stages.data?.rowVersion,
         stages: draft.map((s) => ({ name: s.name.trim(), role: s.role })),
       });
       stages.setData(next);
@@ -393,7 +401,7 @@ function StagesCard({ hubId }: { hubId: string }) {
         ) : (
           <Button
             type="link"
-            onClick={() => setDraft([...(stages.data ?? [])])}
+            onClick={() => setDraft([...(stages.data?.stages ?? [])])}
             disabled={Boolean(stages.error)}
           >
             设置

@@ -114,6 +114,7 @@ export default function UsersPage() {
       } else {
         const others = editing.memberships.filter((m) => m.orgId !== orgId);
         await api.patch(`/api/users/${editing.id}`, {
+          rowVersion: editing.rowVersion,
           displayName: v.displayName.trim(),
           phone: v.phone?.trim() || null,
           ...(editing.abilities.disable && { disabled: v.disabled ?? false }),

@@ -2,10 +2,15 @@
  * Wire types. Where the server exports the function that builds a response, the type is derived from
  * it (dates become ISO strings on the wire), so a change on the server breaks the build here.
  */
-import type { presentItemDetail } from '../../server/modules/items/present.js';
+import type { z } from 'zod';
 import type { dashboardCounts, listInbox, listItems } from '../../server/modules/items/queries.js';
 import type { DiffPart } from '../../server/modules/items/domain/text.js';
 import type { Role } from '../../server/modules/orgs/domain.js';
+import type {
+  HopTransitionResult,
+  ItemDetail as ItemDetailSchema,
+  ItemTransitionResult,
+} from '../../server/modules/items/schemas.js';
 
 /** JSON.parse(JSON.stringify(x)) as a type: Date → string, recursively. */
 export type Wire<T> = T extends Date
@@ -16,13 +21,19 @@ export type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
-export type ItemDetail = Wire<Awaited<ReturnType<typeof presentItemDetail>>>;
+/** From the response schema the route serialises through: a field it does not declare never arrives. */
+export type ItemDetail = Wire<z.output<typeof ItemDetailSchema>>;
 export type HopView = ItemDetail['hops'][number];
 export type TimelineEvent = ItemDetail['timeline'][number];
 export type VersionView = ItemDetail['versions'][number];
 export type AdoptionView = ItemDetail['adoptions'][number];
 export type ItemAbilities = ItemDetail['abilities'];
 export type HopAbilities = HopView['abilities'];
+
+/** What an item action (PUT /api/items/:id, …/submit, …/sign …) answers: what changed. */
+export type ItemTransition = Wire<ItemTransitionResult>;
+/** What a hop action (…/receive, …/adopt …) answers: what changed. */
+export type HopTransition = Wire<HopTransitionResult>;
 
 export type ItemListPage = Wire<Awaited<ReturnType<typeof listItems>>>;
 export type ItemRow = ItemListPage['rows'][number];
@@ -116,6 +127,8 @@ export interface ScoringRulesView {
   hubId: string;
   rules: ScoringRules;
   version: number;
+  /** Same as version: what PUT sends back (0 while the defaults apply). */
+  rowVersion: number;
   isDefault: boolean;
   updatedAt: string | null;
   labels: { entryKinds: Record<string, string>; penaltyTypes: Record<string, string> };

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Drawer, Form, Input, Skeleton, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { HopView, ItemDetail } from '../api/types';
+import type { HopTransition, HopView } from '../api/types';
 import { useErrorHandler } from '../hooks';
 import { LazyRichTextEditor as RichTextEditor } from './LazyRichTextEditor';
 import { TITLE_MAX } from '../../server/modules/items/domain/catalog';
@@ -17,7 +17,8 @@ export function HubEditDrawer(props: {
   itemId: string;
   hop: HopView | null;
   onClose(): void;
-  onSaved(d: ItemDetail): void;
+  /** Called after the save; the page re-reads the item. */
+  onSaved(result: HopTransition): void;
 }) {
   const { itemId, hop, onClose, onSaved } = props;
   const { message } = App.useApp();
@@ -49,7 +50,7 @@ export function HubEditDrawer(props: {
     const v = await form.validateFields();
     setBusy(true);
     try {
-      const d = await api.put<ItemDetail>(`/api/hops/${hop.id}/content`, {
+      const d = await api.put<HopTransition>(`/api/hops/${hop.id}/content`, {
         rowVersion: hop.rowVersion,
         title: v.title,
         bodyHtml: html,

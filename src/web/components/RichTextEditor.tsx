@@ -1,3 +1,4 @@
+import { cspNonce } from '../csp-nonce';
 import {
   BoldOutlined,
   DeleteOutlined,
@@ -134,6 +135,8 @@ export function RichTextEditor(props: {
   };
 
   const editor = useEditor({
+    // TipTap's own base styles are inline: under the CSP they need the page's nonce.
+    injectNonce: cspNonce,
     extensions: [
       StarterKit.configure({
         heading: { levels: [2, 3] },

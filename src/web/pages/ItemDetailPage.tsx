@@ -29,7 +29,7 @@ import {
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { AdoptionView, HopView, ItemDetail, OrgRef } from '../api/types';
+import type { AdoptionView, HopTransition, HopView, ItemDetail, ItemTransition, OrgRef } from '../api/types';
 import { ActionModal, type ActionSpec, type ActionValues } from '../components/ActionModal';
 import { HopChain } from '../components/HopChain';
 import { HubEditDrawer } from '../components/HubEditDrawer';
@@ -70,19 +70,22 @@ export function ItemDetailPage() {
   const [editHop, setEditHop] = useState<HopView | null>(null);
   const [tab, setTab] = useState('chain');
 
-  /** Runs an action; the server answers with the item as the actor now sees it. */
+  /**
+   * Runs an action, then re-reads the item: an action answers only with what it changed, and the page
+   * shows the whole item as the actor now sees it (buttons, chain, timeline).
+   */
   const act = useCallback(
-    async (fn: () => Promise<ItemDetail>, done: string) => {
+    async (fn: () => Promise<unknown>, done: string) => {
       try {
-        const next = await fn();
-        detail.setData(next);
+        await fn();
+        detail.setData(await api.get<ItemDetail>(`/api/items/${id}`));
         void message.success(done);
       } catch (e) {
         onError(e);
         throw e;
       }
     },
-    [detail, message, onError],
+    [detail, id, message, onError],
   );
 
   const d = detail.data;
@@ -107,7 +110,7 @@ export function ItemDetailPage() {
 
   const ab = d.abilities;
   const merged = d.org?.reviewMode === 'merged';
-  const post = (path: string, body: unknown) => api.post<ItemDetail>(path, body);
+  const post = (path: string, body: unknown) => api.post<ItemTransition | HopTransition>(path, body);
 
   // ---- item (unit-side) actions -------------------------------------------------------------
   const approveSpec: ActionSpec = {
@@ -534,9 +537,9 @@ export function ItemDetailPage() {
         itemId={d.id}
         hop={editHop}
         onClose={() => setEditHop(null)}
-        onSaved={(next) => {
-          detail.setData(next);
+        onSaved={() => {
           setEditHop(null);
+          detail.reload();
         }}
       />
     </PageContainer>

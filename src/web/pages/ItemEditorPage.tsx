@@ -19,7 +19,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
 import { loadOrgs, type OrgNode } from '../api/orgs';
-import type { ItemDetail, OrgRef } from '../api/types';
+import type { ItemDetail, ItemTransition, OrgRef } from '../api/types';
 import { unitsWithRole, useMe } from '../auth/AuthContext';
 import { RichTextEditor } from '../components/RichTextEditor';
 import { useErrorHandler, useLoad } from '../hooks';
@@ -257,7 +257,7 @@ export default function ItemEditorPage() {
         markSaved();
         return id;
       }
-      const updated = await api.put<ItemDetail>(`/api/items/${id}`, {
+      const updated = await api.put<ItemTransition>(`/api/items/${id}`, {
         ...meta,
         rowVersion,
         note: v.note?.trim() || null,
@@ -332,7 +332,7 @@ export default function ItemEditorPage() {
       setStale(null);
       setBusy('save');
       const v = await form.validateFields();
-      const updated = await api.put<ItemDetail>(`/api/items/${id}`, {
+      const updated = await api.put<ItemTransition>(`/api/items/${id}`, {
         rowVersion: latest.rowVersion,
         title: v.title,
         bodyHtml,

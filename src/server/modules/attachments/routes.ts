@@ -6,9 +6,10 @@ import { inTransaction } from '../../app.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { attachmentDisposition } from '../../http/download.js';
 import { AppError, notFound } from '../../http/errors.js';
+import { fileResponse } from '../../http/responses.js';
 import { cookieName } from '../auth/routes.js';
 import { resolveSession } from '../auth/sessions.js';
-import { FILE_PATH_PREFIX, MAX_IMAGE_BYTES, tooLargeMessage } from './domain.js';
+import { FILE_PATH_PREFIX, IMAGE_TYPES, MAX_IMAGE_BYTES, tooLargeMessage } from './domain.js';
 import { canSeeAttachment } from './policy.js';
 import { attachments } from './schema.js';
 import type { AttachmentStorage } from './storage.js';
@@ -95,7 +96,14 @@ export async function attachmentRoutes(
 
   app.get(
     '/files/:id',
-    { config: { access: 'user' }, schema: { hide: true, params: IdParams } },
+    {
+      config: { access: 'user' },
+      schema: {
+        hide: true,
+        params: IdParams,
+        response: { 200: fileResponse(IMAGE_TYPES, '图片文件（内联显示）') },
+      },
+    },
     async (req, reply) => {
       const ctx = await fileContext(req);
       const [row] = await ctx.tx.select().from(attachments).where(eq(attachments.id, req.params.id));

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
 import type { UseCaseContext } from '../../http/context.js';
-import { auditHead, auditLog, type AuditResult } from './schema.js';
+import { auditArchives, auditHead, auditLog, type AuditResult } from './schema.js';
 
 export interface AuditEntry {
   at: Date;
@@ -16,7 +16,7 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 /** Held by the one sealer at work (try-lock); writers never take it. */
 const CHAIN_LOCK = 762832;
 
@@ -67,7 +67,21 @@ export async function auditAction(
   object: { type: string; id: string | null },
   detail?: Record<string, unknown> | null,
 ): Promise<void> {
-  await writeAudit(ctx.tx, {
+  await ctx.tx.insert(auditLog).values(auditActionRow(ctx, event, object, detail));
+}
+
+/**
+ * The row `auditAction` writes, for a caller that inserts it in a statement of its own making (a
+ * module's event row and its audit row in one statement); still unsealed, still in the caller's
+ * transaction.
+ */
+export function auditActionRow(
+  ctx: UseCaseContext,
+  event: string,
+  object: { type: string; id: string | null },
+  detail?: Record<string, unknown> | null,
+): typeof auditLog.$inferInsert {
+  return auditRowOf({
     at: ctx.now,
     userId: ctx.actor.userId,
     ip: ctx.ip,
@@ -80,9 +94,8 @@ export async function auditAction(
   });
 }
 
-/** Appends many rows at once (bulk loads such as the demo history), in chunks. */
-export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
-  const rows = entries.map((e) => ({
+function auditRowOf(e: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     at: new Date(Math.floor(e.at.getTime())),
     userId: e.userId,
     ip: e.ip,
@@ -92,13 +105,43 @@ export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): P
     objectId: e.objectId ?? null,
     result: e.result,
     detail: e.detail ?? null,
-  }));
+  };
+}
+
+/** Appends many rows at once (bulk loads such as the demo history), in chunks. */
+export async function writeAuditBatch(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
+  const rows = entries.map(auditRowOf);
   for (let i = 0; i < rows.length; i += 500) await tx.insert(auditLog).values(rows.slice(i, i + 500));
 }
 
 const HEAD_ID = 1;
 const headMac = (crypto: CryptoProvider, seq: number, lastHash: string) =>
   crypto.mac(`audit_head:${seq}:${lastHash}`);
+
+/** A sealed row's HMAC given the previous row's hash (what the sealer computes and the verifiers recompute). */
+export function rowHash(crypto: CryptoProvider, r: typeof auditLog.$inferSelect, prevHash: string): string {
+  return crypto.mac(canonical(entryOf(r), prevHash));
+}
+
+/** The HMAC binding an archive record: its seq range, the last archived hash and the file's digest. */
+export const archiveMac = (
+  crypto: CryptoProvider,
+  a: { firstSeq: number; throughSeq: number; lastHash: string; fileSha256: string },
+) => crypto.mac(`audit_archive:${a.firstSeq}:${a.throughSeq}:${a.lastHash}:${a.fileSha256}`);
+
+/**
+ * Where the chain in audit_log starts: after the newest archive (its last seq and hash, signature checked),
+ * or at the genesis. Null signature check result means intact.
+ */
+export async function chainBase(
+  db: Db,
+  crypto: CryptoProvider,
+): Promise<{ seq: number; hash: string; problem: string | null }> {
+  const [a] = await db.select().from(auditArchives).orderBy(desc(auditArchives.throughSeq)).limit(1);
+  if (!a) return { seq: 0, hash: GENESIS, problem: null };
+  const problem = a.signature === archiveMac(crypto, a) ? null : `归档记录 ${a.id} 的签名无效`;
+  return { seq: a.throughSeq, hash: a.lastHash, problem };
+}
 
 function entryOf(r: typeof auditLog.$inferSelect): AuditEntry {
   return {
@@ -200,8 +243,11 @@ export interface ChainReport {
  * changed, inserted, reordered or removed row, or removed newest rows, all show. Read-only.
  */
 export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<ChainReport> {
-  let prevHash = GENESIS;
-  let expected = 1;
+  // Rows archived under the retention rule (archive.ts) are gone from the table: the chain continues from
+  // the newest archive's signed last hash.
+  const base = await chainBase(db, crypto);
+  let prevHash = base.hash;
+  let expected = base.seq + 1;
   let checked = 0;
   const [count] = await queryRows<{ n: number }>(
     db,
@@ -215,7 +261,8 @@ export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<
     checked,
     unsealed,
   });
-  for (let after = 0; ;) {
+  if (base.problem) return broken(null, base.problem);
+  for (let after = base.seq; ;) {
     const rows = await db
       .select()
       .from(auditLog)
@@ -246,7 +293,7 @@ export async function verifyAuditChain(db: Db, crypto: CryptoProvider): Promise<
       ? { ok: true, brokenAt: null, problem: null, checked, unsealed }
       : broken(null, '链头记录缺失');
   if (head.signature !== headMac(crypto, head.seq, head.lastHash)) return broken(null, '链头签名无效');
-  if (head.seq !== checked || head.lastHash !== prevHash)
-    return broken(null, `链头记录有 ${head.seq} 条，实有 ${checked} 条：最新的记录被删除或替换`);
+  if (head.seq !== base.seq + checked || head.lastHash !== prevHash)
+    return broken(null, `链头记录有 ${head.seq - base.seq} 条，实有 ${checked} 条：最新的记录被删除或替换`);
   return { ok: true, brokenAt: null, problem: null, checked, unsealed };
 }

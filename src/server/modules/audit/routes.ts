@@ -7,6 +7,7 @@ import { readContext } from '../../app.js';
 import { getCrypto } from '../../crypto/current.js';
 import { queryRows } from '../../db/client.js';
 import { attachmentDisposition } from '../../http/download.js';
+import { fileResponse } from '../../http/responses.js';
 import { authorize } from '../../policy/authorize.js';
 import { auditEventLabel, auditObjectLabel, AUDIT_RESULT_LABELS } from './events.js';
 import { auditAction, sealAll, verifyAuditChain } from './audit.js';
@@ -150,6 +151,7 @@ export async function auditRoutes(appBase: FastifyInstance): Promise<void> {
         tags,
         summary: `导出审计日志（Excel，按当前筛选，最多${EXPORT_LIMIT}条）`,
         querystring: AuditFilters,
+        response: { 200: fileResponse([XLSX], '审计日志 Excel 文件') },
       },
     },
     async (req, reply) => {

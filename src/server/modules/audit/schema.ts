@@ -59,3 +59,27 @@ export const auditHead = pgTable('audit_head', {
   signature: text('signature').notNull(),
   sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * One row per archiving run (SECURITY.md §18): the sealed rows `firstSeq`..`throughSeq` moved to a signed
+ * archive file and removed from audit_log by the owner. The newest row is the chain's new base: verification
+ * starts after `throughSeq` from `lastHash`. Append-only (trigger), and the application role may only read it.
+ */
+export const auditArchives = pgTable('audit_archives', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  firstSeq: bigint('first_seq', { mode: 'number' }).notNull(),
+  throughSeq: bigint('through_seq', { mode: 'number' }).notNull(),
+  lastHash: text('last_hash').notNull(),
+  rowCount: integer('row_count').notNull(),
+  fileName: text('file_name').notNull(),
+  fileSha256: text('file_sha256').notNull(),
+  signature: text('signature').notNull(),
+  archivedAt: timestamp('archived_at', { withTimezone: true }).notNull(),
+});
+
+/** How far the syslog forwarder got (SECURITY.md §18): the seq of the last audit row sent. One row. */
+export const syslogCursor = pgTable('syslog_cursor', {
+  id: integer('id').primaryKey(),
+  forwardedSeq: bigint('forwarded_seq', { mode: 'number' }).notNull(),
+  forwardedAt: timestamp('forwarded_at', { withTimezone: true }).notNull(),
+});

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hash, verify } from '@node-rs/argon2';
+import { PROJECT_ROOT } from '../../paths.js';
+import { WEAKNESS_MESSAGES, passwordWeakness, type PasswordContext } from './password-strength.js';
 
 /** argon2id with 46 MiB, t=1, p=1 (OWASP's first recommended set; SECURITY.md §2). */
 const OPTIONS = {
@@ -27,20 +31,20 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
-const TOP_PASSWORDS = new Set([
-  '123456789012',
-  'password1234',
-  'qwertyuiop12',
-  '1qaz2wsx3edc',
-  'admin1234567',
-  'zhengxun1234',
-  'Password@123',
-  'P@ssw0rd1234',
-  'Aa123456789!',
-  'Admin@123456',
-  'Abc@12345678',
-  'Qwer@1234567',
-]);
+/**
+ * The first 100,000 lines of the "10 million password list" (Mark Burnett / xato.net, published in OWASP
+ * SecLists) — resources/common-passwords-top100000.txt, see resources/README.md. Read once, on first use.
+ */
+let common: Set<string> | null = null;
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set(
+    readFileSync(join(PROJECT_ROOT, 'resources/common-passwords-top100000.txt'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  return common.has(password.toLowerCase());
+}
 
 export interface PasswordRules {
   passwordMinLength: number;
@@ -50,26 +54,26 @@ export const DEFAULT_PASSWORD_RULES: PasswordRules = { passwordMinLength: 12, pa
 
 /** The rules in words, for forms and refusals. */
 export function passwordRulesText(rules: PasswordRules = DEFAULT_PASSWORD_RULES): string {
-  return `至少${rules.passwordMinLength}位，含大写字母、小写字母、数字、特殊字符中的至少${rules.passwordMinClasses}类，不得包含用户名`;
+  return `至少${rules.passwordMinLength}位，含大写字母、小写字母、数字、特殊字符中的至少${rules.passwordMinClasses}类，不得是常见密码或键盘连续字符，不得包含用户名、姓名或单位代码`;
 }
 
 /**
  * 等保 practice: at least 12 characters, three of four character classes (the security administrator may
- * raise or lower these within bounds), not a well-known password, not containing the login name.
+ * raise or lower these within bounds), not a well-known password (nor one decorated with a year or symbols),
+ * not a keyboard walk, not containing the login name, the person's name or the unit's code.
  * Returns the reason for refusal, or null.
  */
 export function passwordPolicyViolation(
   password: string,
   username: string,
   rules: PasswordRules = DEFAULT_PASSWORD_RULES,
+  context: Omit<PasswordContext, 'username'> = {},
 ): string | null {
   if (password.length < rules.passwordMinLength) return `密码长度至少${rules.passwordMinLength}位`;
   if (password.length > 128) return '密码长度不能超过128位';
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
   if (classes < rules.passwordMinClasses)
     return `密码须包含大写字母、小写字母、数字、特殊字符中的至少${rules.passwordMinClasses}类`;
-  if (TOP_PASSWORDS.has(password) || TOP_PASSWORDS.has(password.toLowerCase()))
-    return '该密码过于常见，请更换';
-  if (username && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名';
-  return null;
+  const weakness = passwordWeakness(password, { ...context, username }, isCommonPassword);
+  return weakness ? WEAKNESS_MESSAGES[weakness] : null;
 }

@@ -8,6 +8,7 @@ import { randomToken, safeEqual, sha256 } from '../../crypto/provider.js';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
+import { isApiRequest, isApiRoute } from '../../http/route-kind.js';
 import { writeAudit } from '../audit/audit.js';
 import { auditEventLabel } from '../audit/events.js';
 import { auditLog, type AuditResult } from '../audit/schema.js';
@@ -37,6 +38,7 @@ import {
   secondFactorRequiredFor,
 } from './second-factor.js';
 import { loadSecurityPolicy, type SecurityPolicy } from './security-policy.js';
+import { LoggedOut, LoginResult, MeSchema } from './schemas.js';
 import {
   accountKey,
   clearAccount,
@@ -107,7 +109,8 @@ export const authPlugin = fp(async (appBase) => {
   app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    // API requests, and any other route that declares an access rule (/files/:id).
+    if (!isApiRequest(req) && req.routeOptions.config.access === undefined) return;
     const token = req.cookies[cookie];
     if (token)
       req.session = await resolveSession(
@@ -120,8 +123,9 @@ export const authPlugin = fp(async (appBase) => {
   });
 
   app.addHook('preHandler', async (req) => {
+    // Decided on the matched route, not the raw URL: every API route needs a session unless it is public.
     const access = req.routeOptions.config.access;
-    if (!req.url.startsWith('/api/') || access === 'public') return;
+    if (access === 'public' || (!access && !isApiRoute(req))) return;
     if (!req.session) throw new AppError('unauthenticated', '登录已过期，请重新登录');
     if (!SAFE_METHODS.has(req.method)) checkCsrf(req, req.session);
     if (req.session.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? ''))
@@ -140,6 +144,7 @@ export const authPlugin = fp(async (appBase) => {
         tags: ['认证'],
         summary: '登录（失败按账号与IP计数，锁定与限流时返回 423/429 与 Retry-After）',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+        response: { 200: LoginResult },
       },
     },
     async (req, reply) => {
@@ -173,13 +178,19 @@ export const authPlugin = fp(async (appBase) => {
       const ok = user
         ? await verifyPassword(user.passwordHash, req.body.password)
         : (await verifyPassword(await dummyHash(), req.body.password), false);
-      if (!user || !ok || user.disabled) {
+      if (!user || !ok || user.disabled || req.outsideAdminNetwork) {
         const lockedUntil =
           account.remaining <= 0 ? await lockAccount(db, accountKey(username), now, policy) : null;
         await audit(
           user?.id ?? null,
           'failure',
-          !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password',
+          !user
+            ? 'unknown_user'
+            : user.disabled
+              ? 'disabled'
+              : req.outsideAdminNetwork
+                ? 'outside_admin_network'
+                : 'bad_password',
         );
         if (lockedUntil) throw lockedError(lockedUntil, now);
         throw new AppError(
@@ -232,6 +243,7 @@ export const authPlugin = fp(async (appBase) => {
           code: z.string().max(16).optional(),
           recoveryCode: z.string().max(64).optional(),
         }),
+        response: { 200: MeSchema },
       },
     },
     async (req, reply) => {
@@ -400,7 +412,10 @@ export const authPlugin = fp(async (appBase) => {
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'user' }, schema: { tags: ['认证'], summary: '退出登录' } },
+    {
+      config: { access: 'user' },
+      schema: { tags: ['认证'], summary: '退出登录', response: { 200: LoggedOut } },
+    },
     async (req, reply) => {
       const s = req.session;
       if (s) {
@@ -418,7 +433,7 @@ export const authPlugin = fp(async (appBase) => {
           });
         });
       }
-      reply.clearCookie(cookie, { path: '/' });
+      reply.clearCookie(cookie, sessionCookieOptions(app.config.secureCookies));
       reply.header('Clear-Site-Data', '"cookies", "storage"');
       return { ok: true };
     },
@@ -426,7 +441,14 @@ export const authPlugin = fp(async (appBase) => {
 
   app.get(
     '/api/auth/me',
-    { config: { access: 'user' }, schema: { tags: ['认证'], summary: '当前用户、所属单位与角色、CSRF令牌' } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['认证'],
+        summary: '当前用户、所属单位与角色、CSRF令牌',
+        response: { 200: MeSchema },
+      },
+    },
     async (req) => presentMe(req, req.session),
   );
 
@@ -469,6 +491,7 @@ export const authPlugin = fp(async (appBase) => {
           currentPassword: z.string().min(1).max(256),
           newPassword: z.string().min(1).max(256),
         }),
+        response: { 200: MeSchema },
       },
     },
     async (req, reply) => {
@@ -504,7 +527,15 @@ export const authPlugin = fp(async (appBase) => {
         });
       }
       await clearAccount(db, user.username);
-      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy);
+      const units = await db
+        .select({ code: orgs.divisionCode })
+        .from(memberships)
+        .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+        .where(eq(memberships.userId, user.id));
+      const violation = passwordPolicyViolation(req.body.newPassword, user.username, policy, {
+        displayName: user.displayName,
+        unitCodes: units.flatMap((u) => (u.code ? [u.code] : [])),
+      });
       if (violation) {
         await fail('failure', 'policy');
         throw new AppError('validation', violation, { field: 'newPassword' });
@@ -589,14 +620,20 @@ async function auditAuth(
   );
 }
 
+/** The session cookie's attributes; logout clears it with the very same ones (SECURITY.md §26). */
+export function sessionCookieOptions(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure } as const;
+}
+
 function setSessionCookie(reply: FastifyReply, name: string, token: string, secure: boolean): void {
-  reply.setCookie(name, token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+  reply.setCookie(name, token, sessionCookieOptions(secure));
 }
 
 function checkOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin;
   if (!origin) return;
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+  // req.host reads X-Forwarded-Host only when ZX_TRUST_PROXY is set (Fastify's trustProxy); otherwise Host.
+  const host = req.host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;

@@ -9,6 +9,7 @@ import { authorize } from '../../policy/authorize.js';
 import { startOfTodayShanghai } from '../audit/queries.js';
 import { ADMIN_ROLES } from '../orgs/domain.js';
 import { memberships, users } from '../orgs/schema.js';
+import { UserList } from '../orgs/schemas.js';
 import { auditAdminChange } from '../orgs/use-cases/admin-audit.js';
 import { presentUsers } from '../orgs/use-cases/user-access.js';
 import { loginThrottle, securityPolicy, sessions } from './schema.js';
@@ -155,6 +156,7 @@ export async function securityRoutes(appBase: FastifyInstance): Promise<void> {
         tags,
         summary: '锁定账号或三员账号列表（安全管理员）',
         querystring: z.strictObject({ kind: z.enum(['locked', 'admins']) }),
+        response: { 200: UserList },
       },
     },
     async (req) => {

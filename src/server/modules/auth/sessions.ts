@@ -2,7 +2,7 @@ import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { writeAudit } from '../audit/audit.js';
 import { randomToken, sha256 } from '../../crypto/provider.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor, Membership } from '../../http/context.js';
 import { memberships, users } from '../orgs/schema.js';
 import { sessions } from './schema.js';
 
@@ -56,8 +56,15 @@ export async function resolveSession(
   touch = true,
 ): Promise<ResolvedSession | null> {
   const idHash = sha256(token);
+  // One statement on every request: the session, its user and the user's memberships (as JSON).
   const [row] = await db
-    .select({ s: sessions, u: users })
+    .select({
+      s: sessions,
+      u: users,
+      memberships: sql<
+        Membership[]
+      >`coalesce((select json_agg(json_build_object('orgId', m.org_id, 'role', m.role)) from ${memberships} m where m.user_id = ${users.id}), '[]'::json)`,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
@@ -65,10 +72,7 @@ export async function resolveSession(
     if (row) await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
-  const ms = await db
-    .select({ orgId: memberships.orgId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.userId, row.u.id));
+  const ms = row.memberships;
   const isAdmin = ms.some(
     (m) => m.role === 'sys_admin' || m.role === 'sec_admin' || m.role === 'audit_admin',
   );

@@ -6,6 +6,10 @@ import { requireActor } from '../auth/routes.js';
 import { sessions } from '../auth/schema.js';
 import { loadSecurityPolicy } from '../auth/security-policy.js';
 import { NOTIFY_CHANNEL } from './notify.js';
+import { z } from 'zod';
+
+/** The stream's body, for the OpenAPI document (the route writes it itself; no serialiser runs). */
+const EventStream = z.string().meta({ type: 'string', format: 'event-stream' });
 import { myOrgIds } from './routes.js';
 
 /** One open event stream: told when a unit it listens for has something new. */
@@ -115,8 +119,15 @@ export const liveRoutes = fp(async (app: FastifyInstance, opts: Partial<LiveOpti
       schema: {
         tags: ['通知'],
         summary:
-          '通知推送（Server-Sent Events）：本人所在单位有新通知时推送 notifications 事件，客户端随即重新读取通知列表',
+          '通知推送（Server-Sent Events）：本人所在单位有新通知时推送 notifications 事件，客户端随即重新读取通知列表；不属于任何业务单位（三员）时答 204',
         produces: ['text/event-stream'],
+        response: {
+          200: {
+            description:
+              '事件流：ready（已连接）、notifications（有新通知，请重新读取 GET /api/notifications），每25秒一行注释作心跳',
+            content: { 'text/event-stream': { schema: EventStream } },
+          },
+        },
       },
     },
     (req, reply) => openStream(app, live, options, req, reply),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
 import type { Actor, UseCaseContext } from '../../http/context.js';
 import { invalid, notFound } from '../../http/errors.js';
+import { Timestamp } from '../../http/responses.js';
 import { BUSINESS_ROLES } from '../orgs/domain.js';
 import { orgs } from '../orgs/schema.js';
 import { notificationReads, notifications } from './schema.js';
@@ -18,6 +19,25 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+
+const NotificationPage = z.object({
+  rows: z.array(
+    z.object({
+      id: z.string(),
+      orgId: z.string(),
+      orgName: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      body: z.string().nullable(),
+      link: z.object({ type: z.string(), id: z.string() }).nullable(),
+      createdAt: Timestamp,
+      readAt: Timestamp.nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+  unreadCount: z.number(),
+});
+const MarkedRead = z.object({ id: z.string(), read: z.boolean() });
 
 /** Notifications are addressed to units: a person sees those of every unit they hold a business role in. */
 export function myOrgIds(actor: Actor): string[] {
@@ -101,14 +121,22 @@ export async function notificationRoutes(appBase: FastifyInstance): Promise<void
     '/api/notifications',
     {
       config: user,
-      schema: { tags, summary: '我所在单位的通知（新的在前，含未读数）', querystring: ListQuery },
+      schema: {
+        tags,
+        summary: '我所在单位的通知（新的在前，含未读数）',
+        querystring: ListQuery,
+        response: { 200: NotificationPage },
+      },
     },
     async (req) => listNotifications(readContext(req), req.query),
   );
 
   app.post(
     '/api/notifications/:id/read',
-    { config: user, schema: { tags, summary: '标记通知为已读', params: IdParams } },
+    {
+      config: user,
+      schema: { tags, summary: '标记通知为已读', params: IdParams, response: { 200: MarkedRead } },
+    },
     async (req) =>
       inTransaction(req, async (ctx) => {
         const [n] = await ctx.tx

@@ -6,6 +6,13 @@ import { notFound } from '../../http/errors.js';
 import {
   CreateOrgBody,
   CreateUserBody,
+  CreatedUser,
+  HubStageList,
+  ImportResultSchema,
+  OrgList,
+  OrgSchema,
+  UserList,
+  UserSchema,
   DirectReportHubsBody,
   GrantableRolesQuery,
   IdParams,
@@ -55,14 +62,26 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/orgs',
     {
       config: user,
-      schema: { tags: orgTags, summary: '单位树（平铺列表，含上级、是否汇总单位、直报单位）' },
+      schema: {
+        tags: orgTags,
+        summary: '单位树（平铺列表，含上级、是否汇总单位、直报单位）',
+        response: { 200: OrgList },
+      },
     },
     async (req) => listOrgs(req.server.database.db),
   );
 
   app.post(
     '/api/orgs',
-    { config: user, schema: { tags: orgTags, summary: '新增单位（系统管理员）', body: CreateOrgBody } },
+    {
+      config: user,
+      schema: {
+        tags: orgTags,
+        summary: '新增单位（系统管理员）',
+        body: CreateOrgBody,
+        response: { 201: OrgSchema },
+      },
+    },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => createOrg(ctx, req.body));
       return reply.code(201).send(await presentOrg(req, id));
@@ -73,7 +92,12 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/orgs/import',
     {
       config: user,
-      schema: { tags: orgTags, summary: '批量导入单位树（CSV，可先试导入）', body: ImportOrgsBody },
+      schema: {
+        tags: orgTags,
+        summary: '批量导入单位树（CSV，可先试导入）',
+        body: ImportOrgsBody,
+        response: { 200: ImportResultSchema },
+      },
     },
     async (req) => inTransaction(req, (ctx) => importOrgs(ctx, req.body)),
   );
@@ -82,7 +106,13 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/orgs/:id',
     {
       config: user,
-      schema: { tags: orgTags, summary: '修改单位（系统管理员）', params: IdParams, body: UpdateOrgBody },
+      schema: {
+        tags: orgTags,
+        summary: '修改单位（系统管理员）',
+        params: IdParams,
+        body: UpdateOrgBody,
+        response: { 200: OrgSchema },
+      },
     },
     async (req) => {
       await inTransaction(req, (ctx) => updateOrg(ctx, req.params.id, req.body));
@@ -92,7 +122,15 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/orgs/:id/stages',
-    { config: user, schema: { tags: orgTags, summary: '汇总单位的接收环节', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags: orgTags,
+        summary: '汇总单位的接收环节',
+        params: IdParams,
+        response: { 200: HubStageList },
+      },
+    },
     async (req) => getHubStages(readContext(req), req.params.id),
   );
 
@@ -105,10 +143,13 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
         summary: '设置汇总单位的接收环节（初审、复审、领导审核）',
         params: IdParams,
         body: StagesBody,
+        response: { 200: HubStageList },
       },
     },
     async (req) => {
-      await inTransaction(req, (ctx) => replaceHubStages(ctx, req.params.id, req.body.stages));
+      await inTransaction(req, (ctx) =>
+        replaceHubStages(ctx, req.params.id, req.body.stages, req.body.rowVersion),
+      );
       return getHubStages(readContext(req), req.params.id);
     },
   );
@@ -122,17 +163,28 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
         summary: '设置本单位为哪些上级汇总单位的直报点（系统管理员）',
         params: IdParams,
         body: DirectReportHubsBody,
+        response: { 200: OrgSchema },
       },
     },
     async (req) => {
-      await inTransaction(req, (ctx) => setDirectReportHubs(ctx, req.params.id, req.body.hubIds));
+      await inTransaction(req, (ctx) =>
+        setDirectReportHubs(ctx, req.params.id, req.body.hubIds, req.body.rowVersion),
+      );
       return presentOrg(req, req.params.id);
     },
   );
 
   app.get(
     '/api/users',
-    { config: user, schema: { tags: userTags, summary: '单位人员列表', querystring: UserListQuery } },
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '单位人员列表',
+        querystring: UserListQuery,
+        response: { 200: UserList },
+      },
+    },
     async (req) => listUsers(readContext(req), req.query.orgId),
   );
 
@@ -144,6 +196,7 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
         tags: userTags,
         summary: '新建账号（系统生成一次性密码，仅显示一次，首次登录须修改）',
         body: CreateUserBody,
+        response: { 201: CreatedUser },
       },
     },
     async (req, reply) => {
@@ -163,6 +216,7 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
         summary: '修改账号：姓名、电话、角色、停用',
         params: IdParams,
         body: UpdateUserBody,
+        response: { 200: UserSchema },
       },
     },
     async (req) => {

@@ -30,6 +30,10 @@ export const orgs = pgTable(
     /** 特急 hops must be signed for within this many minutes. */
     urgentSignForMinutes: integer('urgent_sign_for_minutes').notNull().default(60),
     sortOrder: integer('sort_order').notNull().default(0),
+    /** Optimistic concurrency: every edit bumps it; a stale one answers 409. */
+    rowVersion: integer('row_version').notNull().default(1),
+    /** The version of the hub's receiving stages (hub_stages rows), replaced as a whole. */
+    stagesRowVersion: integer('stages_row_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -87,6 +91,8 @@ export const users = pgTable(
     /** When an administrator last re-enabled the account: inactivity counts from here too. */
     enabledAt: timestamp('enabled_at', { withTimezone: true }),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Optimistic concurrency: every edit bumps it; a stale one answers 409. */
+    rowVersion: integer('row_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_username_ci_uq').on(sql`lower(${t.username})`)],

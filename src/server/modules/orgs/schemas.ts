@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORG_KINDS, ORG_LEVELS, REVIEW_MODES, ROLES, STAGE_ROLES } from './domain.js';
+import { Timestamp } from '../../http/responses.js';
 
 /** Request schemas for units, hub settings, people and the tree import. Unknown fields are refused. */
 export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
@@ -29,7 +30,11 @@ export const CreateOrgBody = z.strictObject({
 });
 export type CreateOrgInput = z.infer<typeof CreateOrgBody>;
 
+/** The version the client read; a stale one answers 409 (SECURITY.md §30). */
+const rowVersion = z.number({ error: '缺少版本号 rowVersion' }).int().positive();
+
 export const UpdateOrgBody = z.strictObject({
+  rowVersion,
   name: orgName.optional(),
   shortName: shortName.optional(),
   kind: z.enum(ORG_KINDS).optional(),
@@ -49,6 +54,7 @@ export const UpdateOrgBody = z.strictObject({
 export type UpdateOrgInput = z.infer<typeof UpdateOrgBody>;
 
 export const StagesBody = z.strictObject({
+  rowVersion,
   stages: z
     .array(
       z.strictObject({
@@ -60,7 +66,7 @@ export const StagesBody = z.strictObject({
 });
 export type StageInput = z.infer<typeof StagesBody>['stages'][number];
 
-export const DirectReportHubsBody = z.strictObject({ hubIds: z.array(z.uuid()).max(10) });
+export const DirectReportHubsBody = z.strictObject({ rowVersion, hubIds: z.array(z.uuid()).max(10) });
 
 /** Login names: letters, digits and . _ - @; compared case-insensitively. */
 const username = z
@@ -87,6 +93,7 @@ export const CreateUserBody = z.strictObject({
 export type CreateUserInput = z.infer<typeof CreateUserBody>;
 
 export const UpdateUserBody = z.strictObject({
+  rowVersion,
   displayName: displayName.optional(),
   phone: phone.nullish(),
   memberships: membershipList.optional(),
@@ -103,3 +110,69 @@ export const ImportOrgsBody = z.strictObject({
   csv: z.string().min(1, '导入内容为空').max(1_500_000, '导入文件过大'),
   dryRun: z.boolean().optional(),
 });
+
+// ---- responses ----
+
+export const OrgSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  shortName: z.string(),
+  kind: z.enum(ORG_KINDS),
+  level: z.enum(ORG_LEVELS),
+  divisionCode: z.string().nullable(),
+  parentId: z.string().nullable(),
+  isHub: z.boolean(),
+  reviewMode: z.enum(REVIEW_MODES),
+  urgentSignForMinutes: z.number(),
+  sortOrder: z.number(),
+  directReportHubIds: z.array(z.string()),
+  rowVersion: z.number(),
+});
+export const OrgList = z.array(OrgSchema);
+
+export const ImportResultSchema = z.object({
+  dryRun: z.boolean(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      id: z.string(),
+      action: z.enum(['create', 'update', 'unchanged']),
+      name: z.string(),
+      parentId: z.string().nullable(),
+    }),
+  ),
+});
+
+export const HubStageList = z.object({
+  /** The version the next edit of the stages sends back. */
+  rowVersion: z.number(),
+  stages: z.array(z.object({ position: z.number(), name: z.string(), role: z.enum(STAGE_ROLES) })),
+});
+
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lockedUntil: Timestamp.nullable(),
+  lastLoginAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  rowVersion: z.number(),
+  memberships: z.array(z.object({ orgId: z.string(), role: z.enum(ROLES) })),
+  abilities: z.object({
+    edit: z.boolean(),
+    editRoles: z.boolean(),
+    disable: z.boolean(),
+    resetPassword: z.boolean(),
+    unlock: z.boolean(),
+    endSessions: z.boolean(),
+  }),
+});
+export const UserList = z.array(UserSchema);
+/** A new account: its one-time password is shown once, in this answer only. */
+export const CreatedUser = UserSchema.extend({ temporaryPassword: z.string() });

@@ -148,6 +148,7 @@ export async function presentIssue(ctx: UseCaseContext, loaded: LoadedIssue) {
       editorNote: e.editorNote,
       sourceLine: e.sourceLine,
       combined: e.combined,
+      rowVersion: e.rowVersion,
       adoptionIds: sources.filter((s) => s.entryId === e.id).map((s) => s.adoptionId),
     })),
     reviews: reviews.map(({ r, reviewerName }) => ({

@@ -39,7 +39,8 @@ body { margin: 0; font-family: "FangSong_GB2312", "仿宋_GB2312", "FangSong", "
 `;
 
 /** The printable page of an issue: the bulletin layout in HTML and CSS, no script (the CSP forbids it). */
-export function bulletinHtml(b: Bulletin): string {
+/** The printable page; `nonce` is the response's CSP nonce, the only way its <style> may apply. */
+export function bulletinHtml(b: Bulletin, nonce: string): string {
   const mastheadPt = Math.max(26, Math.min(48, Math.floor(420 / Math.max(1, b.periodicalName.length))));
   const entries = b.entries
     .map(
@@ -56,11 +57,12 @@ ${e.sourceLine ? `<p class="source">${esc(e.sourceLine)}</p>` : ''}
     .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(b.periodicalName)} ${esc(b.numberLabel)}</title>
-<style>${STYLE}</style></head>
+<style nonce="${nonce}">${STYLE}
+.masthead{font-size:${mastheadPt}pt}</style></head>
 <body><p class="hint">请使用浏览器的打印功能（Ctrl+P）打印本期，纸张 A4。</p>
 <main class="page">
 <p class="secret">内部资料&#12288;注意保存${b.draft ? '&#12288;<span class="draft">（样稿）</span>' : ''}</p>
-<div class="masthead" style="font-size:${mastheadPt}pt">${esc(b.periodicalName)}</div>
+<div class="masthead">${esc(b.periodicalName)}</div>
 <p class="number">${esc(b.numberLabel)}</p>
 <div class="publisher"><span>${esc(b.publisherName)}编</span><span>${esc(b.dateLabel)}</span></div>
 ${b.title ? `<div class="issue-title">${esc(b.title)}</div>` : ''}

@@ -120,6 +120,8 @@ export const issueEntries = pgTable(
     /** e.g. “（汾阳市人民政府办公室报送）”; for 综合 entries every source unit. */
     sourceLine: text('source_line').notNull(),
     combined: boolean('combined').notNull().default(false),
+    /** Optimistic concurrency: every edit bumps it; a stale one answers 409. */
+    rowVersion: integer('row_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('issue_entries_issue_idx').on(t.issueId, t.position)],

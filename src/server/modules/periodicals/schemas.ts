@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ISSUE_STATES, PERIODICAL_KINDS, REVIEW_DECISIONS } from './domain.js';
+import { ISSUE_STATES, PERIODICAL_KINDS, RECIPIENT_KINDS, REVIEW_DECISIONS } from './domain.js';
+import { Timestamp } from '../../http/responses.js';
+import { ADOPTION_TYPES, CATEGORIES, URGENCIES } from '../items/domain/catalog.js';
 
 /** Request schemas of periodicals, issues and their distribution: validation, handler types, OpenAPI. */
 export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
@@ -67,12 +69,14 @@ export const AddEntryBody = z.strictObject({
   position: z.number().int().min(1).optional(),
 });
 export const EditEntryBody = z.strictObject({
+  /** The entry's version the client read; a stale one answers 409 (SECURITY.md §30). */
+  rowVersion,
   title: z.string().max(200).optional(),
   bodyHtml: z.string().max(500_000).optional(),
   editorNote,
   sourceLine: z.string().trim().max(300).optional(),
 });
-export const ReorderBody = z.strictObject({ entryIds: z.array(z.uuid()).min(1).max(500) });
+export const ReorderBody = z.strictObject({ rowVersion, entryIds: z.array(z.uuid()).min(1).max(500) });
 
 export const TransitionBody = z.strictObject({ rowVersion: rowVersion.optional() });
 export const ReviewBody = z.strictObject({
@@ -94,3 +98,169 @@ export const ExcerptBody = z.strictObject({
   entryIds: z.array(z.uuid()).min(1, '请选择摘发的文章').max(500),
 });
 export const RecallBody = z.strictObject({ reason: z.string().trim().min(1, '请填写收回理由').max(2000) });
+
+// ---- responses ----
+
+const str = z.string();
+const kindLabel = str;
+const Lines = z.object({ bao: z.array(str), song: z.array(str), fa: z.array(str) });
+
+export const PeriodicalSchema = z.object({
+  id: str,
+  hubId: str,
+  name: str,
+  kind: z.enum(PERIODICAL_KINDS),
+  kindLabel,
+  publisherName: str.nullable(),
+  totalNoBase: z.number(),
+  yearNoBase: z.number(),
+  yearNoBaseYear: z.number().nullable(),
+  defaultLines: Lines,
+  defaultRecipientOrgIds: z.array(str),
+  defaultCopies: z.number(),
+  active: z.boolean(),
+  rowVersion: z.number(),
+  createdAt: Timestamp,
+  abilities: z.object({ configure: z.boolean(), compile: z.boolean(), list_issues: z.boolean() }),
+});
+export const PeriodicalList = z.array(PeriodicalSchema);
+
+export const PoolPage = z.object({
+  rows: z.array(
+    z.object({
+      id: str,
+      itemId: str,
+      hopId: str,
+      type: z.enum(ADOPTION_TYPES),
+      typeLabel: str,
+      adoptedAt: Timestamp,
+      title: str,
+      versionNo: z.number(),
+      category: z.enum(CATEGORIES),
+      urgency: z.enum(URGENCIES),
+      fromOrgId: str,
+      fromOrgName: str,
+      forwarded: z.boolean(),
+    }),
+  ),
+  nextCursor: str.nullable(),
+});
+
+const numbering = {
+  title: str.nullable(),
+  year: z.number().nullable(),
+  yearNo: z.number().nullable(),
+  totalNo: z.number().nullable(),
+  numberLabel: str,
+  issueDate: str.nullable(),
+};
+
+export const IssuePage = z.object({
+  rows: z.array(
+    z.object({
+      id: str,
+      periodicalId: str,
+      periodicalName: str,
+      state: z.enum(ISSUE_STATES),
+      stateLabel: str,
+      ...numbering,
+      createdAt: Timestamp,
+      issuedAt: Timestamp.nullable(),
+      recalledAt: Timestamp.nullable(),
+    }),
+  ),
+  nextCursor: str.nullable(),
+});
+
+export const ReceivedPage = z.object({
+  rows: z.array(
+    z.object({
+      id: str,
+      periodicalId: str,
+      periodicalName: str,
+      kind: z.enum(PERIODICAL_KINDS),
+      kindLabel,
+      hubName: str,
+      ...numbering,
+      excerpt: z.boolean(),
+      sentAt: Timestamp,
+      readAt: Timestamp.nullable(),
+      unread: z.boolean(),
+    }),
+  ),
+  nextCursor: str.nullable(),
+});
+
+/** One issue as its viewer may see it: the hub sees sources, reviews and the distribution with receipts. */
+export const IssueSchema = z.object({
+  id: str,
+  periodical: z.object({ id: str, name: str, kind: z.enum(PERIODICAL_KINDS), kindLabel }),
+  hubId: str,
+  publisherName: str,
+  state: z.enum(ISSUE_STATES),
+  stateLabel: str,
+  ...numbering,
+  lines: Lines,
+  copies: z.number(),
+  rowVersion: z.number(),
+  createdAt: Timestamp,
+  signedAt: Timestamp.nullable(),
+  issuedAt: Timestamp.nullable(),
+  recalledAt: Timestamp.nullable(),
+  recallReason: str.nullable(),
+  excerpt: z.boolean(),
+  entries: z.array(
+    z.object({
+      id: str,
+      position: z.number(),
+      title: str,
+      bodyHtml: str,
+      editorNote: str.nullable(),
+      sourceLine: str,
+      combined: z.boolean(),
+      adoptionIds: z.array(str),
+      rowVersion: z.number(),
+    }),
+  ),
+  reviews: z.array(
+    z.object({
+      id: z.number(),
+      reviewerName: str,
+      decision: z.enum(REVIEW_DECISIONS),
+      decisionLabel: str,
+      opinion: str.nullable(),
+      at: Timestamp,
+    }),
+  ),
+  distribution: z
+    .object({
+      recipients: z.array(
+        z.object({
+          orgId: str,
+          orgName: str,
+          kind: z.enum(RECIPIENT_KINDS),
+          kindLabel: str,
+          entryIds: z.array(str).nullable(),
+          sentAt: Timestamp,
+          firstReadAt: Timestamp.nullable(),
+          firstReaderName: str.nullable(),
+          recalledAt: Timestamp.nullable(),
+        }),
+      ),
+      total: z.number(),
+      read: z.number(),
+      readRate: z.number(),
+    })
+    .nullable(),
+  abilities: z.object({
+    export: z.boolean(),
+    edit: z.boolean(),
+    submit: z.boolean(),
+    review: z.boolean(),
+    send_back: z.boolean(),
+    sign: z.boolean(),
+    issue: z.boolean(),
+    distribute: z.boolean(),
+    recall: z.boolean(),
+  }),
+});

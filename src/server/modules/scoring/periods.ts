@@ -169,3 +169,50 @@ export function quotaScale(quota: QuotaPeriod, period: Period): number {
       return period.months !== null ? period.months / 3 : period.days / 91;
   }
 }
+
+/** A half-open range of Beijing dates, "2026-10-01" inclusive to "2026-11-01" exclusive. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * How the pre-aggregated statistics cover a period: whole calendar months from the monthly buckets and
+ * the days before the first and after the last whole month from the daily ones, so that the union is the
+ * period exactly and nothing is counted twice. Empty ranges have from = to. The period must start and end
+ * at midnight Beijing time (every Period of this module does); anything else is a programming error.
+ */
+export interface PeriodBuckets {
+  months: DateRange;
+  headDays: DateRange;
+  tailDays: DateRange;
+}
+
+export function periodBuckets(period: Pick<Period, 'start' | 'end'>): PeriodBuckets {
+  const { start, end } = period;
+  for (const at of [start, end])
+    if ((at.getTime() + OFFSET_MS) % DAY_MS !== 0)
+      throw new Error(`period bound ${at.toISOString()} is not at midnight Beijing time`);
+  if (end < start) throw new Error('period ends before it starts');
+  const s = beijingDate(start);
+  const e = beijingDate(end);
+  const firstWhole = s.day === 1 ? dateString(s.year, s.month, 1) : nextMonthString(s.year, s.month);
+  const lastStart = dateString(e.year, e.month, 1);
+  const from = beijingDateString(start);
+  const to = beijingDateString(end);
+  if (firstWhole < lastStart)
+    return {
+      months: { from: firstWhole, to: lastStart },
+      headDays: { from, to: firstWhole },
+      tailDays: { from: lastStart, to },
+    };
+  return { months: { from, to: from }, headDays: { from, to }, tailDays: { from: to, to } };
+}
+
+function dateString(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+}
+
+function nextMonthString(year: number, month: number): string {
+  return month === 12 ? dateString(year + 1, 1, 1) : dateString(year, month + 1, 1);
+}

@@ -65,3 +65,19 @@ export function auditScoring(
 ): Promise<void> {
   return auditAction(ctx, `scoring.${event}`, { type: objectType, id: objectId }, detail);
 }
+
+export interface AggregateDifference {
+  aggregate: string;
+  key: Record<string, unknown>;
+  expected: Record<string, unknown>;
+  kept: Record<string, unknown>;
+}
+
+/**
+ * The consistency check of the pre-aggregated statistics (sql/aggregates-check.sql): every bucket and
+ * counter recomputed from the ledger and hops and compared with what the triggers kept; [] when they agree.
+ * A full scan of both: for tests and the operator's CLI, never a request.
+ */
+export function aggregateDifferences(tx: Db): Promise<AggregateDifference[]> {
+  return runNamed<AggregateDifference>(tx, 'aggregates-check', {});
+}

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  date,
   index,
   integer,
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -89,6 +91,8 @@ export const quotaRules = pgTable(
     /** 0..1 */
     minAdoptionRate: numeric('min_adoption_rate', { precision: 5, scale: 4, mode: 'number' }),
     active: boolean('active').notNull().default(true),
+    /** Optimistic concurrency: every edit bumps it; a stale one answers 409. */
+    rowVersion: integer('row_version').notNull().default(1),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
@@ -136,4 +140,92 @@ export const noticeRecipients = pgTable(
     uniqueIndex('notice_recipients_uq').on(t.noticeId, t.orgId),
     index('notice_recipients_org_idx').on(t.orgId),
   ],
+);
+
+/*
+ * Pre-aggregated statistics (统计汇总), kept by triggers on score_entries, hops and orgs in the same
+ * transaction as every write (drizzle/0011_scoring_aggregates.sql): the ranking of any period reads whole
+ * months plus the days at its edges instead of every ledger row and hop. Counts of distinct items are the
+ * row counts here minus the excess of the few (unit, item) pairs holding more than one row, read from the
+ * ledger and hops themselves (see sql/unit-stats.sql). `grain` is 'day' or 'month'; `bucket` the Beijing
+ * date (the first of the month for months). sql/aggregates-check.sql recomputes them from the sources.
+ */
+
+/** Ledger sums per (hub, unit, bucket, kind, periodical): points, rows, rows with an item. */
+export const scoringLedgerBuckets = pgTable(
+  'scoring_ledger_buckets',
+  {
+    hubId: uuid('hub_id').notNull(),
+    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    bucket: date('bucket').notNull(),
+    orgId: uuid('org_id').notNull(),
+    kind: text('kind').notNull(),
+    /** detail.periodicalId of adoption rows; '' for none. */
+    periodicalId: text('periodical_id').notNull(),
+    points: numeric('points', { precision: 16, scale: 4, mode: 'number' }).notNull(),
+    entries: integer('entries').notNull(),
+    items: integer('items').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hubId, t.grain, t.bucket, t.orgId, t.kind, t.periodicalId] })],
+);
+
+/** Adoption rows per (hub, unit, item): all of them and the automatic ones (the adoption-rate numerator). */
+export const scoringLedgerItems = pgTable(
+  'scoring_ledger_items',
+  {
+    hubId: uuid('hub_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    adoptions: integer('adoptions').notNull(),
+    autoAdoptions: integer('auto_adoptions').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hubId, t.orgId, t.itemId] }),
+    index('scoring_ledger_items_item_idx').on(t.orgId, t.itemId),
+    index('scoring_ledger_items_multi_idx')
+      .on(t.hubId, t.orgId)
+      .where(sql`${t.adoptions} > 1`),
+  ],
+);
+
+/** Counted hops (not withdrawn) per (sending unit, bucket of submitted_at, level of the receiver). */
+export const scoringSentBuckets = pgTable(
+  'scoring_sent_buckets',
+  {
+    fromOrgId: uuid('from_org_id').notNull(),
+    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    bucket: date('bucket').notNull(),
+    level: text('level').notNull(),
+    hops: integer('hops').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fromOrgId, t.grain, t.bucket, t.level] })],
+);
+
+/** Counted hops per (sending unit, item): more than one marks a pair whose distinct count needs care. */
+export const scoringSentItems = pgTable(
+  'scoring_sent_items',
+  {
+    fromOrgId: uuid('from_org_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    hops: integer('hops').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.fromOrgId, t.itemId] }),
+    index('scoring_sent_items_multi_idx')
+      .on(t.fromOrgId)
+      .where(sql`${t.hops} > 1`),
+  ],
+);
+
+/** Counted hops per (hub, sending unit, bucket) whose item the hub's ledger credits the unit automatically. */
+export const scoringCohortBuckets = pgTable(
+  'scoring_cohort_buckets',
+  {
+    hubId: uuid('hub_id').notNull(),
+    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    bucket: date('bucket').notNull(),
+    orgId: uuid('org_id').notNull(),
+    hops: integer('hops').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hubId, t.grain, t.bucket, t.orgId] })],
 );

@@ -1,7 +1,8 @@
 /** Request schemas of the scoring routes: validation, handler types and the OpenAPI document. */
 import { z } from 'zod';
-import { ORG_KINDS } from '../orgs/domain.js';
-import { PENALTY_TYPES, QUOTA_PERIODS } from './domain.js';
+import { ORG_KINDS, ORG_LEVELS } from '../orgs/domain.js';
+import { PERIODICAL_KINDS } from '../periodicals/domain.js';
+import { ENTRY_KINDS, PENALTY_TYPES, QUOTA_PERIODS, RANKING_PERIODS } from './domain.js';
 import { resolvePeriod, type PeriodSpec } from './periods.js';
 
 export const HubParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
@@ -54,6 +55,11 @@ export const ScoringRulesBody = z.strictObject({
       county: z.number().min(0).max(1_000_000).optional(),
     })
     .default({}),
+});
+
+/** PUT body of the rules: the rules plus the version read (0 while the defaults apply). */
+export const ScoringRulesPutBody = ScoringRulesBody.extend({
+  rowVersion: z.number({ error: '缺少版本号 rowVersion' }).int().min(0),
 });
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
@@ -176,6 +182,8 @@ export const QuotaBody = z
   .refine((q) => !(q.orgId && q.orgKind), { path: ['orgKind'], message: '按单位或按单位类别设置，二者选一' });
 
 export const QuotaPatchBody = z.strictObject({
+  /** The version the client read; a stale one answers 409 (SECURITY.md §30). */
+  rowVersion: z.number({ error: '缺少版本号 rowVersion' }).int().positive(),
   period: z.enum(QUOTA_PERIODS).optional(),
   minSubmitted: MinSubmitted.optional(),
   minAdopted: z.number().int().min(0).max(10_000).nullish(),
@@ -245,4 +253,270 @@ export const StandingResponse = z.object({
   ),
   entriesTruncated: z.boolean(),
   quotas: z.array(z.object({ periodLabel: z.string(), check: QuotaCheckSchema })),
+});
+
+// ---- responses of the hub's scoring pages ----
+
+const str = z.string();
+const levels = <T extends z.ZodType>(v: T) => z.object({ national: v, province: v, city: v, county: v });
+const someLevels = levels(num.optional());
+const measureCheck = z.object({
+  measure: str,
+  level: str.nullable(),
+  required: num,
+  actual: num,
+  label: str,
+});
+/** One quota checked against a unit's figures: what was required, what was reached, what falls short. */
+export const QuotaCheckFull = z.object({
+  quotaId: str,
+  description: str,
+  met: z.boolean(),
+  required: z.array(measureCheck),
+  shortfalls: z.array(measureCheck),
+});
+
+export const RulesView = z.object({
+  hubId: str,
+  rules: z.object({
+    periodicals: z.array(z.object({ periodicalId: str, single: num, combined: num })),
+    forwardMultipliers: someLevels,
+    creditForwarders: z.boolean(),
+    instructionBonus: someLevels,
+    missedSolicitationsZeroAt: num,
+    penalties: z.object({ late: num, missed: num, concealed: num, wrong: num }),
+    rewards: someLevels,
+  }),
+  version: num,
+  /** The version an edit sends back (the same number as `version`; 0 while the defaults are in force). */
+  rowVersion: num,
+  isDefault: z.boolean(),
+  updatedAt: str.nullable(),
+  labels: z.object({
+    entryKinds: z.record(z.enum(ENTRY_KINDS), str),
+    penaltyTypes: z.record(z.enum(PENALTY_TYPES), str),
+  }),
+  abilities: z.object({ edit_rules: z.boolean(), add_entry: z.boolean() }),
+});
+const Recomputed = z.object({ inserted: num, updated: num, deleted: num });
+export const RecomputeResult = Recomputed;
+export const RulesSaved = RulesView.extend({ recomputed: Recomputed });
+
+export const ScorablePeriodicals = z.array(
+  z.object({
+    id: str,
+    name: str,
+    kind: z.enum(PERIODICAL_KINDS),
+    hubId: str,
+    hubName: str,
+    hubLevel: z.enum(ORG_LEVELS),
+  }),
+);
+export const EvaluatedUnits = z.array(
+  z.object({
+    id: str,
+    name: str,
+    shortName: str,
+    kind: z.enum(ORG_KINDS),
+    level: z.enum(ORG_LEVELS),
+    isHub: z.boolean(),
+  }),
+);
+
+export const ScoreEntrySchema = z.object({
+  id: str,
+  orgId: str,
+  kind: z.enum(ENTRY_KINDS),
+  kindLabel: str,
+  occurredAt: str,
+  points: num,
+  explanation: str,
+  causeId: str.nullable(),
+  itemId: str.nullable(),
+  manual: z.boolean(),
+  reason: str.nullable(),
+  createdBy: str.nullable(),
+  createdByName: str.nullable(),
+  ruleVersion: num.nullable(),
+});
+export const ScoreEntryList = z.object({ rows: z.array(ScoreEntrySchema) });
+
+const hubRef = z.object({ id: str, name: str });
+export const Rankings = z.object({
+  hub: hubRef,
+  period: z.object({ kind: z.enum(RANKING_PERIODS), label: str, start: str, end: str }),
+  periodicals: z.array(z.object({ periodicalId: str, periodicalName: str })),
+  annualZeroingApplied: z.boolean(),
+  rows: z.array(
+    z.object({
+      orgId: str,
+      orgName: str,
+      orgShortName: str,
+      orgKind: z.enum(ORG_KINDS),
+      orgKindLabel: str,
+      isHub: z.boolean(),
+      submittedByLevel: levels(num),
+      submitted: num,
+      adopted: num,
+      adoptions: num,
+      adoptedOfSubmitted: num,
+      adoptionRate: num.nullable(),
+      adoptedByPeriodical: z.array(z.object({ periodicalId: str, periodicalName: str, count: num })),
+      instructions: num,
+      missedSolicitations: num,
+      ledgerPoints: num,
+      points: num,
+      zeroed: z.boolean(),
+      rank: num,
+      tied: z.boolean(),
+    }),
+  ),
+  abilities: z.object({
+    edit_rules: z.boolean(),
+    add_entry: z.boolean(),
+    manage_quotas: z.boolean(),
+    compose_notice: z.boolean(),
+  }),
+});
+
+export const Lagging = z.object({
+  hub: hubRef,
+  period: z.object({ label: str, start: str, end: str }),
+  rows: z.array(
+    z.object({
+      orgId: str,
+      orgName: str,
+      submitted: num,
+      adopted: num,
+      adoptionRate: num.nullable(),
+      missed: z.array(str),
+      checks: z.array(QuotaCheckFull),
+    }),
+  ),
+});
+
+export const QuotaProgress = z.object({
+  rows: z.array(
+    z.object({
+      orgId: str,
+      orgName: str,
+      hubId: str,
+      hubName: str,
+      period: str,
+      periodLabelShort: str,
+      periodLabel: str,
+      start: str,
+      end: str,
+      check: QuotaCheckFull,
+    }),
+  ),
+});
+
+const tally = { count: num, amount: num, byLevel: z.record(str, num) };
+export const Rewards = z.object({
+  hub: hubRef,
+  year: num,
+  amounts: someLevels,
+  officers: z.array(z.object({ ...tally, userId: str, name: str, orgName: str })),
+  units: z.array(z.object({ ...tally, orgId: str, orgName: str })),
+  adoptions: z.array(
+    z.object({
+      adoptionId: str,
+      itemId: str,
+      title: str,
+      orgId: str,
+      orgName: str,
+      authorId: str,
+      authorName: str,
+      periodicalName: str,
+      level: z.enum(ORG_LEVELS),
+      levelLabel: str,
+      adoptedAt: str,
+      amount: num,
+    }),
+  ),
+  total: num,
+});
+
+export const QuotaSchema = z.object({
+  id: str,
+  hubId: str,
+  orgId: str.nullable(),
+  orgName: str.nullable(),
+  orgKind: z.enum(ORG_KINDS).nullable(),
+  orgKindLabel: str.nullable(),
+  scopeLabel: str,
+  period: z.enum(QUOTA_PERIODS),
+  periodLabel: str,
+  minSubmitted: someLevels,
+  minAdopted: num.nullable(),
+  minAdoptionRate: num.nullable(),
+  active: z.boolean(),
+  rowVersion: num,
+  description: str,
+  abilities: z.object({ manage_quotas: z.boolean() }),
+});
+export const QuotaList = z.object({
+  rows: z.array(QuotaSchema),
+  abilities: z.object({ manage_quotas: z.boolean() }),
+});
+
+const noticeCore = {
+  id: str,
+  hubId: str,
+  title: str,
+  periodLabel: str,
+  periodStart: str,
+  periodEnd: str,
+  remarks: str.nullable(),
+  state: z.enum(['draft', 'issued']),
+  stateLabel: str,
+  createdAt: str,
+  issuedAt: str.nullable(),
+  abilities: z.object({ issue: z.boolean(), export: z.boolean() }),
+};
+/** A 通报 with the statistics it froze. */
+export const NoticeSchema = z.object({
+  ...noticeCore,
+  snapshot: z.object({
+    hub: hubRef,
+    period: z.object({ label: str, start: str, end: str }),
+    generatedAt: str,
+    periodicals: z.array(z.object({ periodicalId: str, periodicalName: str })),
+    rows: z.array(
+      z.object({
+        orgId: str,
+        orgName: str,
+        submitted: num,
+        adopted: num,
+        adoptions: num,
+        adoptionRate: num.nullable(),
+        adoptedByPeriodical: z.array(z.object({ periodicalId: str, count: num })),
+        points: num,
+        zeroed: z.boolean(),
+        rank: num,
+        tied: z.boolean(),
+        lagging: z.boolean(),
+        missed: z.array(str),
+        adoptedTitles: z.array(z.object({ title: str, periodicalName: str, typeLabel: str, adoptedAt: str })),
+      }),
+    ),
+    lagging: z.array(z.object({ orgId: str, orgName: str, missed: z.array(str) })),
+  }),
+});
+/** A hub's notices, without their frozen statistics. */
+export const HubNoticeList = z.object({ rows: z.array(z.object(noticeCore)) });
+export const ReceivedNoticeList = z.object({
+  rows: z.array(
+    z.object({
+      id: str,
+      title: str,
+      hubId: str,
+      hubName: str,
+      periodLabel: str,
+      issuedAt: str.nullable(),
+      orgId: str,
+      read: z.boolean(),
+    }),
+  ),
 });

@@ -58,6 +58,8 @@ export type SqlName =
   | 'instruction-facts'
   | 'ledger-update'
   | 'unit-stats'
+  | 'unit-stats-source'
+  | 'aggregates-check'
   | 'adopted-titles'
   | 'rewards';
 

@@ -41,6 +41,7 @@ export function EntryEditDrawer(props: {
     setBusy(true);
     try {
       const next = await api.patch<IssueView>(`/api/issues/${issueId}/entries/${entry.id}`, {
+        rowVersion: entry.rowVersion,
         title: v.title.trim(),
         bodyHtml: html,
         editorNote: v.editorNote?.trim() || null,

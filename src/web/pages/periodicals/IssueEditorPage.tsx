@@ -174,9 +174,10 @@ export default function IssueEditorPage() {
     if (ids.join() === entries.map((e) => e.id).join()) return;
     const byId = new Map(entries.map((e) => [e.id, e]));
     issue.setData({ ...d, entries: ids.map((x, i) => ({ ...byId.get(x)!, position: i + 1 })) });
-    act(() => api.put<IssueView>(`${base}/entries/order`, { entryIds: ids }), '顺序已调整').catch(() =>
-      issue.reload(),
-    );
+    act(
+      () => api.put<IssueView>(`${base}/entries/order`, { rowVersion: d.rowVersion, entryIds: ids }),
+      '顺序已调整',
+    ).catch(() => issue.reload());
   };
   const move = (from: number, to: number) => {
     if (to < 0 || to >= entries.length) return;

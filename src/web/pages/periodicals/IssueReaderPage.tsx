@@ -48,7 +48,8 @@ export default function IssueReaderPage() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const onError = useErrorHandler();
-  const issue = useLoad(() => api.get<IssueView>(`/api/issues/${id}`), [id]);
+  // Opening the reader is the read receipt: an explicit POST (a GET never changes state), answering the issue.
+  const issue = useLoad(() => api.post<IssueView>(`/api/issues/${id}/read`, {}), [id]);
   const [spec, setSpec] = useState<ActionSpec | null>(null);
 
   const act = useCallback(

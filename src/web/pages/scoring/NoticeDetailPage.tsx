@@ -31,7 +31,8 @@ export default function NoticeDetailPage() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const onError = useErrorHandler();
-  const notice = useLoad(() => api.get<NoticeView>(`/api/notices/${id}`), [id]);
+  // Opening the notice records the unit's reading: an explicit POST (a GET never changes state).
+  const notice = useLoad(() => api.post<NoticeView>(`/api/notices/${id}/read`, {}), [id]);
   const n = notice.data;
   const crumbs = [{ title: '考核统计' }, { title: '通报', to: '/notices' }, { title: '通报详情' }];
 

@@ -138,7 +138,11 @@ function QuotaTable({ hubId }: { hubId: string }) {
           orgId: v.scope === 'org' ? v.orgId : null,
           orgKind: v.scope === 'kind' ? v.orgKind : null,
         });
-      else if (editing) await api.patch(`/api/hubs/${hubId}/quotas/${editing.id}`, body);
+      else if (editing)
+        await api.patch(`/api/hubs/${hubId}/quotas/${editing.id}`, {
+          ...body,
+          rowVersion: editing.rowVersion,
+        });
       void message.success('任务指标已保存');
       setEditing(null);
       list.reload();
@@ -149,7 +153,8 @@ function QuotaTable({ hubId }: { hubId: string }) {
 
   const setActive = async (q: QuotaView, active: boolean) => {
     try {
-      if (active) await api.patch(`/api/hubs/${hubId}/quotas/${q.id}`, { active: true });
+      if (active)
+        await api.patch(`/api/hubs/${hubId}/quotas/${q.id}`, { rowVersion: q.rowVersion, active: true });
       else await api.delete(`/api/hubs/${hubId}/quotas/${q.id}`);
       void message.success(active ? '已启用' : '已停用');
       list.reload();

@@ -69,6 +69,7 @@ export default function ScoringRulesPage() {
     try {
       const next = await api.put<ScoringRulesView>(`/api/hubs/${hub.id}/scoring-rules`, {
         ...values,
+        rowVersion: v.version,
         periodicals: (values.periodicals ?? []).filter((p) => p?.periodicalId),
       });
       view.setData(next);

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
 import { AppError, invalid } from '../../../http/errors.js';
-import { orgs } from '../../orgs/schema.js';
 import { diffText } from '../domain/text.js';
 import { presentItemDetail } from '../present.js';
 import { dashboardCounts, listInbox, listItems } from '../queries.js';
@@ -19,6 +18,14 @@ import {
   RequiredOpinionBody,
   SignBody,
   CommentBody,
+  DashboardCounts,
+  DiffResult,
+  InboxPage,
+  ItemDetail,
+  ItemListPage,
+  ItemTransitionResult,
+  TargetOrgs,
+  VersionContent,
 } from '../schemas.js';
 import { createItem } from '../use-cases/create-item.js';
 import {
@@ -29,17 +36,19 @@ import {
   submitForReview,
   withdrawItem,
 } from '../use-cases/item-actions.js';
-import { allowedTargetsOf } from '../use-cases/targets.js';
+import { allowedTargetHubs } from '../use-cases/targets.js';
 
 const tags = ['稿件'];
 const user = { access: 'user' } as const;
+/** Item actions answer with what changed; the caller re-reads the detail when it needs it. */
+const done = { 200: ItemTransitionResult };
 
 export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
 
   app.get(
     '/api/dashboard',
-    { config: user, schema: { tags: ['工作台'], summary: '待办计数' } },
+    { config: user, schema: { tags: ['工作台'], summary: '待办计数', response: { 200: DashboardCounts } } },
     async (req) => dashboardCounts(req.server.database.db, readContext(req).actor),
   );
 
@@ -47,7 +56,12 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/items',
     {
       config: user,
-      schema: { tags, summary: '稿件列表（我的稿件、本单位、待审核、待签发）', querystring: ItemListQuery },
+      schema: {
+        tags,
+        summary: '稿件列表（我的稿件、本单位、待审核、待签发）',
+        querystring: ItemListQuery,
+        response: { 200: ItemListPage },
+      },
     },
     async (req) => listItems(req.server.database.db, readContext(req).actor, req.query),
   );
@@ -60,6 +74,7 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
         tags: ['收件箱'],
         summary: '上级单位收件箱（按报送时间倒序，游标分页）',
         querystring: InboxQuery,
+        response: { 200: InboxPage },
       },
     },
     async (req) => listInbox(req.server.database.db, readContext(req).actor, req.query),
@@ -67,7 +82,10 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.post(
     '/api/items',
-    { config: user, schema: { tags, summary: '新建稿件（草稿）', body: CreateItemBody } },
+    {
+      config: user,
+      schema: { tags, summary: '新建稿件（草稿）', body: CreateItemBody, response: { 201: ItemDetail } },
+    },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => createItem(ctx, req.body));
       return reply.code(201).send(await presentItemDetail(readContext(req), id));
@@ -78,7 +96,12 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/items/:id',
     {
       config: user,
-      schema: { tags, summary: '稿件详情：正文、版本、报送链、时间线、可用操作', params: IdParams },
+      schema: {
+        tags,
+        summary: '稿件详情：正文、版本、报送链、时间线、可用操作',
+        params: IdParams,
+        response: { 200: ItemDetail },
+      },
     },
     async (req) => presentItemDetail(readContext(req), req.params.id),
   );
@@ -87,21 +110,21 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/items/:id',
     {
       config: user,
-      schema: { tags, summary: '修改稿件（生成新版本）', params: IdParams, body: EditItemBody },
+      schema: {
+        tags,
+        summary: '修改稿件（生成新版本）',
+        response: done,
+        params: IdParams,
+        body: EditItemBody,
+      },
     },
-    async (req) => {
-      await inTransaction(req, (ctx) => editItem(ctx, { ...req.body, itemId: req.params.id }));
-      return presentItemDetail(readContext(req), req.params.id);
-    },
+    async (req) => inTransaction(req, (ctx) => editItem(ctx, { ...req.body, itemId: req.params.id })),
   );
 
   app.post(
     '/api/items/:id/submit',
-    { config: user, schema: { tags, summary: '提交审核', params: IdParams } },
-    async (req) => {
-      await inTransaction(req, (ctx) => submitForReview(ctx, req.params.id));
-      return presentItemDetail(readContext(req), req.params.id);
-    },
+    { config: user, schema: { tags, summary: '提交审核', response: done, params: IdParams } },
+    async (req) => inTransaction(req, (ctx) => submitForReview(ctx, req.params.id)),
   );
   app.post(
     '/api/items/:id/approve',
@@ -110,53 +133,63 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: '审核通过（合并审签的单位同时签发报送）',
+        response: done,
         params: IdParams,
         body: OpinionBody,
       },
     },
-    async (req) => {
-      await inTransaction(req, (ctx) => approveItem(ctx, req.params.id, req.body.opinion ?? null));
-      return presentItemDetail(readContext(req), req.params.id);
-    },
+    async (req) => inTransaction(req, (ctx) => approveItem(ctx, req.params.id, req.body.opinion ?? null)),
   );
   app.post(
     '/api/items/:id/return',
     {
       config: user,
-      schema: { tags, summary: '审核/签发退回（须填写意见）', params: IdParams, body: RequiredOpinionBody },
+      schema: {
+        tags,
+        summary: '审核/签发退回（须填写意见）',
+        response: done,
+        params: IdParams,
+        body: RequiredOpinionBody,
+      },
     },
-    async (req) => {
-      await inTransaction(req, (ctx) => returnItem(ctx, req.params.id, req.body.opinion));
-      return presentItemDetail(readContext(req), req.params.id);
-    },
+    async (req) => inTransaction(req, (ctx) => returnItem(ctx, req.params.id, req.body.opinion)),
   );
   app.post(
     '/api/items/:id/sign',
-    { config: user, schema: { tags, summary: '签发并报送上级', params: IdParams, body: SignBody } },
-    async (req) => {
-      await inTransaction(req, (ctx) =>
-        signItem(ctx, req.params.id, req.body.opinion ?? null, req.body.targetOrgIds),
-      );
-      return presentItemDetail(readContext(req), req.params.id);
+    {
+      config: user,
+      schema: { tags, summary: '签发并报送上级', response: done, params: IdParams, body: SignBody },
     },
+    async (req) =>
+      inTransaction(req, (ctx) =>
+        signItem(ctx, req.params.id, req.body.opinion ?? null, req.body.targetOrgIds),
+      ),
   );
   app.post(
     '/api/items/:id/withdraw',
     {
       config: user,
-      schema: { tags, summary: '撤回（草稿，或尚未被签收的报送）', params: IdParams, body: CommentBody },
+      schema: {
+        tags,
+        summary: '撤回（草稿，或尚未被签收的报送）',
+        response: done,
+        params: IdParams,
+        body: CommentBody,
+      },
     },
-    async (req) => {
-      await inTransaction(req, (ctx) => withdrawItem(ctx, req.params.id, req.body.comment ?? null));
-      return presentItemDetail(readContext(req), req.params.id);
-    },
+    async (req) => inTransaction(req, (ctx) => withdrawItem(ctx, req.params.id, req.body.comment ?? null)),
   );
 
   app.get(
     '/api/items/:id/versions/:no',
     {
       config: user,
-      schema: { tags, summary: '某一版本的正文', params: IdParams.extend({ no: DiffQuery.shape.from }) },
+      schema: {
+        tags,
+        summary: '某一版本的正文',
+        params: IdParams.extend({ no: DiffQuery.shape.from }),
+        response: { 200: VersionContent },
+      },
     },
     async (req) => {
       const detail = await presentItemDetail(readContext(req), req.params.id);
@@ -166,6 +199,7 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
         .select()
         .from(itemVersions)
         .where(and(eq(itemVersions.itemId, req.params.id), eq(itemVersions.no, req.params.no)));
+      if (!v) throw new AppError('not_found', '版本不存在或您无权查看');
       return v;
     },
   );
@@ -174,7 +208,13 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/items/:id/diff',
     {
       config: user,
-      schema: { tags, summary: '两个版本的差异（按字比对）', params: IdParams, querystring: DiffQuery },
+      schema: {
+        tags,
+        summary: '两个版本的差异（按字比对）',
+        params: IdParams,
+        querystring: DiffQuery,
+        response: { 200: DiffResult },
+      },
     },
     async (req) => {
       const detail = await presentItemDetail(readContext(req), req.params.id);
@@ -212,15 +252,9 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
         tags: ['单位'],
         summary: '本单位可报送的上级单位（上一级汇总单位及直报单位）',
         params: IdParams,
+        response: { 200: TargetOrgs },
       },
     },
-    async (req) => {
-      const ids = await allowedTargetsOf(req.server.database.db, req.params.id);
-      if (ids.length === 0) return [];
-      return req.server.database.db
-        .select({ id: orgs.id, name: orgs.name, level: orgs.level })
-        .from(orgs)
-        .where(inArray(orgs.id, ids));
-    },
+    async (req) => allowedTargetHubs(req.server.database.db, req.params.id),
   );
 }

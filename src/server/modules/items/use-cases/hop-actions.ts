@@ -1,59 +1,69 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, notInArray } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
-import { orgs } from '../../orgs/schema.js';
 import { ISSUE_STATE_LABELS } from '../../periodicals/domain.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
 import { recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
-import { TERMINAL_HOP_STATES } from '../domain/states.js';
-import { loadVisibleHop, nextVersionNo, recordEvent } from '../repo.js';
+import { loadVisibleHop, recordEvent } from '../repo.js';
 import { adoptions, hops, items, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { urgentDeadline } from './item-actions.js';
-import { checkTargets } from './targets.js';
-import { transitionHop } from './transition.js';
+import type { HopTransitionResult } from '../schemas.js';
+import { checkTargetHubs } from './targets.js';
+import { hopResult, transitionHop } from './transition.js';
 
 /** 签收. With receiving stages configured, the hop enters the first one. */
-export async function receiveHop(ctx: UseCaseContext, hopId: string): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+export async function receiveHop(ctx: UseCaseContext, hopId: string): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'receive', facts);
-  await transitionHop(ctx, hop, hop.toOrgId, 'receive', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'receive', {
     stageCount: facts.stageCount,
     patch: { receivedAt: ctx.now, stage: facts.stageCount > 0 ? 1 : 0 },
   });
+  return hopResult(ctx, hop, item.state, 'receive', change);
 }
 
 /** The current receiving stage (初审, 复审 …) passes the hop on to the next. */
-export async function advanceHop(ctx: UseCaseContext, hopId: string, opinion: string | null): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+export async function advanceHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  opinion: string | null,
+): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'advance', facts);
-  await transitionHop(ctx, hop, hop.toOrgId, 'advance', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'advance', {
     stageCount: facts.stageCount,
     comment: opinion,
     data: { stage: hop.stage + 1 },
     patch: { stage: hop.stage + 1 },
   });
+  return hopResult(ctx, hop, item.state, 'advance', change);
 }
 
 /**
  * 退回: back to the sender for revision, with a reason. A unit's own submission puts the item into
  * `revising`; a forwarded hop goes back to the hub that forwarded it.
  */
-export async function returnHop(ctx: UseCaseContext, hopId: string, reason: string): Promise<void> {
+export async function returnHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  reason: string,
+): Promise<HopTransitionResult> {
   if (!reason.trim()) throw invalid('reason', '退回修改必须填写理由');
   const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'return', facts);
-  await transitionHop(ctx, hop, hop.toOrgId, 'return', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'return', {
     stageCount: facts.stageCount,
     comment: reason,
     patch: { lastReason: reason },
   });
   if (hop.parentHopId === null && item.state === 'submitted') {
+    // A miss here means a concurrent return of another hop already moved the item to revising.
     await ctx.tx
       .update(items)
       .set({ state: 'revising', rowVersion: item.rowVersion + 1, updatedAt: ctx.now })
@@ -66,26 +76,41 @@ export async function returnHop(ctx: UseCaseContext, hopId: string, reason: stri
       toState: 'revising',
       comment: reason,
     });
+    return hopResult(ctx, hop, 'revising', 'return', change);
   }
+  return hopResult(ctx, hop, item.state, 'return', change);
 }
 
 /** 退稿: the hop ends here, with a reason. */
-export async function rejectHop(ctx: UseCaseContext, hopId: string, reason: string): Promise<void> {
+export async function rejectHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  reason: string,
+): Promise<HopTransitionResult> {
   if (!reason.trim()) throw invalid('reason', '退稿必须填写理由');
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'reject', facts);
-  await transitionHop(ctx, hop, hop.toOrgId, 'reject', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'reject', {
     stageCount: facts.stageCount,
     comment: reason,
     patch: { lastReason: reason },
   });
+  return hopResult(ctx, hop, item.state, 'reject', change);
 }
 
 /** 不采用: filed for reference (存档/参阅). */
-export async function archiveHop(ctx: UseCaseContext, hopId: string, comment: string | null): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+export async function archiveHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  comment: string | null,
+): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'archive', facts);
-  await transitionHop(ctx, hop, hop.toOrgId, 'archive', { stageCount: facts.stageCount, comment });
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'archive', {
+    stageCount: facts.stageCount,
+    comment,
+  });
+  return hopResult(ctx, hop, item.state, 'archive', change);
 }
 
 /** 逐级修改: the receiving hub edits the text; the edit is a new version the unit can compare. */
@@ -98,20 +123,16 @@ export async function editAtHub(
     bodyHtml: string;
     note?: string | null | undefined;
   },
-): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, input.hopId);
+): Promise<HopTransitionResult> {
+  const { hop, item, facts, lastVersionNo, baseVersionNo } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'edit', facts);
   if (hop.rowVersion !== input.rowVersion)
     throw new AppError('stale_version', '该稿件已被他人修改，请刷新后在最新版本上修改', {
       current: hop.rowVersion,
     });
   const content = prepareContent(input.title, input.bodyHtml);
-  const [base] = await ctx.tx
-    .select({ no: itemVersions.no })
-    .from(itemVersions)
-    .where(eq(itemVersions.id, hop.workingVersionId ?? hop.versionId));
   const id = randomUUID();
-  const no = await nextVersionNo(ctx.tx, hop.itemId);
+  const no = lastVersionNo + 1;
   await ctx.tx.insert(itemVersions).values({
     id,
     itemId: hop.itemId,
@@ -119,17 +140,18 @@ export async function editAtHub(
     ...content,
     orgId: hop.toOrgId,
     createdBy: ctx.actor.userId,
-    basedOnNo: base?.no ?? null,
+    basedOnNo: baseVersionNo,
     note: input.note ?? null,
     createdAt: ctx.now,
   });
   await linkAttachments(ctx, { itemId: hop.itemId }, content.bodyHtml);
-  await transitionHop(ctx, hop, hop.toOrgId, 'edit', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'edit', {
     stageCount: facts.stageCount,
     comment: input.note ?? null,
     data: { versionNo: no },
     patch: { workingVersionId: id },
   });
+  return hopResult(ctx, hop, item.state, 'edit', change, { versionNo: no });
 }
 
 /** 转报: a new pending hop to this hub's own upper hub (or a hub it is a 直报点 of), with the hub's edit. */
@@ -138,27 +160,16 @@ export async function forwardHop(
   hopId: string,
   targetOrgId: string,
   comment: string | null,
-) {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+): Promise<HopTransitionResult> {
+  const { hop, item, facts, forwardedTo } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'forward', facts);
-  await checkTargets(ctx.tx, hop.toOrgId, [targetOrgId]);
-  const existing = await ctx.tx
-    .select({ id: hops.id })
-    .from(hops)
-    .where(
-      and(
-        eq(hops.parentHopId, hop.id),
-        eq(hops.toOrgId, targetOrgId),
-        notInArray(hops.state, [...TERMINAL_HOP_STATES]),
-      ),
-    );
-  if (existing.length > 0) throw new AppError('conflict', '该稿件已转报至该单位，不能重复转报');
-  await transitionHop(ctx, hop, hop.toOrgId, 'forward', {
+  const [hub] = await checkTargetHubs(ctx.tx, hop.toOrgId, [targetOrgId]);
+  if (forwardedTo.includes(targetOrgId)) throw new AppError('conflict', '该稿件已转报至该单位，不能重复转报');
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'forward', {
     stageCount: facts.stageCount,
     comment,
     data: { forwardedTo: targetOrgId },
   });
-  const [hub] = await ctx.tx.select().from(orgs).where(eq(orgs.id, targetOrgId));
   const id = randomUUID();
   await ctx.tx.insert(hops).values({
     id,
@@ -170,7 +181,7 @@ export async function forwardHop(
     versionId: hop.workingVersionId ?? hop.versionId,
     state: 'pending',
     urgency: hop.urgency,
-    signForDeadline: urgentDeadline(hop.urgency, hub?.urgentSignForMinutes ?? 60, ctx.now),
+    signForDeadline: urgentDeadline(hop.urgency, hub!.urgentSignForMinutes, ctx.now),
     submittedAt: ctx.now,
     updatedAt: ctx.now,
   });
@@ -182,31 +193,31 @@ export async function forwardHop(
     toState: 'pending',
     data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
   });
-  return id;
+  return hopResult(ctx, hop, item.state, 'forward', change, { createdHopId: id });
 }
 
 /** 采用 into one of the hub's own periodicals; adopting does not exclude forwarding. */
 export async function adoptHop(
   ctx: UseCaseContext,
   input: { hopId: string; periodicalId: string; type: AdoptionType; comment?: string | null | undefined },
-): Promise<string> {
-  const { hop, facts } = await loadVisibleHop(ctx, input.hopId);
+): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'adopt', facts);
-  const [periodical] = await ctx.tx.select().from(periodicals).where(eq(periodicals.id, input.periodicalId));
+  // The periodical and whether this hop already has a live adoption into it, in one statement.
+  const [periodical] = await ctx.tx
+    .select({
+      id: periodicals.id,
+      hubId: periodicals.hubId,
+      name: periodicals.name,
+      // The outer table by name: Drizzle leaves columns unqualified in a one-table select.
+      adopted: sql<boolean>`exists (select 1 from adoptions a where a.hop_id = ${hop.id} and a.periodical_id = periodicals.id and a.revoked_at is null)`,
+    })
+    .from(periodicals)
+    .where(eq(periodicals.id, input.periodicalId));
   if (!periodical || periodical.hubId !== hop.toOrgId)
     throw invalid('periodicalId', '只能采用到本单位的刊物');
-  const dup = await ctx.tx
-    .select({ id: adoptions.id })
-    .from(adoptions)
-    .where(
-      and(
-        eq(adoptions.hopId, hop.id),
-        eq(adoptions.periodicalId, periodical.id),
-        isNull(adoptions.revokedAt),
-      ),
-    );
-  if (dup.length > 0) throw new AppError('conflict', `该稿件已被《${periodical.name}》采用`);
-  await transitionHop(ctx, hop, hop.toOrgId, 'adopt', {
+  if (periodical.adopted) throw new AppError('conflict', `该稿件已被《${periodical.name}》采用`);
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'adopt', {
     stageCount: facts.stageCount,
     comment: input.comment ?? null,
     data: { periodicalId: periodical.id, periodicalName: periodical.name, type: input.type },
@@ -224,14 +235,18 @@ export async function adoptHop(
     adoptedAt: ctx.now,
   });
   await recomputeForAdoption(ctx, id);
-  return id;
+  return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });
 }
 
-export async function revokeAdoption(ctx: UseCaseContext, adoptionId: string, reason: string): Promise<void> {
+export async function revokeAdoption(
+  ctx: UseCaseContext,
+  adoptionId: string,
+  reason: string,
+): Promise<HopTransitionResult> {
   if (!reason.trim()) throw invalid('reason', '撤销采用必须填写理由');
   const [adoption] = await ctx.tx.select().from(adoptions).where(eq(adoptions.id, adoptionId)).for('update');
   if (!adoption) throw notFound('采用记录');
-  const { hop, facts } = await loadVisibleHop(ctx, adoption.hopId);
+  const { hop, item, facts } = await loadVisibleHop(ctx, adoption.hopId);
   authorize(ctx.actor, 'hop', 'revoke_adoption', facts);
   await assertNotInIssue(ctx, adoptionId);
   const r = await ctx.tx
@@ -240,12 +255,13 @@ export async function revokeAdoption(ctx: UseCaseContext, adoptionId: string, re
     .where(and(eq(adoptions.id, adoptionId), isNull(adoptions.revokedAt)))
     .returning({ id: adoptions.id });
   if (r.length === 0) throw new AppError('conflict', '该采用已撤销');
-  await transitionHop(ctx, hop, hop.toOrgId, 'revoke_adoption', {
+  const change = await transitionHop(ctx, hop, hop.toOrgId, 'revoke_adoption', {
     stageCount: facts.stageCount,
     comment: reason,
     data: { adoptionId, periodicalId: adoption.periodicalId },
   });
   await recomputeForAdoption(ctx, adoptionId);
+  return hopResult(ctx, hop, item.state, 'revoke_adoption', change, { adoptionId });
 }
 
 /**
@@ -276,25 +292,37 @@ async function assertNotInIssue(ctx: UseCaseContext, adoptionId: string): Promis
 }
 
 /** The sender takes back a hop not yet signed for. */
-export async function withdrawHop(ctx: UseCaseContext, hopId: string, reason: string | null): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+export async function withdrawHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  reason: string | null,
+): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'withdraw', facts);
-  await transitionHop(ctx, hop, hop.fromOrgId, 'withdraw', { stageCount: facts.stageCount, comment: reason });
+  const change = await transitionHop(ctx, hop, hop.fromOrgId, 'withdraw', {
+    stageCount: facts.stageCount,
+    comment: reason,
+  });
+  return hopResult(ctx, hop, item.state, 'withdraw', change);
 }
 
 /**
  * A forwarding hub resubmits a hop the upper hub sent back, with its latest edit. A unit's own
  * submission is resubmitted through its review and sign-off instead.
  */
-export async function resubmitHop(ctx: UseCaseContext, hopId: string, comment: string | null): Promise<void> {
-  const { hop, facts } = await loadVisibleHop(ctx, hopId);
+export async function resubmitHop(
+  ctx: UseCaseContext,
+  hopId: string,
+  comment: string | null,
+): Promise<HopTransitionResult> {
+  const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'resubmit', facts);
   if (!hop.parentHopId)
     throw new AppError('illegal_transition', '本单位报送的稿件被退回后，请修改并经审核、签发后重新报送', {
       state: hop.state,
     });
   const [parent] = await ctx.tx.select().from(hops).where(eq(hops.id, hop.parentHopId));
-  await transitionHop(ctx, hop, hop.fromOrgId, 'resubmit', {
+  const change = await transitionHop(ctx, hop, hop.fromOrgId, 'resubmit', {
     stageCount: facts.stageCount,
     comment,
     patch: {
@@ -304,4 +332,5 @@ export async function resubmitHop(ctx: UseCaseContext, hopId: string, comment: s
       submittedAt: ctx.now,
     },
   });
+  return hopResult(ctx, hop, item.state, 'resubmit', change);
 }

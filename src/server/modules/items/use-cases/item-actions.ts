@@ -4,15 +4,16 @@ import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { orgs } from '../../orgs/schema.js';
-import { loadVisibleItem, nextVersionNo, recordEvent } from '../repo.js';
-import { hops, itemVersions, type ItemRow } from '../schema.js';
+import { loadVisibleItem, recordEvent, type LoadedItem } from '../repo.js';
+import { hops, itemVersions } from '../schema.js';
+import type { ItemTransitionResult } from '../schemas.js';
 import { checkCoReporters, replaceCoReporters, type ItemMeta } from './create-item.js';
 import { prepareContent } from './content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { clearAutosave } from '../../autosave/autosave.js';
-import { checkTargets } from './targets.js';
+import { checkTargetHubs, checkTargets, type TargetHub } from './targets.js';
 import { withdrawableAfterSubmit } from '../domain/states.js';
-import { hopsOfItem, illegalItemTransition, transitionItem } from './transition.js';
+import { hopsOfItem, illegalItemTransition, itemResult, transitionItem } from './transition.js';
 
 export interface EditItemInput extends Partial<ItemMeta> {
   itemId: string;
@@ -24,8 +25,9 @@ export interface EditItemInput extends Partial<ItemMeta> {
 }
 
 /** A writer saves a new version of a draft or of an item a hub sent back. */
-export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promise<void> {
-  const { item, facts } = await loadVisibleItem(ctx, input.itemId, true);
+export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promise<ItemTransitionResult> {
+  const loaded = await loadVisibleItem(ctx, input.itemId, true);
+  const { item, facts } = loaded;
   authorize(ctx.actor, 'item', 'edit', facts);
   if (item.state !== 'draft' && item.state !== 'revising') throw illegalItemTransition('edit', item.state);
   if (item.rowVersion !== input.rowVersion)
@@ -34,11 +36,11 @@ export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promi
     });
   const content = prepareContent(input.title, input.bodyHtml);
   const targets = input.targetOrgIds ? await checkTargets(ctx.tx, item.orgId, input.targetOrgIds) : undefined;
-  if (input.coReporterOrgIds) {
+  if (input.coReporterOrgIds && !sameSet(input.coReporterOrgIds, facts.coReporterOrgIds)) {
     await checkCoReporters(ctx, item.orgId, input.coReporterOrgIds);
     await replaceCoReporters(ctx, item.id, input.coReporterOrgIds);
   }
-  const no = await nextVersionNo(ctx.tx, item.id);
+  const no = loaded.lastVersionNo + 1;
   await ctx.tx.insert(itemVersions).values({
     id: randomUUID(),
     itemId: item.id,
@@ -52,7 +54,7 @@ export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promi
   });
   await linkAttachments(ctx, { itemId: item.id }, content.bodyHtml);
   await clearAutosave(ctx, item.id);
-  await transitionItem(ctx, item, 'edit', {
+  const change = await transitionItem(ctx, loaded, 'edit', {
     data: { versionNo: no },
     patch: {
       title: content.title,
@@ -64,12 +66,23 @@ export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promi
       ...(targets && { targetOrgIds: targets }),
     },
   });
+  return itemResult(ctx, item.id, 'edit', change);
 }
 
-export async function submitForReview(ctx: UseCaseContext, itemId: string): Promise<void> {
-  const { item, facts } = await loadVisibleItem(ctx, itemId, true);
-  authorize(ctx.actor, 'item', 'submit_for_review', facts);
-  await transitionItem(ctx, item, 'submit_for_review', {});
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  return x.size === new Set(b).size && b.every((v) => x.has(v));
+}
+
+export async function submitForReview(ctx: UseCaseContext, itemId: string): Promise<ItemTransitionResult> {
+  const loaded = await loadVisibleItem(ctx, itemId, true);
+  authorize(ctx.actor, 'item', 'submit_for_review', loaded.facts);
+  return itemResult(
+    ctx,
+    itemId,
+    'submit_for_review',
+    await transitionItem(ctx, loaded, 'submit_for_review', {}),
+  );
 }
 
 async function unitReviewMode(ctx: UseCaseContext, orgId: string) {
@@ -85,23 +98,32 @@ export async function approveItem(
   ctx: UseCaseContext,
   itemId: string,
   opinion: string | null,
-): Promise<void> {
-  const { item, facts } = await loadVisibleItem(ctx, itemId, true);
+): Promise<ItemTransitionResult> {
+  const loaded = await loadVisibleItem(ctx, itemId, true);
+  const { item, facts } = loaded;
   if ((await unitReviewMode(ctx, item.orgId)) === 'merged') {
     authorize(ctx.actor, 'item', 'approve_and_sign', facts);
     if (item.state !== 'in_review') throw illegalItemTransition('approve_and_sign', item.state);
-    await dispatch(ctx, item, 'approve_and_sign', opinion);
-    return;
+    return dispatch(ctx, loaded, 'approve_and_sign', opinion);
   }
   authorize(ctx.actor, 'item', 'approve', facts);
-  await transitionItem(ctx, item, 'approve', { comment: opinion });
+  return itemResult(
+    ctx,
+    itemId,
+    'approve',
+    await transitionItem(ctx, loaded, 'approve', { comment: opinion }),
+  );
 }
 
-export async function returnItem(ctx: UseCaseContext, itemId: string, opinion: string): Promise<void> {
+export async function returnItem(
+  ctx: UseCaseContext,
+  itemId: string,
+  opinion: string,
+): Promise<ItemTransitionResult> {
   if (!opinion.trim()) throw invalid('opinion', '退回时必须填写审核意见');
-  const { item, facts } = await loadVisibleItem(ctx, itemId, true);
-  authorize(ctx.actor, 'item', 'return', facts);
-  await transitionItem(ctx, item, 'return', { comment: opinion });
+  const loaded = await loadVisibleItem(ctx, itemId, true);
+  authorize(ctx.actor, 'item', 'return', loaded.facts);
+  return itemResult(ctx, itemId, 'return', await transitionItem(ctx, loaded, 'return', { comment: opinion }));
 }
 
 export async function signItem(
@@ -109,11 +131,11 @@ export async function signItem(
   itemId: string,
   opinion: string | null,
   targetOrgIds?: string[],
-) {
-  const { item, facts } = await loadVisibleItem(ctx, itemId, true);
-  authorize(ctx.actor, 'item', 'sign', facts);
-  if (item.state !== 'awaiting_signoff') throw illegalItemTransition('sign', item.state);
-  await dispatch(ctx, item, 'sign', opinion, targetOrgIds);
+): Promise<ItemTransitionResult> {
+  const loaded = await loadVisibleItem(ctx, itemId, true);
+  authorize(ctx.actor, 'item', 'sign', loaded.facts);
+  if (loaded.item.state !== 'awaiting_signoff') throw illegalItemTransition('sign', loaded.item.state);
+  return dispatch(ctx, loaded, 'sign', opinion, targetOrgIds);
 }
 
 /**
@@ -122,11 +144,12 @@ export async function signItem(
  */
 async function dispatch(
   ctx: UseCaseContext,
-  item: ItemRow,
+  loaded: LoadedItem,
   action: 'sign' | 'approve_and_sign',
   opinion: string | null,
   targetOrgIds?: string[],
-): Promise<void> {
+): Promise<ItemTransitionResult> {
+  const { item } = loaded;
   const [version] = await ctx.tx
     .select()
     .from(itemVersions)
@@ -134,18 +157,27 @@ async function dispatch(
   if (!version) throw new Error(`item ${item.id} has no current version`);
   const returned = await hopsOfItem(ctx, item.id, ['returned']);
   const rootReturned = returned.filter((h) => h.parentHopId === null);
-  let targets: string[] = [];
+  let hubs: TargetHub[] = [];
   if (rootReturned.length === 0) {
-    targets = await checkTargets(ctx.tx, item.orgId, targetOrgIds ?? item.targetOrgIds);
-    if (targets.length === 0) throw invalid('targetOrgIds', '本单位没有可报送的上级信息汇总单位');
+    hubs = await checkTargetHubs(ctx.tx, item.orgId, targetOrgIds ?? item.targetOrgIds);
+    if (hubs.length === 0) throw invalid('targetOrgIds', '本单位没有可报送的上级信息汇总单位');
+  } else {
+    // The hubs that sent it back, for their sign-for deadlines.
+    const ids = [...new Set(rootReturned.map((h) => h.toOrgId))];
+    hubs = (
+      await ctx.tx
+        .select({ id: orgs.id, urgentSignForMinutes: orgs.urgentSignForMinutes })
+        .from(orgs)
+        .where(inArray(orgs.id, ids))
+    ).map((h) => ({ ...h, name: '', level: 'county' as const }));
   }
-  await transitionItem(ctx, item, action, {
+  const targets = rootReturned.length === 0 ? hubs.map((h) => h.id) : [];
+  const change = await transitionItem(ctx, loaded, action, {
     comment: opinion,
     data: { versionNo: version.no, targets },
     patch: { submittedAt: ctx.now, ...(targets.length > 0 && { targetOrgIds: targets }) },
   });
-  const hubIds = [...new Set([...targets, ...rootReturned.map((h) => h.toOrgId)])];
-  const hubs = hubIds.length ? await ctx.tx.select().from(orgs).where(inArray(orgs.id, hubIds)) : [];
+  const touched: ItemTransitionResult['hops'] = [];
   const minutesOf = (hubId: string) => hubs.find((h) => h.id === hubId)?.urgentSignForMinutes ?? 60;
   for (const hub of hubs.filter((h) => targets.includes(h.id))) {
     const id = randomUUID();
@@ -163,6 +195,7 @@ async function dispatch(
       submittedAt: ctx.now,
       updatedAt: ctx.now,
     });
+    touched.push({ id, toOrgId: hub.id, state: 'pending' });
     await recordEvent(ctx, {
       itemId: item.id,
       hopId: id,
@@ -188,6 +221,7 @@ async function dispatch(
       .where(and(eq(hops.id, hop.id), eq(hops.state, 'returned')))
       .returning({ id: hops.id });
     if (r.length === 0) throw new AppError('stale_version', '报送记录已变化，请刷新后重试');
+    touched.push({ id: hop.id, toOrgId: hop.toOrgId, state: 'pending' });
     await recordEvent(ctx, {
       itemId: item.id,
       hopId: hop.id,
@@ -198,6 +232,7 @@ async function dispatch(
       data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, versionNo: version.no },
     });
   }
+  return itemResult(ctx, item.id, action, change, touched);
 }
 
 export function urgentDeadline(urgency: string, minutes: number, now: Date): Date | null {
@@ -209,9 +244,11 @@ export async function withdrawItem(
   ctx: UseCaseContext,
   itemId: string,
   reason: string | null,
-): Promise<void> {
-  const { item, facts } = await loadVisibleItem(ctx, itemId, true);
+): Promise<ItemTransitionResult> {
+  const loaded = await loadVisibleItem(ctx, itemId, true);
+  const { item, facts } = loaded;
   authorize(ctx.actor, 'item', 'withdraw', facts);
+  const touched: ItemTransitionResult['hops'] = [];
   if (item.state === 'submitted') {
     const all = await hopsOfItem(ctx, item.id);
     const roots = all.filter((h) => h.parentHopId === null && h.state !== 'withdrawn');
@@ -222,6 +259,7 @@ export async function withdrawItem(
         .update(hops)
         .set({ state: 'withdrawn', rowVersion: hop.rowVersion + 1, updatedAt: ctx.now })
         .where(eq(hops.id, hop.id));
+      touched.push({ id: hop.id, toOrgId: hop.toOrgId, state: 'withdrawn' });
       await recordEvent(ctx, {
         itemId: item.id,
         hopId: hop.id,
@@ -233,5 +271,6 @@ export async function withdrawItem(
       });
     }
   }
-  await transitionItem(ctx, item, 'withdraw', { comment: reason });
+  const change = await transitionItem(ctx, loaded, 'withdraw', { comment: reason });
+  return itemResult(ctx, item.id, 'withdraw', change, touched);
 }

@@ -1,41 +1,81 @@
-import { eq, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../../db/client.js';
 import { invalid } from '../../../http/errors.js';
-import { allowedTargets, type TreeOrg } from '../../orgs/domain.js';
-import { directReportPoints, orgs } from '../../orgs/schema.js';
+import { allowedTargets, type OrgLevel, type TreeOrg } from '../../orgs/domain.js';
+import { orgs } from '../../orgs/schema.js';
 
-/** The hubs `orgId` may submit to: its nearest hub above and the hubs it is a 直报点 of. */
-export async function allowedTargetsOf(tx: Db, orgId: string): Promise<string[]> {
-  const [tree, direct] = await Promise.all([
-    selfAndAncestors(tx, orgId),
-    tx
-      .select({ id: orgs.id, parentId: orgs.parentId, isHub: orgs.isHub, hubId: directReportPoints.hubId })
-      .from(directReportPoints)
-      .innerJoin(orgs, eq(orgs.id, directReportPoints.hubId))
-      .where(eq(directReportPoints.orgId, orgId)),
-  ]);
-  const byId = new Map<string, TreeOrg>([...tree, ...direct].map((o) => [o.id, o]));
-  return allowedTargets(
-    orgId,
-    byId,
-    direct.map((d) => d.hubId),
-  );
+/** A hub a unit may submit to, with what a new hop to it needs. */
+export interface TargetHub {
+  id: string;
+  name: string;
+  level: OrgLevel;
+  urgentSignForMinutes: number;
 }
 
-/** Refuses 越级投报: every target must be an allowed one. Empty means "the parent hub". */
-export async function checkTargets(
+/**
+ * The hubs `orgId` may submit to: its nearest hub above and the hubs it is a 直报点 of. One statement:
+ * the org's ancestors (recursive) and its direct-report hubs, each with the columns a hop needs; the tree
+ * rule itself stays in the pure `allowedTargets`.
+ */
+export async function allowedTargetHubs(tx: Db, orgId: string): Promise<TargetHub[]> {
+  const rows = await queryRows<{
+    id: string;
+    parent_id: string | null;
+    is_hub: boolean;
+    direct: boolean;
+    name: string;
+    level: OrgLevel;
+    urgent_sign_for_minutes: number;
+  }>(
+    tx,
+    sql`
+    with recursive up(id, parent_id, depth) as (
+      select id, parent_id, 0 from orgs where id = ${orgId}
+      union all
+      select o.id, o.parent_id, up.depth + 1 from orgs o join up on o.id = up.parent_id where up.depth < 20
+    ), candidates(id, direct, depth) as (
+      select id, false, depth from up
+      union all
+      select d.hub_id, true, 0 from direct_report_points d where d.org_id = ${orgId}
+    )
+    select o.id, o.parent_id, o.is_hub, c.direct, o.name, o.level, o.urgent_sign_for_minutes
+    from candidates c join orgs o on o.id = c.id
+    order by c.direct, c.depth`,
+  );
+  const byId = new Map<string, TreeOrg>(
+    rows.map((o) => [o.id, { id: o.id, parentId: o.parent_id, isHub: o.is_hub }]),
+  );
+  const ids = allowedTargets(
+    orgId,
+    byId,
+    rows.filter((r) => r.direct).map((r) => r.id),
+  );
+  return ids.map((id) => {
+    const o = rows.find((r) => r.id === id)!;
+    return { id, name: o.name, level: o.level, urgentSignForMinutes: o.urgent_sign_for_minutes };
+  });
+}
+
+export async function allowedTargetsOf(tx: Db, orgId: string): Promise<string[]> {
+  return (await allowedTargetHubs(tx, orgId)).map((h) => h.id);
+}
+
+/**
+ * Refuses 越级投报: every target must be an allowed one. Empty means "the parent hub". Returns the hubs
+ * in the order asked.
+ */
+export async function checkTargetHubs(
   tx: Db,
   orgId: string,
   targetOrgIds: readonly string[],
-): Promise<string[]> {
-  const allowed = await allowedTargetsOf(tx, orgId);
+): Promise<TargetHub[]> {
+  const allowed = await allowedTargetHubs(tx, orgId);
   if (targetOrgIds.length === 0) return allowed.slice(0, 1);
-  for (const t of targetOrgIds) {
-    if (!allowed.includes(t)) {
-      const [target] = await tx
-        .select({ name: orgs.name })
-        .from(orgs)
-        .where(or(eq(orgs.id, t)));
+  const out: TargetHub[] = [];
+  for (const t of new Set(targetOrgIds)) {
+    const hub = allowed.find((h) => h.id === t);
+    if (!hub) {
+      const [target] = await tx.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, t));
       throw invalid(
         'targetOrgIds',
         target
@@ -43,21 +83,15 @@ export async function checkTargets(
           : '报送单位不存在',
       );
     }
+    out.push(hub);
   }
-  return [...new Set(targetOrgIds)];
+  return out;
 }
 
-/** The org and its ancestors (a handful of rows), by one recursive query. */
-export async function selfAndAncestors(tx: Db, orgId: string): Promise<TreeOrg[]> {
-  const rows = await queryRows<{ id: string; parent_id: string | null; is_hub: boolean }>(
-    tx,
-    sql`
-    with recursive up(id, parent_id, is_hub, depth) as (
-      select id, parent_id, is_hub, 0 from orgs where id = ${orgId}
-      union all
-      select o.id, o.parent_id, o.is_hub, up.depth + 1 from orgs o join up on o.id = up.parent_id where up.depth < 20
-    )
-    select id, parent_id, is_hub from up order by depth`,
-  );
-  return rows.map((o) => ({ id: o.id, parentId: o.parent_id, isHub: o.is_hub }));
+export async function checkTargets(
+  tx: Db,
+  orgId: string,
+  targetOrgIds: readonly string[],
+): Promise<string[]> {
+  return (await checkTargetHubs(tx, orgId, targetOrgIds)).map((h) => h.id);
 }

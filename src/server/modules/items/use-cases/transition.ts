@@ -16,6 +16,7 @@ import {
 } from '../domain/states.js';
 import { recordEvent } from '../repo.js';
 import { hops, items, type HopRow, type ItemRow } from '../schema.js';
+import type { HopTransitionResult, ItemTransitionResult } from '../schemas.js';
 
 export function illegalItemTransition(action: ItemAction, state: ItemState): AppError {
   return new AppError(
@@ -25,39 +26,43 @@ export function illegalItemTransition(action: ItemAction, state: ItemState): App
   );
 }
 
-/** Whether a hub ever sent this item back: decides whether a return inside the unit leads to draft or revising. */
-export async function wasReturned(ctx: UseCaseContext, itemId: string): Promise<boolean> {
-  const r = await ctx.tx
-    .select({ id: hops.id })
-    .from(hops)
-    .where(and(eq(hops.itemId, itemId), eq(hops.state, 'returned')))
-    .limit(1);
-  return r.length > 0;
+/** What an item transition changed: the row's new state and version, and the event it wrote. */
+export interface ItemChange {
+  state: ItemState;
+  rowVersion: number;
+  currentVersionNo: number;
+  eventId: number;
 }
 
 /**
  * Moves the item along one arrow of the state table as a compare-and-set on (state, row_version), and
  * writes its event. A concurrent change makes the update miss and answers 409; nothing is half-done.
+ * `loaded` is the item as `loadVisibleItem` read it (with whether a hub sent it back).
  */
 export async function transitionItem(
   ctx: UseCaseContext,
-  item: ItemRow,
+  loaded: { item: ItemRow; wasReturned: boolean },
   action: ItemAction,
   opts: {
     comment?: string | null;
     data?: Record<string, unknown>;
     patch?: Partial<typeof items.$inferInsert>;
   },
-): Promise<ItemState> {
-  const to = nextItemState(action, item.state, { wasReturned: await wasReturned(ctx, item.id) });
+): Promise<ItemChange> {
+  const { item } = loaded;
+  const to = nextItemState(action, item.state, { wasReturned: loaded.wasReturned });
   if (!to) throw illegalItemTransition(action, item.state);
-  const updated = await ctx.tx
+  const [updated] = await ctx.tx
     .update(items)
     .set({ ...opts.patch, state: to, rowVersion: item.rowVersion + 1, updatedAt: ctx.now })
     .where(and(eq(items.id, item.id), eq(items.state, item.state), eq(items.rowVersion, item.rowVersion)))
-    .returning({ id: items.id });
-  if (updated.length === 0) throw new AppError('stale_version', '稿件已被他人修改，请刷新后重试');
-  await recordEvent(ctx, {
+    .returning({
+      state: items.state,
+      rowVersion: items.rowVersion,
+      currentVersionNo: items.currentVersionNo,
+    });
+  if (!updated) throw new AppError('stale_version', '稿件已被他人修改，请刷新后重试');
+  const eventId = await recordEvent(ctx, {
     itemId: item.id,
     actorOrgId: item.orgId,
     action,
@@ -66,7 +71,19 @@ export async function transitionItem(
     comment: opts.comment ?? null,
     data: opts.data ?? null,
   });
-  return to;
+  return { ...updated, eventId };
+}
+
+/** The answer of an item action, from what its transition changed. */
+export function itemResult(
+  ctx: UseCaseContext,
+  itemId: string,
+  action: ItemAction,
+  change: ItemChange,
+  hopsTouched: ItemTransitionResult['hops'] = [],
+): ItemTransitionResult {
+  const { eventId, ...row } = change;
+  return { itemId, action, ...row, eventId, at: ctx.now, hops: hopsTouched };
 }
 
 export function hopRefusal(action: HopAction, hop: HopRow, refusal: string): AppError {
@@ -78,6 +95,14 @@ export function hopRefusal(action: HopAction, hop: HopRow, refusal: string): App
         ? '该报送已处于最后一个审核环节'
         : `该报送当前状态为「${state}」，不能${HOP_ACTION_LABELS[action]}`;
   return new AppError('illegal_transition', msg, { state: hop.state, action });
+}
+
+/** What a hop transition changed. */
+export interface HopChange {
+  state: HopState;
+  stage: number;
+  rowVersion: number;
+  eventId: number;
 }
 
 /** The hop's counterpart of `transitionItem`: compare-and-set on (state, row_version), then the event. */
@@ -92,17 +117,17 @@ export async function transitionHop(
     data?: Record<string, unknown>;
     patch?: Partial<typeof hops.$inferInsert>;
   },
-): Promise<HopState> {
+): Promise<HopChange> {
   const to = nextHopState(action, { state: hop.state, stage: hop.stage, stageCount: opts.stageCount });
   if (!HOP_STATES_SET.has(to)) throw hopRefusal(action, hop, to);
   const next = to as HopState;
-  const updated = await ctx.tx
+  const [updated] = await ctx.tx
     .update(hops)
     .set({ ...opts.patch, state: next, rowVersion: hop.rowVersion + 1, updatedAt: ctx.now })
     .where(and(eq(hops.id, hop.id), eq(hops.state, hop.state), eq(hops.rowVersion, hop.rowVersion)))
-    .returning({ id: hops.id });
-  if (updated.length === 0) throw new AppError('stale_version', '该报送已被他人处理，请刷新后重试');
-  await recordEvent(ctx, {
+    .returning({ state: hops.state, stage: hops.stage, rowVersion: hops.rowVersion });
+  if (!updated) throw new AppError('stale_version', '该报送已被他人处理，请刷新后重试');
+  const eventId = await recordEvent(ctx, {
     itemId: hop.itemId,
     hopId: hop.id,
     actorOrgId,
@@ -112,7 +137,32 @@ export async function transitionHop(
     comment: opts.comment ?? null,
     data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, ...opts.data },
   });
-  return next;
+  return { ...updated, eventId };
+}
+
+/** The answer of a hop action, from what its transition changed. */
+export function hopResult(
+  ctx: UseCaseContext,
+  hop: HopRow,
+  itemState: ItemState,
+  action: HopAction,
+  change: HopChange,
+  extra: Partial<Pick<HopTransitionResult, 'createdHopId' | 'adoptionId' | 'versionNo'>> = {},
+): HopTransitionResult {
+  return {
+    itemId: hop.itemId,
+    hopId: hop.id,
+    action,
+    state: change.state,
+    stage: change.stage,
+    rowVersion: change.rowVersion,
+    itemState,
+    eventId: change.eventId,
+    at: ctx.now,
+    createdHopId: extra.createdHopId ?? null,
+    adoptionId: extra.adoptionId ?? null,
+    versionNo: extra.versionNo ?? null,
+  };
 }
 
 const HOP_STATES_SET: ReadonlySet<string> = new Set<string>(HOP_STATES);

@@ -21,6 +21,7 @@ export async function listOrgs(tx: Db, onlyId?: string) {
         reviewMode: orgs.reviewMode,
         urgentSignForMinutes: orgs.urgentSignForMinutes,
         sortOrder: orgs.sortOrder,
+        rowVersion: orgs.rowVersion,
       })
       .from(orgs)
       .where(onlyId ? eq(orgs.id, onlyId) : undefined)

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
-import { invalid, notFound } from '../../../http/errors.js';
+import { invalid, notFound, staleVersion } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { ancestorsOf } from '../domain.js';
-import { directReportPoints } from '../schema.js';
+import { directReportPoints, orgs } from '../schema.js';
 import { auditAdminChange } from './admin-audit.js';
 import { loadTree, type NamedTreeOrg } from './tree.js';
 
@@ -29,6 +29,7 @@ export async function setDirectReportHubs(
   ctx: UseCaseContext,
   orgId: string,
   hubIds: readonly string[],
+  rowVersion: number,
 ): Promise<void> {
   authorize(ctx.actor, 'org', 'manage_units', { orgId });
   const tree = await loadTree(ctx.tx);
@@ -38,6 +39,13 @@ export async function setDirectReportHubs(
     const refusal = directReportRefusal(orgId, hubId, tree);
     if (refusal) throw invalid('hubIds', refusal);
   }
+  // The 直报点 set is part of the unit's record: it shares the unit's row version.
+  const [done] = await ctx.tx
+    .update(orgs)
+    .set({ rowVersion: rowVersion + 1 })
+    .where(and(eq(orgs.id, orgId), eq(orgs.rowVersion, rowVersion)))
+    .returning({ id: orgs.id });
+  if (!done) throw staleVersion('单位信息');
   const before = await ctx.tx
     .select({ hubId: directReportPoints.hubId })
     .from(directReportPoints)

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
-import { AppError, invalid } from '../../../http/errors.js';
+import { AppError, invalid, staleVersion } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { wouldCycle } from '../domain.js';
 import { orgs } from '../schema.js';
@@ -12,6 +12,7 @@ import { assertNameFree, getOrgOr404, loadTree } from './tree.js';
 export async function updateOrg(ctx: UseCaseContext, id: string, input: UpdateOrgInput): Promise<void> {
   authorize(ctx.actor, 'org', 'manage_units', { orgId: id });
   const before = await getOrgOr404(ctx.tx, id, true);
+  if (before.rowVersion !== input.rowVersion) throw staleVersion('单位信息', before.rowVersion);
   const parentId = input.parentId === undefined ? before.parentId : input.parentId;
   if (parentId !== before.parentId && parentId) {
     const tree = await loadTree(ctx.tx);
@@ -35,7 +36,12 @@ export async function updateOrg(ctx: UseCaseContext, id: string, input: UpdateOr
     ...(input.sortOrder !== undefined && { sortOrder: input.sortOrder }),
   };
   if (Object.keys(changes).length === 0) throw invalid('body', '没有需要修改的内容');
-  await ctx.tx.update(orgs).set(changes).where(eq(orgs.id, id));
+  const [done] = await ctx.tx
+    .update(orgs)
+    .set({ ...changes, rowVersion: input.rowVersion + 1 })
+    .where(and(eq(orgs.id, id), eq(orgs.rowVersion, input.rowVersion)))
+    .returning({ id: orgs.id });
+  if (!done) throw staleVersion('单位信息');
   const old = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof typeof before]]));
   await auditAdminChange(ctx, 'org.update', { type: 'org', id }, { before: old, after: changes });
 }

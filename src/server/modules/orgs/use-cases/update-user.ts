@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Membership, UseCaseContext } from '../../../http/context.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError, staleVersion } from '../../../http/errors.js';
 import { authorize, can } from '../../../policy/authorize.js';
 import { deleteUserSessions } from '../../auth/sessions.js';
 import { memberships, users } from '../schema.js';
@@ -54,7 +54,14 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     ...(input.disabled !== undefined && { disabled: input.disabled }),
     ...(input.disabled === false && user.disabled && { enabledAt: ctx.now }),
   };
-  if (Object.keys(changes).length > 0) await ctx.tx.update(users).set(changes).where(eq(users.id, userId));
+  // After every authorization check, so a refused edit answers 403 whatever version it carries.
+  if (user.rowVersion !== input.rowVersion) throw staleVersion('账号信息', user.rowVersion);
+  const [done] = await ctx.tx
+    .update(users)
+    .set({ ...changes, rowVersion: input.rowVersion + 1 })
+    .where(and(eq(users.id, userId), eq(users.rowVersion, input.rowVersion)))
+    .returning({ id: users.id });
+  if (!done) throw staleVersion('账号信息');
   const rolesChanged = changedMemberships(before, after).length > 0;
   if (rolesChanged) {
     const removed = before.filter((m) => !after.some((a) => key(a) === key(m)));

@@ -123,6 +123,7 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
         lockedUntil: loginThrottle.lockedUntil,
         lastLoginAt: users.lastLoginAt,
         createdAt: users.createdAt,
+        rowVersion: users.rowVersion,
       })
       .from(users)
       .leftJoin(

@@ -11,6 +11,11 @@ import {
   PeriodicalListQuery,
   PoolQuery,
   UpdatePeriodicalBody,
+  IssuePage,
+  IssueSchema,
+  PeriodicalList,
+  PeriodicalSchema,
+  PoolPage,
 } from '../schemas.js';
 import { createIssue } from '../use-cases/compile-issue.js';
 import { createPeriodical } from '../use-cases/create-periodical.js';
@@ -33,7 +38,15 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
 
   app.get(
     '/api/periodicals',
-    { config: user, schema: { tags, summary: '汇总单位的刊物', querystring: PeriodicalListQuery } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '汇总单位的刊物',
+        querystring: PeriodicalListQuery,
+        response: { 200: PeriodicalList },
+      },
+    },
     async (req) => listPeriodicals(readContext(req), req.query.hubId),
   );
 
@@ -41,7 +54,12 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
     '/api/periodicals',
     {
       config: user,
-      schema: { tags, summary: '创办刊物（主编、单位管理员或系统管理员）', body: CreatePeriodicalBody },
+      schema: {
+        tags,
+        summary: '创办刊物（主编、单位管理员或系统管理员）',
+        body: CreatePeriodicalBody,
+        response: { 201: PeriodicalSchema },
+      },
     },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => createPeriodical(ctx, req.body));
@@ -53,7 +71,12 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
     '/api/periodicals/:id',
     {
       config: user,
-      schema: { tags, summary: '刊物设置：编号起点、默认报送发、默认发送范围', params: IdParams },
+      schema: {
+        tags,
+        summary: '刊物设置：编号起点、默认报送发、默认发送范围',
+        params: IdParams,
+        response: { 200: PeriodicalSchema },
+      },
     },
     async (req) => view(req, req.params.id),
   );
@@ -67,6 +90,7 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
         summary: '修改刊物设置（主编、单位管理员或系统管理员；须带 rowVersion）',
         params: IdParams,
         body: UpdatePeriodicalBody,
+        response: { 200: PeriodicalSchema },
       },
     },
     async (req) => {
@@ -84,6 +108,7 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
         summary: '采用稿件库：已采用、未撤销、尚未编入期刊的稿件',
         params: IdParams,
         querystring: PoolQuery,
+        response: { 200: PoolPage },
       },
     },
     async (req) => listPool(readContext(req), req.params.id, req.query),
@@ -93,7 +118,13 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
     '/api/periodicals/:id/issues',
     {
       config: user,
-      schema: { tags, summary: '本刊各期（按创建时间倒序）', params: IdParams, querystring: IssueListQuery },
+      schema: {
+        tags,
+        summary: '本刊各期（按创建时间倒序）',
+        params: IdParams,
+        querystring: IssueListQuery,
+        response: { 200: IssuePage },
+      },
     },
     async (req) => listIssuesOfPeriodical(readContext(req), req.params.id, req.query),
   );
@@ -102,7 +133,13 @@ export async function periodicalSettingsRoutes(appBase: FastifyInstance): Promis
     '/api/periodicals/:id/issues',
     {
       config: user,
-      schema: { tags, summary: '新建一期（编辑中）', params: IdParams, body: CreateIssueBody },
+      schema: {
+        tags,
+        summary: '新建一期（编辑中）',
+        params: IdParams,
+        body: CreateIssueBody,
+        response: { 201: IssueSchema },
+      },
     },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => createIssue(ctx, req.params.id, req.body));

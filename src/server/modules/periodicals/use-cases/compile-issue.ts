@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
-import { AppError, conflict, invalid, notFound } from '../../../http/errors.js';
+import { AppError, conflict, invalid, notFound, staleVersion } from '../../../http/errors.js';
 import { prepareContent } from '../../items/use-cases/content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { adoptions, itemVersions } from '../../items/schema.js';
@@ -179,6 +179,7 @@ export async function editEntry(
   issueId: string,
   entryId: string,
   input: {
+    rowVersion: number;
     title?: string | undefined;
     bodyHtml?: string | undefined;
     editorNote?: string | null | undefined;
@@ -187,6 +188,7 @@ export async function editEntry(
 ): Promise<void> {
   const { issue } = await loadDraft(ctx, issueId);
   const entry = await entryOf(ctx, issueId, entryId);
+  if (entry.rowVersion !== input.rowVersion) throw staleVersion('该文章', entry.rowVersion);
   const patch: Partial<typeof issueEntries.$inferInsert> = {};
   if (input.title !== undefined || input.bodyHtml !== undefined) {
     const content = prepareContent(input.title ?? entry.title, input.bodyHtml ?? entry.bodyHtml);
@@ -197,7 +199,12 @@ export async function editEntry(
   if (input.editorNote !== undefined) patch.editorNote = input.editorNote?.trim() || null;
   if (input.sourceLine !== undefined) patch.sourceLine = input.sourceLine;
   if (Object.keys(patch).length === 0) return;
-  await ctx.tx.update(issueEntries).set(patch).where(eq(issueEntries.id, entryId));
+  const [done] = await ctx.tx
+    .update(issueEntries)
+    .set({ ...patch, rowVersion: input.rowVersion + 1 })
+    .where(and(eq(issueEntries.id, entryId), eq(issueEntries.rowVersion, input.rowVersion)))
+    .returning({ id: issueEntries.id });
+  if (!done) throw staleVersion('该文章');
   await touch(ctx, issue, 'issue.entry_edit', { entryId, changed: Object.keys(patch) });
 }
 
@@ -219,8 +226,9 @@ export async function reorderEntries(
   ctx: UseCaseContext,
   issueId: string,
   entryIds: string[],
+  rowVersion: number,
 ): Promise<void> {
-  const { issue } = await loadDraft(ctx, issueId);
+  const { issue } = await loadDraft(ctx, issueId, rowVersion);
   const current = await ctx.tx
     .select({ id: issueEntries.id })
     .from(issueEntries)

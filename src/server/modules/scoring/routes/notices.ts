@@ -3,7 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
 import { noticeDocx } from '../docx.js';
-import { HubParams, IdParams, NoticeBody, periodSpecOf } from '../schemas.js';
+import {
+  HubNoticeList,
+  HubParams,
+  IdParams,
+  NoticeBody,
+  NoticeSchema,
+  periodSpecOf,
+  ReceivedNoticeList,
+} from '../schemas.js';
+import { fileResponse } from '../../../http/responses.js';
 import type { NoticeSnapshot } from '../use-cases/notices.js';
 import {
   createNotice,
@@ -12,6 +21,7 @@ import {
   myNotices,
   noticeForExport,
   readNotice,
+  recordNoticeRead,
 } from '../use-cases/notices.js';
 import { noticeXlsx } from '../xlsx.js';
 
@@ -28,7 +38,10 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/hubs/:id/notices',
-    { config: user, schema: { tags, summary: '本单位编制的通报', params: HubParams } },
+    {
+      config: user,
+      schema: { tags, summary: '本单位编制的通报', params: HubParams, response: { 200: HubNoticeList } },
+    },
     async (req) => ({ rows: await hubNotices(readContext(req), req.params.id) }),
   );
 
@@ -36,7 +49,13 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/hubs/:id/notices',
     {
       config: user,
-      schema: { tags, summary: '编制通报（生成统计快照，草稿）', params: HubParams, body: NoticeBody },
+      schema: {
+        tags,
+        summary: '编制通报（生成统计快照，草稿）',
+        params: HubParams,
+        body: NoticeBody,
+        response: { 201: NoticeSchema },
+      },
     },
     async (req, reply) => {
       const { title, remarks, ...period } = req.body;
@@ -49,26 +68,69 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.post(
     '/api/notices/:id/issue',
-    { config: user, schema: { tags, summary: '印发通报（主编），发送至各考核单位', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '印发通报（主编），发送至各考核单位',
+        params: IdParams,
+        response: { 200: NoticeSchema },
+      },
+    },
     async (req) => {
       await inTransaction(req, (ctx) => issueNotice(ctx, req.params.id));
       return readNotice(readContext(req), req.params.id);
     },
   );
 
-  app.get('/api/notices', { config: user, schema: { tags, summary: '本单位收到的通报' } }, async (req) => ({
-    rows: await myNotices(readContext(req)),
-  }));
+  app.get(
+    '/api/notices',
+    { config: user, schema: { tags, summary: '本单位收到的通报', response: { 200: ReceivedNoticeList } } },
+    async (req) => ({
+      rows: await myNotices(readContext(req)),
+    }),
+  );
 
   app.get(
     '/api/notices/:id',
-    { config: user, schema: { tags, summary: '阅读通报（登记阅读）', params: IdParams } },
-    async (req) => inTransaction(req, (ctx) => readNotice(ctx, req.params.id)),
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '通报详情（阅读不改变状态，回执另行登记）',
+        params: IdParams,
+        response: { 200: NoticeSchema },
+      },
+    },
+    async (req) => readNotice(readContext(req), req.params.id),
+  );
+
+  // GET never changes state (SECURITY.md §26): the notice page records its receipt with this POST.
+  app.post(
+    '/api/notices/:id/read',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '登记通报阅读回执（打开通报时调用，重复调用不重复登记）',
+        params: IdParams,
+        response: { 200: NoticeSchema },
+      },
+    },
+    async (req) => inTransaction(req, (ctx) => recordNoticeRead(ctx, req.params.id)),
   );
 
   app.get(
     '/api/notices/:id/docx',
-    { config: user, schema: { tags, summary: '导出通报（Word）', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '导出通报（Word）',
+        params: IdParams,
+        response: { 200: fileResponse([DOCX], '通报 Word 文档') },
+      },
+    },
     async (req, reply) => {
       const n = await noticeForExport(readContext(req), req.params.id);
       const buf = await noticeDocx({ ...n, snapshot: n.snapshot as unknown as NoticeSnapshot });
@@ -81,7 +143,15 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/notices/:id/xlsx',
-    { config: user, schema: { tags, summary: '导出通报（Excel）', params: IdParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '导出通报（Excel）',
+        params: IdParams,
+        response: { 200: fileResponse([XLSX], '通报 Excel 表格') },
+      },
+    },
     async (req, reply) => {
       const n = await noticeForExport(readContext(req), req.params.id);
       const buf = await noticeXlsx({ ...n, snapshot: n.snapshot as unknown as NoticeSnapshot });

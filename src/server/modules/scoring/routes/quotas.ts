@@ -6,7 +6,7 @@ import { inTransaction, readContext } from '../../../app.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import { notFound } from '../../../http/errors.js';
 import { orgs } from '../../orgs/schema.js';
-import { HubParams, HubQuotaParams, QuotaBody, QuotaPatchBody } from '../schemas.js';
+import { HubParams, HubQuotaParams, QuotaBody, QuotaList, QuotaPatchBody, QuotaSchema } from '../schemas.js';
 import { createQuota, deactivateQuota, listQuotas, presentQuota, updateQuota } from '../use-cases/quotas.js';
 
 const tags = ['任务指标'];
@@ -28,7 +28,10 @@ export async function quotaRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/hubs/:id/quotas',
-    { config: user, schema: { tags, summary: '任务指标列表', params: HubParams } },
+    {
+      config: user,
+      schema: { tags, summary: '任务指标列表', params: HubParams, response: { 200: QuotaList } },
+    },
     async (req) => {
       const ctx = readContext(req);
       const rows = await presentAll(ctx, req.params.id);
@@ -49,7 +52,13 @@ export async function quotaRoutes(appBase: FastifyInstance): Promise<void> {
     '/api/hubs/:id/quotas',
     {
       config: user,
-      schema: { tags, summary: '新增任务指标（主编、单位管理员）', params: HubParams, body: QuotaBody },
+      schema: {
+        tags,
+        summary: '新增任务指标（主编、单位管理员）',
+        params: HubParams,
+        body: QuotaBody,
+        response: { 201: QuotaSchema },
+      },
     },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => createQuota(ctx, req.params.id, req.body));
@@ -59,7 +68,16 @@ export async function quotaRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.patch(
     '/api/hubs/:id/quotas/:quotaId',
-    { config: user, schema: { tags, summary: '修改任务指标', params: HubQuotaParams, body: QuotaPatchBody } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '修改任务指标',
+        params: HubQuotaParams,
+        body: QuotaPatchBody,
+        response: { 200: QuotaSchema },
+      },
+    },
     async (req) => {
       await inTransaction(req, (ctx) => updateQuota(ctx, req.params.id, req.params.quotaId, req.body));
       return one(req, req.params.id, req.params.quotaId);
@@ -68,7 +86,15 @@ export async function quotaRoutes(appBase: FastifyInstance): Promise<void> {
 
   app.delete(
     '/api/hubs/:id/quotas/:quotaId',
-    { config: user, schema: { tags, summary: '停用任务指标（保留记录）', params: HubQuotaParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '停用任务指标（保留记录）',
+        params: HubQuotaParams,
+        response: { 200: QuotaSchema },
+      },
+    },
     async (req) => {
       await inTransaction(req, (ctx) => deactivateQuota(ctx, req.params.id, req.params.quotaId));
       return one(req, req.params.id, req.params.quotaId);

@@ -3,7 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
 import { abilities } from '../../../policy/authorize.js';
 import { ENTRY_KIND_LABELS, PENALTY_TYPE_LABELS } from '../domain.js';
-import { HubParams, LedgerQuery, ScoreEntryBody, ScoringRulesBody } from '../schemas.js';
+import {
+  EvaluatedUnits,
+  HubParams,
+  LedgerQuery,
+  RecomputeResult,
+  RulesSaved,
+  RulesView,
+  ScorablePeriodicals,
+  ScoreEntryBody,
+  ScoreEntryList,
+  ScoreEntrySchema,
+  ScoringRulesPutBody,
+} from '../schemas.js';
 import { recomputeHub } from '../use-cases/recompute.js';
 import { getScoringRules, updateScoringRules } from '../use-cases/rules.js';
 import { addScoreEntry, listLedger } from '../use-cases/score-entries.js';
@@ -26,6 +38,7 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
       hubId,
       rules: r.rules,
       version: r.version,
+      rowVersion: r.version,
       isDefault: r.isDefault,
       updatedAt: r.updatedAt?.toISOString() ?? null,
       labels: { entryKinds: ENTRY_KIND_LABELS, penaltyTypes: PENALTY_TYPE_LABELS },
@@ -35,7 +48,15 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
 
   app.get(
     '/api/hubs/:id/scoring-rules',
-    { config: user, schema: { tags, summary: '查看积分规则（未设置时为默认规则）', params: HubParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '查看积分规则（未设置时为默认规则）',
+        params: HubParams,
+        response: { 200: RulesView },
+      },
+    },
     async (req) => view(req, req.params.id),
   );
 
@@ -47,11 +68,13 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
         tags,
         summary: '设置积分规则（主编、单位管理员），并重算积分台账',
         params: HubParams,
-        body: ScoringRulesBody,
+        body: ScoringRulesPutBody,
+        response: { 200: RulesSaved },
       },
     },
     async (req) => {
-      const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, req.body));
+      const { rowVersion, ...rules } = req.body;
+      const r = await inTransaction(req, (ctx) => updateScoringRules(ctx, req.params.id, rules, rowVersion));
       return { ...(await view(req, req.params.id)), recomputed: r.recomputed };
     },
   );
@@ -60,7 +83,12 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
     '/api/hubs/:id/scorable-periodicals',
     {
       config: user,
-      schema: { tags, summary: '本单位可计分的刊物（本级及上级单位的刊物）', params: HubParams },
+      schema: {
+        tags,
+        summary: '本单位可计分的刊物（本级及上级单位的刊物）',
+        params: HubParams,
+        response: { 200: ScorablePeriodicals },
+      },
     },
     async (req) => {
       const ctx = readContext(req);
@@ -89,7 +117,12 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
     '/api/hubs/:id/evaluated-units',
     {
       config: user,
-      schema: { tags, summary: '本单位考核的单位（直属报送单位、下级汇总单位与直报点）', params: HubParams },
+      schema: {
+        tags,
+        summary: '本单位考核的单位（直属报送单位、下级汇总单位与直报点）',
+        params: HubParams,
+        response: { 200: EvaluatedUnits },
+      },
     },
     async (req) => {
       const ctx = readContext(req);
@@ -113,7 +146,15 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
 
   app.post(
     '/api/hubs/:id/scoring/recompute',
-    { config: user, schema: { tags, summary: '按现行规则重算积分台账（幂等）', params: HubParams } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '按现行规则重算积分台账（幂等）',
+        params: HubParams,
+        response: { 200: RecomputeResult },
+      },
+    },
     async (req) =>
       inTransaction(req, async (ctx) => {
         await hubFor(ctx, req.params.id, 'edit_rules');
@@ -130,6 +171,7 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
         summary: '积分台账（每条可追溯到采用或批示）',
         params: HubParams,
         querystring: LedgerQuery,
+        response: { 200: ScoreEntryList },
       },
     },
     async (req) => ({ rows: await listLedger(readContext(req), req.params.id, req.query) }),
@@ -144,12 +186,13 @@ export async function scoringRuleRoutes(appBase: FastifyInstance): Promise<void>
         summary: '手工加分、扣分、紧急信息迟报/漏报/瞒报/误报扣分、约稿未报登记（须填写理由）',
         params: HubParams,
         body: ScoreEntryBody,
+        response: { 201: ScoreEntrySchema },
       },
     },
     async (req, reply) => {
       const id = await inTransaction(req, (ctx) => addScoreEntry(ctx, req.params.id, req.body));
-      const rows = await listLedger(readContext(req), req.params.id, { orgId: req.body.orgId, limit: 500 });
-      return reply.code(201).send(rows.find((r) => r.id === id));
+      const [entry] = await listLedger(readContext(req), req.params.id, { id, limit: 1 });
+      return reply.code(201).send(entry!);
     },
   );
 }

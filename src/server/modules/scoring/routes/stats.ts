@@ -2,7 +2,18 @@ import { attachmentDisposition } from '../../../http/download.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readContext } from '../../../app.js';
-import { HubParams, LaggingQuery, PeriodQuery, periodSpecOf, RewardsQuery } from '../schemas.js';
+import {
+  HubParams,
+  Lagging,
+  LaggingQuery,
+  PeriodQuery,
+  periodSpecOf,
+  QuotaProgress,
+  Rankings,
+  Rewards,
+  RewardsQuery,
+} from '../schemas.js';
+import { fileResponse } from '../../../http/responses.js';
 import { quotaProgress } from '../use-cases/quotas.js';
 import { lagging, rankings } from '../use-cases/rankings.js';
 import { rewards } from '../use-cases/rewards.js';
@@ -25,6 +36,7 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
         summary: '考核单位排名（月/季/年/自定义期间，北京时间）',
         params: HubParams,
         querystring: PeriodQuery,
+        response: { 200: Rankings },
       },
     },
     async (req) => rankings(readContext(req), req.params.id, periodSpecOf(req.query)),
@@ -34,7 +46,13 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
     '/api/hubs/:id/rankings.xlsx',
     {
       config: user,
-      schema: { tags, summary: '导出排名表（Excel）', params: HubParams, querystring: PeriodQuery },
+      schema: {
+        tags,
+        summary: '导出排名表（Excel）',
+        params: HubParams,
+        querystring: PeriodQuery,
+        response: { 200: fileResponse([XLSX], '排名 Excel 表格') },
+      },
     },
     async (req, reply) => {
       const r = await rankings(readContext(req), req.params.id, periodSpecOf(req.query));
@@ -52,14 +70,23 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
     '/api/hubs/:id/lagging',
     {
       config: user,
-      schema: { tags, summary: '信息报送滞后单位', params: HubParams, querystring: LaggingQuery },
+      schema: {
+        tags,
+        summary: '信息报送滞后单位',
+        params: HubParams,
+        querystring: LaggingQuery,
+        response: { 200: Lagging },
+      },
     },
     async (req) => lagging(readContext(req), req.params.id, periodSpecOf(req.query)),
   );
 
   app.get(
     '/api/quota-progress',
-    { config: user, schema: { tags, summary: '本单位任务指标完成进度（工作台）' } },
+    {
+      config: user,
+      schema: { tags, summary: '本单位任务指标完成进度（工作台）', response: { 200: QuotaProgress } },
+    },
     async (req) => ({ rows: await quotaProgress(readContext(req)) }),
   );
 
@@ -72,6 +99,7 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
         summary: '年度采用奖励（按信息员、按单位）',
         params: HubParams,
         querystring: RewardsQuery,
+        response: { 200: Rewards },
       },
     },
     async (req) => rewards(readContext(req), req.params.id, req.query.year),
@@ -81,7 +109,13 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
     '/api/hubs/:id/rewards.xlsx',
     {
       config: user,
-      schema: { tags, summary: '导出年度采用奖励（Excel）', params: HubParams, querystring: RewardsQuery },
+      schema: {
+        tags,
+        summary: '导出年度采用奖励（Excel）',
+        params: HubParams,
+        querystring: RewardsQuery,
+        response: { 200: fileResponse([XLSX], '奖励 Excel 表格') },
+      },
     },
     async (req, reply) => {
       const r = await rewards(readContext(req), req.params.id, req.query.year);

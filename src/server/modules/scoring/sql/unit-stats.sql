@@ -10,71 +10,142 @@
 --   instructions       instruction rows of the ledger in the period
 --   points             ledger sum in the period; for a whole year 0 when missed solicitations >= :zeroAt
 --   rank / tied        standard competition ranking by points at 2 decimals; tied when the rank is shared
--- :unitIds is the JSON array of evaluated-units.sql (run first, by evaluatedUnitIds()): as a parameter the
--- planner sizes it right (a recursive CTE is estimated at thousands of rows and turns every join into a
--- hash over all hops).
+-- Read from the aggregates (drizzle/0011_scoring_aggregates.sql, kept by triggers in the writing
+-- transaction): monthly buckets for the whole months [:monthFrom, :monthTo), daily ones for the edges
+-- [:headFrom, :headTo) and [:tailFrom, :tailTo) (periods.periodBuckets). Sums and row counts add up; a
+-- distinct count is the row count minus the excess of the (unit, item) pairs with more than one row, few,
+-- found by the counters' partial indexes and counted from the ledger and hops themselves. The same
+-- figures from the ledger and hops alone: unit-stats-source.sql (the consistency tests compare them).
+-- :unitIds is the JSON array of evaluated-units.sql (run first, by evaluatedUnitIds()).
 with evaluated as (select jsonb_array_elements_text(:unitIds::jsonb)::uuid as org_id),
--- Per unit, a range scan of hops_from_idx (from_org_id, submitted_at); `offset 0` keeps the lateral
--- subquery a per-unit index scan instead of a hash over every hop of the year (hops grow without bound).
-sent as (
-  select e.org_id, t.level, h.item_id
-  from evaluated e
-  cross join lateral (
-    select h.item_id, h.to_org_id from hops h
-    where h.from_org_id = e.org_id
-      and h.submitted_at >= :start::timestamptz and h.submitted_at < :end::timestamptz
-      and h.state <> 'withdrawn'
-    offset 0
-  ) h
-  join orgs t on t.id = h.to_org_id
+ledger_buckets as (
+  select b.org_id, b.kind, b.periodical_id, b.points, b.entries, b.items
+  from scoring_ledger_buckets b
+  where b.hub_id = :hubId::uuid
+    and b.org_id in (select org_id from evaluated)
+    and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
+      or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
+        or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
 ),
-submitted as (
-  select org_id,
-    count(distinct item_id) filter (where level = 'county') as submitted_county,
-    count(distinct item_id) filter (where level = 'city') as submitted_city,
-    count(distinct item_id) filter (where level = 'province') as submitted_province,
-    count(distinct item_id) filter (where level = 'national') as submitted_national,
-    count(distinct item_id) as submitted
-  from sent group by org_id
-),
-ledger as (
-  select e.org_id, e.kind, e.item_id, e.points, e.detail ->> 'periodicalId' as periodical_id
-  from score_entries e
-  where e.hub_id = :hubId::uuid
+-- Adoption rows of (unit, item) pairs holding more than one: the excess over distinct items.
+ledger_multi as (
+  select e.org_id, e.item_id, e.detail ->> 'periodicalId' as periodical_id
+  from scoring_ledger_items li
+  join score_entries e on e.hub_id = li.hub_id and e.org_id = li.org_id and e.item_id = li.item_id
+  where li.hub_id = :hubId::uuid and li.adoptions > 1
+    and li.org_id in (select org_id from evaluated)
+    and e.kind = 'adoption'
     and e.occurred_at >= :start::timestamptz and e.occurred_at < :end::timestamptz
 ),
+ledger_excess as (
+  select org_id, count(*) - count(distinct item_id) as excess from ledger_multi group by org_id
+),
+periodical_excess as (
+  select org_id, periodical_id, count(*) - count(distinct item_id) as excess
+  from ledger_multi where periodical_id is not null group by org_id, periodical_id
+),
 sums as (
-  select org_id,
-    count(distinct item_id) filter (where kind = 'adoption') as adopted,
-    count(*) filter (where kind = 'adoption') as adoptions,
-    count(*) filter (where kind = 'instruction') as instructions,
-    count(*) filter (where kind = 'missed_solicitation') as missed_solicitations,
-    sum(points) as points
-  from ledger group by org_id
+  select b.org_id,
+    sum(b.items) filter (where b.kind = 'adoption') - coalesce(max(x.excess), 0) as adopted,
+    sum(b.entries) filter (where b.kind = 'adoption') as adoptions,
+    sum(b.entries) filter (where b.kind = 'instruction') as instructions,
+    sum(b.entries) filter (where b.kind = 'missed_solicitation') as missed_solicitations,
+    sum(b.points) as points
+  from ledger_buckets b
+  left join ledger_excess x on x.org_id = b.org_id
+  group by b.org_id
 ),
 per_periodical as (
   select org_id, jsonb_object_agg(periodical_id, n) as by_periodical
   from (
-    select org_id, periodical_id, count(distinct item_id) as n
-    from ledger where kind = 'adoption' and periodical_id is not null
-    group by org_id, periodical_id
+    select b.org_id, b.periodical_id, sum(b.items) - coalesce(max(x.excess), 0) as n
+    from ledger_buckets b
+    left join periodical_excess x on x.org_id = b.org_id and x.periodical_id = b.periodical_id
+    where b.kind = 'adoption' and b.periodical_id <> ''
+    group by b.org_id, b.periodical_id
   ) x
+  where n > 0
   group by org_id
 ),
-cohort as (
-  select s.org_id, count(distinct s.item_id) as adopted_of_submitted
-  from sent s
+-- Per unit, a range scan of the primary key (from_org_id, grain, bucket, level); `offset 0` keeps it a
+-- per-unit index scan rather than a scan of every unit's buckets.
+sent_buckets as (
+  select e.org_id,
+    sum(b.hops) filter (where b.level = 'county') as county,
+    sum(b.hops) filter (where b.level = 'city') as city,
+    sum(b.hops) filter (where b.level = 'province') as province,
+    sum(b.hops) filter (where b.level = 'national') as national,
+    sum(b.hops) as total
+  from evaluated e
+  cross join lateral (
+    select b.level, b.hops from scoring_sent_buckets b
+    where b.from_org_id = e.org_id
+      and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
+        or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
+          or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
+    offset 0
+  ) b
+  group by e.org_id
+),
+-- Counted hops of (unit, item) pairs sent more than once, in the period.
+sent_multi as (
+  select h.from_org_id as org_id, h.item_id, t.level
+  from scoring_sent_items si
+  join hops h on h.item_id = si.item_id and h.from_org_id = si.from_org_id
+  join orgs t on t.id = h.to_org_id
+  where si.hops > 1 and si.from_org_id in (select org_id from evaluated)
+    and h.state <> 'withdrawn'
+    and h.submitted_at >= :start::timestamptz and h.submitted_at < :end::timestamptz
+),
+sent_excess as (
+  select org_id,
+    count(*) filter (where level = 'county') - count(distinct item_id) filter (where level = 'county') as county,
+    count(*) filter (where level = 'city') - count(distinct item_id) filter (where level = 'city') as city,
+    count(*) filter (where level = 'province') - count(distinct item_id) filter (where level = 'province')
+      as province,
+    count(*) filter (where level = 'national') - count(distinct item_id) filter (where level = 'national')
+      as national,
+    count(*) - count(distinct item_id) as total
+  from sent_multi group by org_id
+),
+submitted as (
+  select b.org_id,
+    coalesce(b.county, 0) - coalesce(x.county, 0) as submitted_county,
+    coalesce(b.city, 0) - coalesce(x.city, 0) as submitted_city,
+    coalesce(b.province, 0) - coalesce(x.province, 0) as submitted_province,
+    coalesce(b.national, 0) - coalesce(x.national, 0) as submitted_national,
+    b.total - coalesce(x.total, 0) as submitted
+  from sent_buckets b left join sent_excess x on x.org_id = b.org_id
+),
+cohort_buckets as (
+  select b.org_id, sum(b.hops) as hops
+  from scoring_cohort_buckets b
+  where b.hub_id = :hubId::uuid
+    and b.org_id in (select org_id from evaluated)
+    and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
+      or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
+        or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
+  group by b.org_id
+),
+cohort_excess as (
+  select m.org_id, count(*) - count(distinct m.item_id) as excess
+  from sent_multi m
   where exists (
-    select 1 from score_entries e
-    where e.hub_id = :hubId::uuid and e.org_id = s.org_id and e.item_id = s.item_id
-      and e.kind = 'adoption' and e.manual = false
+    select 1 from scoring_ledger_items li
+    where li.hub_id = :hubId::uuid and li.org_id = m.org_id and li.item_id = m.item_id and li.auto_adoptions > 0
   )
-  group by s.org_id
+  group by m.org_id
+),
+cohort as (
+  select b.org_id, b.hops - coalesce(x.excess, 0) as adopted_of_submitted
+  from cohort_buckets b left join cohort_excess x on x.org_id = b.org_id
 ),
 totals as (
   select
     o.id as org_id,
     o.kind as org_kind,
+    o.name as org_name,
+    o.short_name as org_short_name,
     o.is_hub,
     o.sort_order,
     coalesce(sub.submitted_county, 0)::int as submitted_county,

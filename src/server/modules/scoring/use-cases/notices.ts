@@ -186,8 +186,14 @@ export function presentNotice(ctx: UseCaseContext, n: NoticeRow, recipient: bool
   };
 }
 
-/** Opens a notice; a recipient unit's first reading is recorded. */
+/** A notice as the actor may see it; reading changes nothing. */
 export async function readNotice(ctx: UseCaseContext, id: string) {
+  const { notice, recipient } = await loadNotice(ctx, id);
+  return presentNotice(ctx, notice, recipient);
+}
+
+/** The notice page was opened: a recipient unit's first reading is recorded (once, however often posted). */
+export async function recordNoticeRead(ctx: UseCaseContext, id: string) {
   const { notice, recipient, myRecipientOrgs } = await loadNotice(ctx, id);
   if (notice.state === 'issued' && myRecipientOrgs.length)
     await ctx.tx

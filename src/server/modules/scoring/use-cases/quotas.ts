@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
-import { invalid, notFound } from '../../../http/errors.js';
+import { invalid, notFound, staleVersion } from '../../../http/errors.js';
 import { abilities } from '../../../policy/authorize.js';
 import { BUSINESS_ROLES, ORG_KIND_LABELS } from '../../orgs/domain.js';
 import { orgs } from '../../orgs/schema.js';
@@ -48,6 +48,7 @@ export function presentQuota(ctx: UseCaseContext, q: QuotaRow, orgName: string |
     minAdopted: q.minAdopted,
     minAdoptionRate: q.minAdoptionRate === null ? null : Number(q.minAdoptionRate),
     active: q.active,
+    rowVersion: q.rowVersion,
     description: describeQuota(q),
     abilities: abilities(ctx.actor, 'scoring', ['manage_quotas'], { hubId: q.hubId }),
   };
@@ -105,22 +106,31 @@ export async function updateQuota(
   body: z.infer<typeof QuotaPatchBody>,
 ) {
   await hubFor(ctx, hubId, 'manage_quotas');
-  await quotaOf(ctx, hubId, quotaId);
+  const before = await quotaOf(ctx, hubId, quotaId);
+  if (before.rowVersion !== body.rowVersion) throw staleVersion('任务指标', before.rowVersion);
   const patch: Partial<typeof quotaRules.$inferInsert> = {};
   if (body.period !== undefined) patch.period = body.period;
   if (body.minSubmitted !== undefined) patch.minSubmitted = body.minSubmitted;
   if (body.minAdopted !== undefined) patch.minAdopted = body.minAdopted;
   if (body.minAdoptionRate !== undefined) patch.minAdoptionRate = body.minAdoptionRate;
   if (body.active !== undefined) patch.active = body.active;
-  if (Object.keys(patch).length) await ctx.tx.update(quotaRules).set(patch).where(eq(quotaRules.id, quotaId));
+  const [done] = await ctx.tx
+    .update(quotaRules)
+    .set({ ...patch, rowVersion: body.rowVersion + 1 })
+    .where(and(eq(quotaRules.id, quotaId), eq(quotaRules.rowVersion, body.rowVersion)))
+    .returning({ id: quotaRules.id });
+  if (!done) throw staleVersion('任务指标');
   await auditScoring(ctx, 'quota_update', 'quota', quotaId, { hubId, fields: Object.keys(patch) });
 }
 
 /** DELETE deactivates: the quota stays for the record and stops applying. */
 export async function deactivateQuota(ctx: UseCaseContext, hubId: string, quotaId: string) {
   await hubFor(ctx, hubId, 'manage_quotas');
-  await quotaOf(ctx, hubId, quotaId);
-  await ctx.tx.update(quotaRules).set({ active: false }).where(eq(quotaRules.id, quotaId));
+  const q = await quotaOf(ctx, hubId, quotaId);
+  await ctx.tx
+    .update(quotaRules)
+    .set({ active: false, rowVersion: q.rowVersion + 1 })
+    .where(eq(quotaRules.id, quotaId));
   await auditScoring(ctx, 'quota_deactivate', 'quota', quotaId, { hubId });
 }
 

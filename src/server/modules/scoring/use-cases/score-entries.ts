@@ -74,10 +74,18 @@ export async function addScoreEntry(
   return id;
 }
 
-/** The ledger of a hub, newest first, optionally for one unit and a date range (Beijing dates). */
-export async function listLedger(ctx: UseCaseContext, hubId: string, q: z.infer<typeof LedgerQuery>) {
+/**
+ * The ledger of a hub, newest first, optionally for one unit and a date range (Beijing dates), or the one
+ * entry with `id`.
+ */
+export async function listLedger(
+  ctx: UseCaseContext,
+  hubId: string,
+  q: z.infer<typeof LedgerQuery> & { id?: string },
+) {
   await hubFor(ctx, hubId, 'view');
   const where: SQL[] = [eq(scoreEntries.hubId, hubId)];
+  if (q.id) where.push(eq(scoreEntries.id, q.id));
   if (q.orgId) where.push(eq(scoreEntries.orgId, q.orgId));
   if (q.from)
     where.push(

@@ -1,10 +1,9 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
-import { orgs } from '../../orgs/schema.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
-import type { Period } from '../periods.js';
+import { periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
 import { runNamed } from '../sql.js';
@@ -12,6 +11,8 @@ import { runNamed } from '../sql.js';
 interface UnitStatsRow {
   org_id: string;
   org_kind: OrgKind;
+  org_name: string;
+  org_short_name: string;
   is_hub: boolean;
   submitted_county: number;
   submitted_city: number;
@@ -56,32 +57,34 @@ export interface UnitStats {
 }
 
 /**
- * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query with window
- * functions), with names and periodical labels joined afterwards by id.
+ * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
+ * pre-aggregated buckets with window functions, names included), with periodical labels joined
+ * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
+ * reference the consistency tests compare with.
  */
 export async function unitStats(
   tx: Db,
   hubId: string,
   rules: ScoringRules,
   period: Period,
+  source: 'aggregates' | 'ledger' = 'aggregates',
 ): Promise<UnitStats[]> {
   const units = await evaluatedUnitIds(tx, hubId);
-  const rows = await runNamed<UnitStatsRow>(tx, 'unit-stats', {
+  const b = periodBuckets(period);
+  const rows = await runNamed<UnitStatsRow>(tx, source === 'ledger' ? 'unit-stats-source' : 'unit-stats', {
     hubId,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
+    monthFrom: b.months.from,
+    monthTo: b.months.to,
+    headFrom: b.headDays.from,
+    headTo: b.headDays.to,
+    tailFrom: b.tailDays.from,
+    tailTo: b.tailDays.to,
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
   });
-  const orgIds = rows.map((r) => r.org_id);
-  const names = orgIds.length
-    ? await tx
-        .select({ id: orgs.id, name: orgs.name, shortName: orgs.shortName })
-        .from(orgs)
-        .where(inArray(orgs.id, orgIds))
-    : [];
-  const nameOf = new Map(names.map((n) => [n.id, n]));
   const pIds = rules.periodicals.map((p) => p.periodicalId);
   const pRows = pIds.length
     ? await tx
@@ -92,8 +95,8 @@ export async function unitStats(
   const pName = new Map(pRows.map((p) => [p.id, p.name]));
   return rows.map((r) => ({
     orgId: r.org_id,
-    orgName: nameOf.get(r.org_id)?.name ?? '',
-    orgShortName: nameOf.get(r.org_id)?.shortName ?? '',
+    orgName: r.org_name,
+    orgShortName: r.org_short_name,
     orgKind: r.org_kind,
     orgKindLabel: ORG_KIND_LABELS[r.org_kind],
     isHub: r.is_hub,
