@@ -29,6 +29,7 @@ import { isApiRequest, isApiRoute, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { secondFactorRoutes } from './modules/auth/second-factor-routes.js';
 import { securityRoutes } from './modules/auth/security-routes.js';
 import { adminNetworksPlugin } from './modules/auth/admin-networks.js';
 import { itemRoutes } from './modules/items/routes/items.js';
@@ -180,6 +181,7 @@ export async function buildApp(opts: {
   await app.register(attachmentRoutes);
   await app.register(autosaveRoutes);
   await app.register(securityRoutes);
+  await app.register(secondFactorRoutes);
   await app.register(auditRoutes);
 
   app.get(

@@ -9,6 +9,7 @@ const AppLayout = lazy(() => import('./layout/AppLayout').then((m) => ({ default
 const ChangePasswordPage = lazy(() =>
   import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })),
 );
+const SecondFactorPage = lazy(() => import('./pages/SecondFactorPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const ItemListPage = lazy(() => import('./pages/ItemListPage').then((m) => ({ default: m.ItemListPage })));
 const InboxPage = lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage })));
@@ -55,6 +56,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
   if (!me)
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (me.mustChangePassword && location.pathname !== '/password') return <Navigate to="/password" replace />;
+  if (!me.mustChangePassword && me.mustEnrolSecondFactor && location.pathname !== '/two-factor')
+    return <Navigate to="/two-factor" replace />;
   return <>{children}</>;
 }
 
@@ -84,6 +87,14 @@ export function AppRoutes() {
           element={
             <RequireAuth>
               <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/two-factor"
+          element={
+            <RequireAuth>
+              <SecondFactorPage />
             </RequireAuth>
           }
         />

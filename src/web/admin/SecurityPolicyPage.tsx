@@ -1,5 +1,5 @@
 import { SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Skeleton, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Select, Skeleton, Typography } from 'antd';
 import { api } from '../api/client';
 import { formatTime, useErrorHandler, useLoad } from '../hooks';
 import { PageContainer } from '../layout/PageContainer';
@@ -103,6 +103,21 @@ export default function SecurityPolicyPage() {
                     />
                   </Form.Item>
                 ))}
+                {i === 2 ? (
+                  <Form.Item
+                    name="secondFactorRequired"
+                    label="两步验证（动态口令）"
+                    extra="要求的用户登录后须先绑定验证器；已绑定的用户登录时都需输入动态口令"
+                  >
+                    <Select
+                      options={[
+                        { value: 'none', label: '不强制（用户自愿启用）' },
+                        { value: 'admins', label: '三员必须启用' },
+                        { value: 'all', label: '所有用户必须启用' },
+                      ]}
+                    />
+                  </Form.Item>
+                ) : null}
               </Card>
             </Col>
           ))}

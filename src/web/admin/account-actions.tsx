@@ -1,4 +1,4 @@
-import { KeyOutlined, LogoutOutlined, UnlockOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, SafetyOutlined, UnlockOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Space, Typography } from 'antd';
 import { api } from '../api/client';
 import { useErrorHandler } from '../hooks';
@@ -40,7 +40,7 @@ export function useOneTimePassword() {
     });
 }
 
-/** The account buttons the server's abilities allow: 重置密码, 解锁, 强制下线 (each confirmed). */
+/** The account buttons the server's abilities allow: 重置密码, 解锁, 重置两步验证, 强制下线 (each confirmed). */
 export function AccountActions({ user, onDone }: { user: AccountRow; onDone: () => void }) {
   const { message } = App.useApp();
   const onError = useErrorHandler();
@@ -92,6 +92,25 @@ export function AccountActions({ user, onDone }: { user: AccountRow; onDone: () 
         >
           <Button type="link" size="small" icon={<UnlockOutlined />}>
             解锁
+          </Button>
+        </Popconfirm>
+      ) : null}
+      {/* The security administrator's, on others' accounts (the same rule as 强制下线); the server checks it again. */}
+      {a.endSessions ? (
+        <Popconfirm
+          title="重置该用户的两步验证？"
+          description="清除已绑定的验证器与恢复码，用户须重新绑定（手机丢失或更换时使用）；此操作记入审计日志并告知本人。"
+          okText="重置"
+          cancelText="取消"
+          onConfirm={() =>
+            run(async () => {
+              await api.post(`/api/security/users/${user.id}/second-factor/reset`, {});
+              void message.success('两步验证已重置');
+            })
+          }
+        >
+          <Button type="link" size="small" icon={<SafetyOutlined />}>
+            重置两步验证
           </Button>
         </Popconfirm>
       ) : null}

@@ -71,6 +71,8 @@ export interface Me {
   units: MeUnit[];
   csrfToken: string;
   mustChangePassword: boolean;
+  /** The security policy requires a second factor and this user has none yet: sent to 两步验证. */
+  mustEnrolSecondFactor?: boolean;
   /** What administrators did to this account lately (reset, unlock, roles, forced logout). */
   accountNotices?: { event: string; label: string; at: string }[];
 }

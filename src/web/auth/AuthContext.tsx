@@ -6,11 +6,21 @@ import type { Role } from '../../server/modules/orgs/domain';
 interface AuthState {
   me: Me | null;
   loading: boolean;
-  login(username: string, password: string): Promise<Me>;
+  /** The password step: a session (Me), or a second-factor challenge. */
+  login(username: string, password: string): Promise<Me | SecondFactorChallenge>;
+  loginSecondFactor(challenge: string, answer: { code: string } | { recoveryCode: string }): Promise<Me>;
   logout(): Promise<void>;
   refresh(): Promise<Me | null>;
   setMe(me: Me): void;
 }
+
+export interface SecondFactorChallenge {
+  secondFactor: 'totp' | 'sm2-ukey';
+  challenge: string;
+}
+
+export const isChallenge = (r: Me | SecondFactorChallenge): r is SecondFactorChallenge =>
+  'challenge' in r && typeof r.challenge === 'string';
 
 const AuthContext = createContext<AuthState | null>(null);
 
@@ -55,7 +65,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(
     async (username: string, password: string) => {
-      const m = await api.post<Me>('/api/auth/login', { username, password });
+      const r = await api.post<Me | SecondFactorChallenge>('/api/auth/login', { username, password });
+      if (!isChallenge(r)) setMe(r);
+      return r;
+    },
+    [setMe],
+  );
+
+  const loginSecondFactor = useCallback(
+    async (challenge: string, answer: { code: string } | { recoveryCode: string }) => {
+      const m = await api.post<Me>('/api/auth/login/second-factor', { challenge, ...answer });
       setMe(m);
       return m;
     },
@@ -71,8 +90,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [setMe]);
 
   const value = useMemo<AuthState>(
-    () => ({ me, loading, login, logout, refresh, setMe: (m: Me) => setMe(m) }),
-    [me, loading, login, logout, refresh, setMe],
+    () => ({ me, loading, login, loginSecondFactor, logout, refresh, setMe: (m: Me) => setMe(m) }),
+    [me, loading, login, loginSecondFactor, logout, refresh, setMe],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -29,6 +29,7 @@ import {
   CarryOutOutlined,
   RiseOutlined,
   MenuOutlined,
+  SafetyOutlined,
 } from '@ant-design/icons';
 import { Avatar, Drawer, Dropdown, Layout, Menu, Spin, type MenuProps } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
@@ -239,10 +240,12 @@ export function AppLayout() {
       })),
       { type: 'divider' as const },
       { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
+      { key: 'two-factor', icon: <SafetyOutlined />, label: '两步验证' },
       { key: 'logout', icon: <LogoutOutlined />, label: '退出登录' },
     ],
     onClick: ({ key }) => {
       if (key === 'password') navigate('/password');
+      if (key === 'two-factor') navigate('/two-factor');
       if (key === 'logout') void logout().then(() => navigate('/login'));
     },
   };

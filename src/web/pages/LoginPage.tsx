@@ -1,9 +1,10 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { useAuth } from '../auth/AuthContext';
+import { isChallenge, useAuth } from '../auth/AuthContext';
+import type { Me } from '../api/types';
 
 interface LoginForm {
   username: string;
@@ -11,7 +12,10 @@ interface LoginForm {
 }
 
 export function LoginPage() {
-  const { me, login } = useAuth();
+  const { me, login, loginSecondFactor } = useAuth();
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [useRecovery, setUseRecovery] = useState(false);
+  const [codeForm] = Form.useForm<{ code: string }>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [error, setError] = useState<{ text: string; throttled: boolean } | null>(null);
@@ -21,14 +25,52 @@ export function LoginPage() {
     document.title = '登录 - 政讯 · 政务信息报送平台';
   }, []);
   const next = params.get('next') || '/';
-  if (me) return <Navigate to={me.mustChangePassword ? '/password' : next} replace />;
+  const landing = (m: Me) =>
+    m.mustChangePassword
+      ? '/password'
+      : m.mustEnrolSecondFactor
+        ? '/two-factor'
+        : next.startsWith('/')
+          ? next
+          : '/';
+  if (me) return <Navigate to={landing(me)} replace />;
+
+  const showError = (e: unknown) =>
+    setError(
+      e instanceof ApiError
+        ? { text: e.message, throttled: e.status === 423 || e.status === 429 }
+        : { text: '登录失败，请稍后重试', throttled: false },
+    );
+
+  const onCode = async (v: { code: string }) => {
+    if (!challenge) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const code = v.code.trim();
+      const m = await loginSecondFactor(challenge, useRecovery ? { recoveryCode: code } : { code });
+      navigate(landing(m), { replace: true });
+    } catch (e) {
+      showError(e);
+      codeForm.setFieldValue('code', '');
+      // Expired, used or locked: back to the password step.
+      if (e instanceof ApiError && (e.details?.restart || e.status === 423)) setChallenge(null);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const onFinish = async (v: LoginForm) => {
     setBusy(true);
     setError(null);
     try {
-      const m = await login(v.username.trim(), v.password);
-      navigate(m.mustChangePassword ? '/password' : next.startsWith('/') ? next : '/', { replace: true });
+      const r = await login(v.username.trim(), v.password);
+      if (isChallenge(r)) {
+        setChallenge(r.challenge);
+        setUseRecovery(false);
+        return;
+      }
+      navigate(landing(r), { replace: true });
     } catch (e) {
       // Shown above the form, never as a field error: a lockout or a limit is not a wrong password.
       setError(
@@ -51,7 +93,7 @@ export function LoginPage() {
         <h1>政讯 · 政务信息报送平台</h1>
         <p>政务信息报送 · 编辑 · 采用 · 公开</p>
       </div>
-      <Card className="zx-login-card" title="用户登录">
+      <Card className="zx-login-card" title={challenge ? '两步验证' : '用户登录'}>
         {error ? (
           <Alert
             type={error.throttled ? 'warning' : 'error'}
@@ -62,7 +104,46 @@ export function LoginPage() {
             role="alert"
           />
         ) : null}
+        {challenge ? (
+          <Form<{ code: string }>
+            key={useRecovery ? 'recovery' : 'totp'}
+            form={codeForm}
+            layout="vertical"
+            onFinish={(v) => void onCode(v)}
+            requiredMark={false}
+            size="large"
+          >
+            <Form.Item
+              label={useRecovery ? '恢复码' : '动态口令'}
+              name="code"
+              extra={useRecovery ? '每个恢复码只能使用一次' : '请输入手机验证器中显示的6位数字'}
+              rules={[{ required: true, message: useRecovery ? '请输入恢复码' : '请输入动态口令' }]}
+            >
+              <Input
+                autoFocus
+                autoComplete="one-time-code"
+                inputMode={useRecovery ? 'text' : 'numeric'}
+                maxLength={useRecovery ? 40 : 8}
+                placeholder={useRecovery ? 'xxxxx-xxxxx-xxxxx-xxxxx' : '6位数字'}
+              />
+            </Form.Item>
+            <Form.Item style={{ marginBottom: 8 }}>
+              <Button type="primary" htmlType="submit" block loading={busy}>
+                验 证
+              </Button>
+            </Form.Item>
+            <Space>
+              <Button type="link" onClick={() => setUseRecovery((r) => !r)}>
+                {useRecovery ? '使用动态口令' : '使用恢复码'}
+              </Button>
+              <Button type="link" onClick={() => setChallenge(null)}>
+                返回
+              </Button>
+            </Space>
+          </Form>
+        ) : null}
         <Form<LoginForm>
+          style={challenge ? { display: 'none' } : undefined}
           form={form}
           layout="vertical"
           onFinish={(v) => void onFinish(v)}

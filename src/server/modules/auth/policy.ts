@@ -3,7 +3,12 @@ import { allow, deny, type Decision } from '../../policy/authorize.js';
 import { isSecurityAdmin } from '../../policy/predicates.js';
 
 export type SecurityPolicyAction =
-  'view_policy' | 'edit_policy' | 'view_sessions' | 'revoke_session' | 'view_overview';
+  | 'view_policy'
+  | 'edit_policy'
+  | 'view_sessions'
+  | 'revoke_session'
+  | 'view_overview'
+  | 'reset_second_factor';
 export type SecurityFacts = Record<string, never>;
 
 /** 三员分立: the password, lockout and session policy and the live sessions belong to the security administrator. */

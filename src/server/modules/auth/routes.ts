@@ -1,9 +1,11 @@
-import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { safeEqual } from '../../crypto/provider.js';
+import { getCrypto } from '../../crypto/current.js';
+import { randomToken, safeEqual, sha256 } from '../../crypto/provider.js';
+import type { Db } from '../../db/client.js';
 import type { Actor } from '../../http/context.js';
 import { AppError } from '../../http/errors.js';
 import { isApiRequest, isApiRoute } from '../../http/route-kind.js';
@@ -17,6 +19,7 @@ const ACCOUNT_NOTICE_EVENTS = [
   'user.unlock',
   'user.update',
   'session.revoke_user',
+  'auth.second_factor.reset',
 ] as const;
 import { ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, orgs, users } from '../orgs/schema.js';
@@ -27,9 +30,15 @@ import {
   passwordRulesText,
   verifyPassword,
 } from './passwords.js';
-import { passwordHistory } from './schema.js';
+import { loginChallenges, passwordHistory, recoveryCodes, secondFactors } from './schema.js';
+import {
+  activeSecondFactor,
+  hashRecoveryCode,
+  secondFactorProvider,
+  secondFactorRequiredFor,
+} from './second-factor.js';
 import { loadSecurityPolicy, type SecurityPolicy } from './security-policy.js';
-import { LoggedOut, MeSchema } from './schemas.js';
+import { LoggedOut, LoginResult, MeSchema } from './schemas.js';
 import {
   accountKey,
   clearAccount,
@@ -59,6 +68,14 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a user who must change their password may still call. */
 const PASSWORD_CHANGE_ALLOWED = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
+/** Routes a user who must enrol a second factor may still call. */
+const ENROL_ALLOWED = new Set([
+  ...PASSWORD_CHANGE_ALLOWED,
+  '/api/auth/second-factor',
+  '/api/auth/second-factor/enrol',
+  '/api/auth/second-factor/confirm',
+]);
+const CHALLENGE_MINUTES = 5;
 
 /** Routes the browser calls on its own, without the user doing anything. */
 const BACKGROUND_ROUTES = new Set(['/api/notifications/stream']);
@@ -113,6 +130,10 @@ export const authPlugin = fp(async (appBase) => {
     if (!SAFE_METHODS.has(req.method)) checkCsrf(req, req.session);
     if (req.session.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.routeOptions.url ?? ''))
       throw new AppError('password_change_required', '首次登录或密码已过期，请先修改密码');
+    if (!ENROL_ALLOWED.has(req.routeOptions.url ?? '') && (await mustEnrolSecondFactor(req, req.session)))
+      throw new AppError('forbidden', '安全策略要求启用两步验证，请先绑定动态口令', {
+        secondFactorEnrolment: true,
+      });
   });
 
   app.post(
@@ -123,7 +144,7 @@ export const authPlugin = fp(async (appBase) => {
         tags: ['认证'],
         summary: '登录（失败按账号与IP计数，锁定与限流时返回 423/429 与 Retry-After）',
         body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
-        response: { 200: MeSchema },
+        response: { 200: LoginResult },
       },
     },
     async (req, reply) => {
@@ -178,10 +199,187 @@ export const authPlugin = fp(async (appBase) => {
           { remaining: account.remaining },
         );
       }
-      // Successes never count: the address's reservation is returned and the account's failures cleared.
       await ipSlot.release();
+      const factor = await activeSecondFactor(db, user.id);
+      if (factor) {
+        // The password was right; no session yet. The account's reservation stays: the second step's
+        // failures continue the same count, so knowing the password gives no fresh guesses.
+        const challenge = randomToken();
+        await db.transaction(async (tx) => {
+          await tx.insert(loginChallenges).values({
+            idHash: sha256(challenge),
+            userId: user.id,
+            expiresAt: new Date(now.getTime() + CHALLENGE_MINUTES * 60_000),
+          });
+          await writeAudit(tx, {
+            at: now,
+            userId: user.id,
+            ip,
+            requestId: String(req.id),
+            event: 'auth.second_factor.challenge',
+            objectType: 'user',
+            objectId: user.id,
+            result: 'success',
+            detail: { kind: factor.kind },
+          });
+        });
+        return { secondFactor: factor.kind, challenge };
+      }
+      // Successes never count: the address's reservation is returned and the account's failures cleared.
       await clearAccount(db, username);
+      return completeLogin(req, reply, user, policy, now);
+    },
+  );
+
+  app.post(
+    '/api/auth/login/second-factor',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['认证'],
+        summary: '登录第二步：动态口令或恢复码（失败计入账号锁定；挑战5分钟内有效、仅用一次）',
+        body: z.strictObject({
+          challenge: z.string().min(1).max(128),
+          code: z.string().max(16).optional(),
+          recoveryCode: z.string().max(64).optional(),
+        }),
+        response: { 200: MeSchema },
+      },
+    },
+    async (req, reply) => {
+      const now = new Date();
+      const db = app.database.db;
+      checkOrigin(req);
+      const { code, recoveryCode } = req.body;
+      if (!code && !recoveryCode)
+        throw new AppError('validation', '请输入动态口令或恢复码', { field: 'code' });
+      const policy = await loadSecurityPolicy(db);
+      const method = code ? 'totp' : 'recovery_code';
+      const audit = (userId: string | null, result: AuditResult, reason: string) =>
+        auditAuth(req, now, {
+          event: 'auth.second_factor.verify',
+          userId,
+          result,
+          detail: { method, reason },
+        });
+      const idHash = sha256(req.body.challenge);
+      const [ch] = await db.select().from(loginChallenges).where(eq(loginChallenges.idHash, idHash));
+      const [user] = ch ? await db.select().from(users).where(eq(users.id, ch.userId)) : [];
+      const factor = user ? await activeSecondFactor(db, user.id) : null;
+      if (!ch || ch.usedAt || ch.expiresAt <= now || !user || user.disabled || !factor) {
+        const reason = !ch
+          ? 'unknown_challenge'
+          : ch.usedAt
+            ? 'challenge_used'
+            : ch.expiresAt <= now
+              ? 'challenge_expired'
+              : 'account_changed';
+        await audit(ch?.userId ?? null, 'denied', reason);
+        throw new AppError('unauthenticated', '验证已过期或无效，请重新输入用户名和密码', { restart: true });
+      }
+      const account = await reserveAccountAttempt(db, user.username, now, policy);
+      if (!account.ok) {
+        await db.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+        await audit(user.id, 'denied', 'locked');
+        throw lockedError(account.lockedUntil, now);
+      }
+      let reason = 'bad_code';
+      if (code) {
+        const provider = secondFactorProvider(factor.kind);
+        const checked = await provider.verify(
+          getCrypto().decrypt(factor.secretEnc),
+          code,
+          now,
+          factor.lastUsedStep,
+        );
+        if (checked.ok && checked.step !== null) {
+          // A code is accepted once: only a later time step than the last accepted one moves the marker.
+          const moved = await db
+            .update(secondFactors)
+            .set({ lastUsedStep: checked.step })
+            .where(
+              and(
+                eq(secondFactors.userId, user.id),
+                or(isNull(secondFactors.lastUsedStep), lt(secondFactors.lastUsedStep, checked.step)),
+              ),
+            )
+            .returning({ userId: secondFactors.userId });
+          reason = moved.length ? '' : 'replay';
+        } else if (checked.ok) reason = '';
+        else if (
+          factor.lastUsedStep !== null &&
+          (await provider.verify(getCrypto().decrypt(factor.secretEnc), code, now, null)).ok
+        )
+          reason = 'replay';
+      } else {
+        const used = await db
+          .update(recoveryCodes)
+          .set({ usedAt: now })
+          .where(
+            and(
+              eq(recoveryCodes.userId, user.id),
+              eq(recoveryCodes.codeHash, hashRecoveryCode(recoveryCode ?? '')),
+              isNull(recoveryCodes.usedAt),
+            ),
+          )
+          .returning({ userId: recoveryCodes.userId });
+        reason = used.length ? '' : 'bad_recovery_code';
+      }
+      if (reason) {
+        const lockedUntil =
+          account.remaining <= 0 ? await lockAccount(db, accountKey(user.username), now, policy) : null;
+        if (lockedUntil) await db.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+        await audit(user.id, 'failure', reason);
+        if (lockedUntil) throw lockedError(lockedUntil, now);
+        throw new AppError(
+          'unauthenticated',
+          `${code ? '动态口令' : '恢复码'}不正确或已使用，还可尝试${account.remaining}次`,
+          { remaining: account.remaining, field: code ? 'code' : 'recoveryCode' },
+        );
+      }
+      await clearAccount(db, user.username);
+      return completeLogin(req, reply, user, policy, now, async (tx) => {
+        const consumed = await tx
+          .update(loginChallenges)
+          .set({ usedAt: now })
+          .where(and(eq(loginChallenges.idHash, idHash), isNull(loginChallenges.usedAt)))
+          .returning({ userId: loginChallenges.userId });
+        if (!consumed.length)
+          throw new AppError('unauthenticated', '验证已过期或无效，请重新输入用户名和密码', {
+            restart: true,
+          });
+        // The user's expired challenges are of no further use.
+        await tx
+          .delete(loginChallenges)
+          .where(and(eq(loginChallenges.userId, user.id), sql`${loginChallenges.expiresAt} <= ${now}`));
+        await writeAudit(tx, {
+          at: now,
+          userId: user.id,
+          ip: req.ip ?? null,
+          requestId: String(req.id),
+          event: 'auth.second_factor.verify',
+          objectType: 'user',
+          objectId: user.id,
+          result: 'success',
+          detail: { method },
+        });
+      });
+    },
+  );
+
+  async function completeLogin(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: typeof users.$inferSelect,
+    policy: SecurityPolicy,
+    now: Date,
+    inTx?: (tx: Db) => Promise<void>,
+  ) {
+    const db = app.database.db;
+    const ip = req.ip ?? 'unknown';
+    {
       const session = await db.transaction(async (tx) => {
+        if (inTx) await inTx(tx);
         const expired =
           policy.passwordMaxAgeDays > 0 &&
           now.getTime() - user.passwordChangedAt.getTime() > policy.passwordMaxAgeDays * 86_400_000;
@@ -209,8 +407,8 @@ export const authPlugin = fp(async (appBase) => {
       setSessionCookie(reply, cookie, session.token, app.config.secureCookies);
       const resolved = await resolveSession(db, session.token, now, sessionPolicy(policy));
       return presentMe(req, resolved);
-    },
-  );
+    }
+  }
 
   app.post(
     '/api/auth/logout',
@@ -504,5 +702,14 @@ async function presentMe(req: FastifyRequest, session: ResolvedSession | null) {
     units,
     csrfToken: session.csrfToken,
     mustChangePassword: session.mustChangePassword,
+    mustEnrolSecondFactor: await mustEnrolSecondFactor(req, session),
   };
+}
+
+/** The security policy requires this user to have a second factor, and they have none yet. */
+async function mustEnrolSecondFactor(req: FastifyRequest, session: ResolvedSession): Promise<boolean> {
+  const db = req.server.database.db;
+  const policy = await loadSecurityPolicy(db);
+  if (!secondFactorRequiredFor(session.actor, policy)) return false;
+  return !(await activeSecondFactor(db, session.actor.userId));
 }

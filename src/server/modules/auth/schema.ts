@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from '../orgs/schema.js';
 
 /** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
@@ -55,6 +65,10 @@ export const securityPolicy = pgTable(
     lockoutMinutes: integer('lockout_minutes').notNull().default(30),
     sessionIdleMinutes: integer('session_idle_minutes').notNull().default(30),
     adminSessionIdleMinutes: integer('admin_session_idle_minutes').notNull().default(15),
+    /** Who must have a second factor (SECURITY.md §6): nobody, the three administrators, or all users. */
+    secondFactorRequired: text('second_factor_required', { enum: ['none', 'admins', 'all'] })
+      .notNull()
+      .default('none'),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid('updated_by'),
@@ -73,4 +87,48 @@ export const passwordHistory = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('password_history_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * A user's second factor (SECURITY.md §6): at most one per user. `pending` between enrolment start and the
+ * confirming code. The secret is stored only encrypted through the crypto provider; `last_used_step` is the
+ * TOTP time step last accepted, advanced by one conditional UPDATE so a code is accepted once.
+ */
+export const secondFactors = pgTable('second_factors', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  kind: text('kind', { enum: ['totp', 'sm2-ukey'] }).notNull(),
+  status: text('status', { enum: ['pending', 'active'] }).notNull(),
+  secretEnc: text('secret_enc').notNull(),
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  enabledAt: timestamp('enabled_at', { withTimezone: true }),
+});
+
+/** Single-use recovery codes: only the SHA-256 of each (high-entropy) code is kept. */
+export const recoveryCodes = pgTable(
+  'second_factor_recovery_codes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/** The pending second step of a login: bound to the user, five minutes, used once; only its hash is stored. */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('login_challenges_user_idx').on(t.userId)],
 );

@@ -21,6 +21,15 @@ export const MeSchema = z.object({
   ),
   csrfToken: z.string(),
   mustChangePassword: z.boolean(),
+  /** The security policy requires a second factor this user has not enrolled yet (SECURITY.md §6). */
+  mustEnrolSecondFactor: z.boolean(),
 });
+
+/** The password was right and a second factor is enrolled: no session yet, only the challenge (§6). */
+export const SecondFactorChallenge = z.object({
+  secondFactor: z.enum(['totp', 'sm2-ukey']),
+  challenge: z.string(),
+});
+export const LoginResult = z.union([MeSchema, SecondFactorChallenge]);
 
 export const LoggedOut = z.object({ ok: z.boolean() });

@@ -14,6 +14,8 @@ export const SecurityPolicyFields = z.strictObject({
   lockoutMinutes: z.number().int().min(1, '锁定时长至少1分钟').max(1440, '锁定时长不得超过24小时'),
   sessionIdleMinutes: z.number().int().min(5).max(240),
   adminSessionIdleMinutes: z.number().int().min(5).max(60),
+  /** Optional in requests so clients written before it keep working; always present in answers. */
+  secondFactorRequired: z.enum(['none', 'admins', 'all']).optional(),
 });
 export type SecurityPolicyValues = z.infer<typeof SecurityPolicyFields>;
 export type SecurityPolicy = typeof securityPolicy.$inferSelect;
@@ -28,6 +30,7 @@ export const DEFAULT_SECURITY_POLICY: SecurityPolicyValues = {
   lockoutMinutes: 30,
   sessionIdleMinutes: 30,
   adminSessionIdleMinutes: 15,
+  secondFactorRequired: 'none',
 };
 
 /** Read on every request (session idle timeout): a few seconds' cache per process; updates clear it. */
@@ -41,6 +44,7 @@ export async function loadSecurityPolicy(db: Db, fresh = false): Promise<Securit
   const policy: SecurityPolicy = row ?? {
     id: 1,
     ...DEFAULT_SECURITY_POLICY,
+    secondFactorRequired: 'none',
     version: 0,
     updatedAt: new Date(0),
     updatedBy: null,
