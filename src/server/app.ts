@@ -25,7 +25,7 @@ import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError, NOT_FOUND_BODY } from './http/errors.js';
-import { isApiRequest, isApiRoute, normalisedPath } from './http/route-kind.js';
+import { apiPath, isApiRequest, normalisedPath } from './http/route-kind.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -83,7 +83,8 @@ export async function buildApp(opts: {
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     bodyLimit: 2 * 1024 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    // //api/x is /api/x: one route, one set of hooks, however many slashes the client sends.
+    routerOptions: { maxParamLength: 200, ignoreDuplicateSlashes: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('database', database);
   app.decorate('config', config);
@@ -122,12 +123,6 @@ export async function buildApp(opts: {
         },
         'request',
       );
-  });
-
-  // A path that lies under /api once normalised (//api/x, /%61pi/x) but matched no API route (the static
-  // files' wildcard caught it) is an unknown API path: the API's 404, never a file or the app shell.
-  app.addHook('onRequest', async (req, reply) => {
-    if (!isApiRoute(req) && isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
   });
 
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
@@ -221,7 +216,10 @@ export async function buildApp(opts: {
       preCompressed: true,
       cacheControl: false,
       // Directories, and index.html itself, are the app shell (served with this request's nonce).
-      allowedPath: (pathName) => !pathName.endsWith('/') && pathName !== '/index.html',
+      // A path under /api once normalised (//api/x, /%61pi/x) is never a file: the not-found handler
+      // answers it with the API's 404.
+      allowedPath: (pathName) =>
+        !pathName.endsWith('/') && pathName !== '/index.html' && !apiPath(normalisedPath(pathName)),
       setHeaders: (res, path) => {
         res.header(
           'Cache-Control',

@@ -19,7 +19,8 @@ export function normalisedPath(url: string): string {
   return path.replace(/[\\/]+/g, '/');
 }
 
-function apiPath(path: string): boolean {
+/** A path (already normalised) that lies under /api. */
+export function apiPath(path: string): boolean {
   const p = path.toLowerCase();
   return p === '/api' || p.startsWith('/api/');
 }

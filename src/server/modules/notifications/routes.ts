@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
-import type { Actor, UseCaseContext } from '../../http/context.js';
+import { orgsWithRole, type Actor, type UseCaseContext } from '../../http/context.js';
 import { invalid, notFound } from '../../http/errors.js';
 import { Timestamp } from '../../http/responses.js';
 import { BUSINESS_ROLES } from '../orgs/domain.js';
@@ -41,13 +41,7 @@ const MarkedRead = z.object({ id: z.string(), read: z.boolean() });
 
 /** Notifications are addressed to units: a person sees those of every unit they hold a business role in. */
 export function myOrgIds(actor: Actor): string[] {
-  return [
-    ...new Set(
-      actor.memberships
-        .filter((m) => (BUSINESS_ROLES as readonly string[]).includes(m.role))
-        .map((m) => m.orgId),
-    ),
-  ];
+  return orgsWithRole(actor, BUSINESS_ROLES);
 }
 
 function decode(cursor: string | undefined): { at: string; id: string } | null {

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { UseCaseContext } from '../../../http/context.js';
+import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
 import { chainOrgsByEntry, loadPeriodicalFor } from '../repo.js';
 import { isMemberOf } from '../policy.js';
@@ -121,13 +121,7 @@ export async function listReceived(
   ctx: UseCaseContext,
   q: { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const myOrgs = [
-    ...new Set(
-      ctx.actor.memberships
-        .filter((m) => (BUSINESS_ROLES as readonly string[]).includes(m.role))
-        .map((m) => m.orgId),
-    ),
-  ];
+  const myOrgs = orgsWithRole(ctx.actor, BUSINESS_ROLES);
   if (myOrgs.length === 0) return { rows: [], nextCursor: null };
   const sent = ctx.tx
     .select({
