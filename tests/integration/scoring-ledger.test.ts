@@ -126,6 +126,13 @@ describe('the ledger', () => {
     expect(rows.every((e) => e.kind === 'adoption' && e.causeId && !e.manual)).toBe(true);
   });
 
+  it('each adoption’s incremental credit equals a full recompute of the hub (nothing to change)', async () => {
+    const chief = await f.as(tree.K.chief);
+    const r = await chief.post(`/api/hubs/${tree.K.id}/scoring/recompute`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+  });
+
   it('a city’s rules created after the adoptions recompute its ledger: the county is credited as forwarder', async () => {
     const put = await (
       await f.as(tree.C.chief)

@@ -53,6 +53,7 @@ export type SqlName =
   | 'counting-rule-sets-for-instruction'
   | 'ancestors'
   | 'adoption-rows-by-id'
+  | 'adopt-facts'
   | 'adoption-rows-by-periodical'
   | 'hop-parents'
   | 'instruction-facts'

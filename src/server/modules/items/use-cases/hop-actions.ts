@@ -6,7 +6,7 @@ import { authorize } from '../../../policy/authorize.js';
 import { ISSUE_STATE_LABELS } from '../../periodicals/domain.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
-import { recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
+import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
 import { loadVisibleHop, recordEvent } from '../repo.js';
 import { adoptions, hops, items, itemVersions } from '../schema.js';
@@ -203,18 +203,15 @@ export async function adoptHop(
 ): Promise<HopTransitionResult> {
   const { hop, item, facts } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'adopt', facts);
-  // The periodical and whether this hop already has a live adoption into it, in one statement.
-  const [periodical] = await ctx.tx
-    .select({
-      id: periodicals.id,
-      hubId: periodicals.hubId,
-      name: periodicals.name,
-      // The outer table by name: Drizzle leaves columns unqualified in a one-table select.
-      adopted: sql<boolean>`exists (select 1 from adoptions a where a.hop_id = ${hop.id} and a.periodical_id = periodicals.id and a.revoked_at is null)`,
-    })
-    .from(periodicals)
-    .where(eq(periodicals.id, input.periodicalId));
-  if (!periodical || periodical.hubId !== hop.toOrgId)
+  // The periodical, whether this hop already has a live adoption into it, and the ledger's facts: one read.
+  const adoption = await prepareNewAdoption(ctx, {
+    hopId: hop.id,
+    itemId: hop.itemId,
+    hubId: hop.toOrgId,
+    periodicalId: input.periodicalId,
+  });
+  const periodical = adoption?.periodical;
+  if (!adoption || !periodical || periodical.hubId !== hop.toOrgId)
     throw invalid('periodicalId', '只能采用到本单位的刊物');
   if (periodical.adopted) throw new AppError('conflict', `该稿件已被《${periodical.name}》采用`);
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'adopt', {
@@ -234,7 +231,8 @@ export async function adoptHop(
     adoptedBy: ctx.actor.userId,
     adoptedAt: ctx.now,
   });
-  await recomputeForAdoption(ctx, id);
+  // The adoption is new, so its ledger rows are new too: computed from the facts read above, inserted.
+  await adoption.credit(ctx, { id, type: input.type });
   return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });
 }
 

@@ -18,6 +18,7 @@ import { scoreEntries } from '../schema.js';
 import { runNamed } from '../sql.js';
 
 type AutoKind = 'adoption' | 'instruction';
+type LedgerInsert = typeof scoreEntries.$inferInsert;
 
 interface Desired {
   hubId: string;
@@ -250,7 +251,7 @@ async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Des
     .where(and(eq(scoreEntries.manual, false), scope));
   const byKey = new Map(existing.map((e) => [keyOf(e), e]));
   const wanted = new Map(desired.map((d) => [keyOf(d), d]));
-  const inserts: (typeof scoreEntries.$inferInsert)[] = [];
+  const inserts: LedgerInsert[] = [];
   const updates: Record<string, unknown>[] = [];
   for (const [key, d] of wanted) {
     const e = byKey.get(key);
@@ -285,7 +286,22 @@ async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Des
   const deletes = existing.filter((e) => !wanted.has(keyOf(e))).map((e) => e.id);
   for (let i = 0; i < deletes.length; i += 1000)
     await ctx.tx.delete(scoreEntries).where(inArray(scoreEntries.id, deletes.slice(i, i + 1000)));
-  // A concurrent recompute of the same cause may have inserted the row meanwhile: converge on it.
+  await insertLedgerRows(ctx, inserts);
+  for (let i = 0; i < updates.length; i += 1000)
+    await runNamed(ctx.tx, 'ledger-update', { rows: JSON.stringify(updates.slice(i, i + 1000)) });
+  return { inserted: inserts.length, updated: updates.length, deleted: deletes.length };
+}
+
+/**
+ * Inserts automatic ledger rows. A concurrent recompute of the same cause may have inserted a row
+ * meanwhile: the insert converges on it.
+ */
+async function insertLedgerRows(ctx: UseCaseContext, rows: readonly (Desired | LedgerInsert)[]) {
+  const inserts: LedgerInsert[] = rows.map((r) =>
+    'id' in r
+      ? r
+      : { id: randomUUID(), ...r, manual: false, reason: null, createdBy: null, createdAt: ctx.now },
+  );
   for (let i = 0; i < inserts.length; i += 500)
     await ctx.tx
       .insert(scoreEntries)
@@ -302,9 +318,7 @@ async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Des
           ruleVersion: sql`excluded.rule_version`,
         },
       });
-  for (let i = 0; i < updates.length; i += 1000)
-    await runNamed(ctx.tx, 'ledger-update', { rows: JSON.stringify(updates.slice(i, i + 1000)) });
-  return { inserted: inserts.length, updated: updates.length, deleted: deletes.length };
+  return { inserted: inserts.length, updated: 0, deleted: 0 };
 }
 
 /**
@@ -329,6 +343,63 @@ export async function recomputeForAdoption(ctx: UseCaseContext, adoptionId: stri
     and(eq(scoreEntries.kind, 'adoption'), eq(scoreEntries.causeId, adoptionId))!,
     desired,
   );
+}
+
+interface AdoptFactsRow {
+  periodical_id: string;
+  periodical_hub_id: string;
+  periodical_name: string;
+  adopted: boolean;
+  adopting_level: OrgLevel;
+  origin_org_id: string;
+  co_reporter_org_ids: string[];
+  chain_from_org_ids: string[];
+  rule_sets: (RuleSetRow & { evaluated: string[] })[];
+}
+
+/**
+ * What a new adoption needs before it is written (adopt-facts.sql, one statement): the periodical, whether
+ * the hop already has a live adoption into it, and the ledger's facts with each counting hub's verdict on
+ * the candidate units. `credit` then writes the ledger rows of the adoption once its row exists.
+ */
+export interface NewAdoption {
+  periodical: { id: string; hubId: string; name: string; adopted: boolean };
+  credit: (ctx: UseCaseContext, adoption: { id: string; type: AdoptionType }) => Promise<unknown>;
+}
+
+export async function prepareNewAdoption(
+  ctx: UseCaseContext,
+  input: { hopId: string; itemId: string; hubId: string; periodicalId: string },
+): Promise<NewAdoption | null> {
+  const [row] = await runNamed<AdoptFactsRow>(ctx.tx, 'adopt-facts', input);
+  if (!row) return null;
+  return {
+    periodical: {
+      id: row.periodical_id,
+      hubId: row.periodical_hub_id,
+      name: row.periodical_name,
+      adopted: row.adopted,
+    },
+    credit: (c, adoption) => {
+      const facts: AdoptionFacts = {
+        adoptionId: adoption.id,
+        itemId: input.itemId,
+        periodicalId: row.periodical_id,
+        periodicalName: row.periodical_name,
+        type: adoption.type,
+        adoptingLevel: row.adopting_level,
+        adoptedAt: c.now,
+        originOrgId: row.origin_org_id,
+        coReporterOrgIds: row.co_reporter_org_ids,
+        chainFromOrgIds: row.chain_from_org_ids,
+      };
+      // `evaluated` holds only the candidates each hub evaluates: all the rules ever ask about.
+      const desired = row.rule_sets.flatMap((rs) =>
+        adoptionRows(rs.hub_id, { ...DEFAULT_RULES, ...rs.rules }, rs.version, new Set(rs.evaluated), [facts]),
+      );
+      return insertLedgerRows(c, desired);
+    },
+  };
 }
 
 /** Recomputes the bonus rows of one leader instruction in every ledger it can count for. */
