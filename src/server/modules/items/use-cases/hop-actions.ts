@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { ISSUE_STATE_LABELS } from '../../periodicals/domain.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
-import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
+import { issueEntries, issueEntrySources, periodicalIssues } from '../../periodicals/schema.js';
 import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
 import { loadVisibleHop, recordEvent } from '../repo.js';

@@ -395,7 +395,9 @@ export async function prepareNewAdoption(
       };
       // `evaluated` holds only the candidates each hub evaluates: all the rules ever ask about.
       const desired = row.rule_sets.flatMap((rs) =>
-        adoptionRows(rs.hub_id, { ...DEFAULT_RULES, ...rs.rules }, rs.version, new Set(rs.evaluated), [facts]),
+        adoptionRows(rs.hub_id, { ...DEFAULT_RULES, ...rs.rules }, rs.version, new Set(rs.evaluated), [
+          facts,
+        ]),
       );
       return insertLedgerRows(c, desired);
     },
