@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, ilike, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, desc, eq, gte, ilike, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
 import { invalid } from '../../http/errors.js';
@@ -20,6 +20,19 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
   if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
     throw invalid('cursor', '分页游标无效');
   return { at, id };
+}
+
+/**
+ * Rows after `c` in (timestamp desc, id desc) order, as one row comparison: PostgreSQL reads it as an index
+ * range on (…, timestamp, id), so a deep page costs what the first does. (The equivalent
+ * `at < x or (at = x and id < y)` is only a filter: the scan starts at the newest row and walks down.)
+ */
+export function keysetBefore(
+  at: AnyPgColumn | SQL.Aliased | SQL,
+  id: AnyPgColumn,
+  c: { at: Date; id: string },
+): SQL {
+  return sql`(${at}, ${id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`;
 }
 
 /**
@@ -83,7 +96,7 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
   if (f.q) where.push(ilike(items.title, `%${escapeLike(f.q)}%`));
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
-    where.push(or(lt(items.updatedAt, c.at), and(eq(items.updatedAt, c.at), lt(items.id, c.id)))!);
+    where.push(keysetBefore(items.updatedAt, items.id, c));
   }
   const rows = await db
     .select({
@@ -159,7 +172,7 @@ export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
   if (f.until) where.push(lte(hops.submittedAt, f.until));
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
-    where.push(or(lt(hops.submittedAt, c.at), and(eq(hops.submittedAt, c.at), lt(hops.id, c.id)))!);
+    where.push(keysetBefore(hops.submittedAt, hops.id, c));
   }
   const rows = await db
     .select({

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { notFound } from '../../../http/errors.js';
 import { adoptions, items } from '../../items/schema.js';
@@ -7,7 +7,7 @@ import { orgs, users } from '../../orgs/schema.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
 import { isMemberOf } from '../../periodicals/policy.js';
 import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
-import { decodeCursor, encodeCursor } from '../../items/queries.js';
+import { decodeCursor, encodeCursor, keysetBefore } from '../../items/queries.js';
 import { followUpTasks, instructionFlags, leaderInstructions } from '../schema.js';
 import { flaggingHubFor, leadersOf } from './flags.js';
 import { presentInstructions } from './present.js';
@@ -102,12 +102,7 @@ export async function myInstructions(ctx: UseCaseContext, q: { cursor?: string |
     .where(
       and(
         eq(leaderInstructions.leaderId, ctx.actor.userId),
-        c
-          ? or(
-              lt(leaderInstructions.createdAt, c.at),
-              and(eq(leaderInstructions.createdAt, c.at), lt(leaderInstructions.id, c.id)),
-            )
-          : undefined,
+        c ? keysetBefore(leaderInstructions.createdAt, leaderInstructions.id, c) : undefined,
       ),
     )
     .orderBy(desc(leaderInstructions.createdAt), desc(leaderInstructions.id))
@@ -252,12 +247,7 @@ export async function unitFollowUps(
       and(
         inArray(followUpTasks.orgId, myOrgs),
         q.state ? eq(followUpTasks.state, q.state) : undefined,
-        c
-          ? or(
-              lt(followUpTasks.createdAt, c.at),
-              and(eq(followUpTasks.createdAt, c.at), lt(followUpTasks.id, c.id)),
-            )
-          : undefined,
+        c ? keysetBefore(followUpTasks.createdAt, followUpTasks.id, c) : undefined,
       ),
     )
     .orderBy(desc(followUpTasks.createdAt), desc(followUpTasks.id))

@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, lt, notExists, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, notExists, sql } from 'drizzle-orm';
+import { keysetBefore } from '../../items/queries.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import { invalid } from '../../../http/errors.js';
 import { ADOPTION_TYPE_LABELS } from '../../items/domain/catalog.js';
@@ -71,9 +72,7 @@ export async function listPool(
             .from(issueEntrySources)
             .where(eq(issueEntrySources.adoptionId, adoptions.id)),
         ),
-        c
-          ? or(lt(adoptions.adoptedAt, c.at), and(eq(adoptions.adoptedAt, c.at), lt(adoptions.id, c.id)))
-          : undefined,
+        c ? keysetBefore(adoptions.adoptedAt, adoptions.id, c) : undefined,
       ),
     )
     .orderBy(desc(adoptions.adoptedAt), desc(adoptions.id))

@@ -1,4 +1,5 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { keysetBefore } from '../../items/queries.js';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
 import { chainOrgsByEntry, loadPeriodicalFor } from '../repo.js';
@@ -80,12 +81,7 @@ export async function listIssuesOfPeriodical(
       and(
         eq(periodicalIssues.periodicalId, periodicalId),
         q.state ? eq(periodicalIssues.state, q.state) : undefined,
-        c
-          ? or(
-              lt(periodicalIssues.createdAt, c.at),
-              and(eq(periodicalIssues.createdAt, c.at), lt(periodicalIssues.id, c.id)),
-            )
-          : undefined,
+        c ? keysetBefore(periodicalIssues.createdAt, periodicalIssues.id, c) : undefined,
       ),
     )
     .orderBy(desc(periodicalIssues.createdAt), desc(periodicalIssues.id))
