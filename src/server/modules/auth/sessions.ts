@@ -59,8 +59,15 @@ export async function resolveSession(
   // One statement on every request: the session, its user and the user's memberships (as JSON).
   const [row] = await db
     .select({
-      s: sessions,
-      u: users,
+      // Only what a request needs: not the password hash, second-factor secrets or other columns.
+      s: { lastSeenAt: sessions.lastSeenAt, csrfToken: sessions.csrfToken },
+      u: {
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        disabled: users.disabled,
+        mustChangePassword: users.mustChangePassword,
+      },
       memberships: sql<
         Membership[]
       >`coalesce((select json_agg(json_build_object('orgId', m.org_id, 'role', m.role)) from ${memberships} m where m.user_id = ${users.id}), '[]'::json)`,
