@@ -129,14 +129,14 @@ export async function loadDemoScoring(
     ['ll', 'll_zb', '吕梁市'],
     ['fy', 'fy_zb', '汾阳市'],
   ] as const) {
-    const noticeId = await as(chief, (ctx) =>
+    const notice = await as(chief, (ctx) =>
       createNotice(ctx, orgId.get(key)!, {
         title: `关于${year}年${month}月份${name}政务信息报送采用情况的通报`,
         remarks: `现将${year}年${month}月份各单位政务信息报送、采用情况通报如下。请报送滞后的单位认真分析原因，切实加强信息报送工作。`,
         period: { kind: 'month', year, month },
       }),
     );
-    await as(chief, (ctx) => issueNotice(ctx, noticeId));
+    await as(chief, (ctx) => issueNotice(ctx, notice.id));
   }
 
   await leaderDesks(db, orgId, as, now);

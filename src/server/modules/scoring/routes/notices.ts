@@ -59,10 +59,10 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const { title, remarks, ...period } = req.body;
-      const id = await inTransaction(req, (ctx) =>
+      const notice = await inTransaction(req, (ctx) =>
         createNotice(ctx, req.params.id, { title, remarks: remarks ?? null, period: periodSpecOf(period) }),
       );
-      return reply.code(201).send(await readNotice(readContext(req), id));
+      return reply.code(201).send(notice);
     },
   );
 

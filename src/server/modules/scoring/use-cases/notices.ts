@@ -39,7 +39,7 @@ export interface NoticeSnapshot {
   lagging: { orgId: string; orgName: string; missed: string[] }[];
 }
 
-/** Freezes the period's statistics into a draft 通报. */
+/** Freezes the period's statistics into a draft 通报; answers it as presented. */
 export async function createNotice(
   ctx: UseCaseContext,
   hubId: string,
@@ -97,21 +97,25 @@ export async function createNotice(
     lagging: lagging.map((l) => ({ orgId: l.orgId, orgName: l.orgName, missed: l.missed })),
   };
   const id = randomUUID();
-  await ctx.tx.insert(notices).values({
-    id,
-    hubId,
-    title: input.title,
-    periodStart: period.start,
-    periodEnd: period.end,
-    periodLabel: period.label,
-    remarks: input.remarks,
-    snapshot: snapshot as unknown as Record<string, unknown>,
-    state: 'draft',
-    createdBy: ctx.actor.userId,
-    createdAt: ctx.now,
-  });
+  const [row] = await ctx.tx
+    .insert(notices)
+    .values({
+      id,
+      hubId,
+      title: input.title,
+      periodStart: period.start,
+      periodEnd: period.end,
+      periodLabel: period.label,
+      remarks: input.remarks,
+      snapshot: snapshot as unknown as Record<string, unknown>,
+      state: 'draft',
+      createdBy: ctx.actor.userId,
+      createdAt: ctx.now,
+    })
+    .returning();
   await auditScoring(ctx, 'notice_create', 'notice', id, { hubId, period: period.label });
-  return id;
+  // The new draft as its composer sees it, from the row just written (not read back).
+  return presentNotice(ctx, row!, false);
 }
 
 type NoticeRow = typeof notices.$inferSelect;
