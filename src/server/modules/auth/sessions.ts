@@ -1,5 +1,6 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import { writeAudit } from '../audit/audit.js';
 import { randomToken, sha256 } from '../../crypto/provider.js';
 import type { Actor, Membership } from '../../http/context.js';
@@ -43,23 +44,11 @@ export interface ResolvedSession {
   mustChangePassword: boolean;
 }
 
-/**
- * Resolves a cookie token to its session and actor, enforcing the idle timeout (shorter for the three
- * administrators) and the absolute lifetime; an expired session is deleted.
- */
-export async function resolveSession(
-  db: Db,
-  token: string,
-  now: Date,
-  policy: SessionPolicy,
-  /** False for requests the browser makes on its own (polls, the notification stream): they are no activity. */
-  touch = true,
-): Promise<ResolvedSession | null> {
-  const idHash = sha256(token);
-  // One statement on every request: the session, its user and the user's memberships (as JSON).
-  const [row] = await db
+/** The session, its user and the user's memberships (as JSON): only what a request needs. */
+const sessionStatement = preparedStatement('zx_session', (db) =>
+  db
     .select({
-      // Only what a request needs: not the password hash, second-factor secrets or other columns.
+      // Not the password hash, second-factor secrets or other columns.
       s: { lastSeenAt: sessions.lastSeenAt, csrfToken: sessions.csrfToken },
       u: {
         id: users.id,
@@ -74,7 +63,29 @@ export async function resolveSession(
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
+    .where(
+      and(
+        eq(sessions.idHash, sql.placeholder('idHash')),
+        gt(sessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`),
+      ),
+    ),
+);
+
+/**
+ * Resolves a cookie token to its session and actor, enforcing the idle timeout (shorter for the three
+ * administrators) and the absolute lifetime; an expired session is deleted.
+ */
+export async function resolveSession(
+  db: Db,
+  token: string,
+  now: Date,
+  policy: SessionPolicy,
+  /** False for requests the browser makes on its own (polls, the notification stream): they are no activity. */
+  touch = true,
+): Promise<ResolvedSession | null> {
+  const idHash = sha256(token);
+  // One statement on every request, built once and prepared by name (db/prepared.ts).
+  const [row] = await sessionStatement(db, { idHash, now: now.toISOString() });
   if (!row || row.u.disabled) {
     if (row) await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;

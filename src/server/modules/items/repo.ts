@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import type { UseCaseContext } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { can } from '../../policy/authorize.js';
@@ -66,6 +67,22 @@ const TERMINAL_STATES_SQL = sql.raw(TERMINAL_HOP_STATES.map((s) => `'${s}'`).joi
 
 const lastVersionNoColumn = sql<number>`coalesce((select max(v3.no) from item_versions v3 where v3.item_id = items.id), 0)::int`;
 
+function loadItemQuery(db: Db) {
+  return db
+    .select({
+      item: items,
+      ...itemFactColumns,
+      wasReturned: sql<boolean>`exists (select 1 from hops h3 where h3.item_id = items.id and h3.state = 'returned')`,
+      lastVersionNo: lastVersionNoColumn,
+    })
+    .from(items)
+    .where(eq(items.id, sql.placeholder('itemId')));
+}
+const loadItemStatement = preparedStatement('zx_load_item', (db) => loadItemQuery(db));
+const loadItemForUpdateStatement = preparedStatement('zx_load_item_for_update', (db) =>
+  loadItemQuery(db).for('update'),
+);
+
 /**
  * Loads an item the actor may see, with its policy facts, in one statement; anything else is the same 404
  * as a missing one.
@@ -75,19 +92,8 @@ export async function loadVisibleItem(
   itemId: string,
   forUpdate = false,
 ): Promise<LoadedItem> {
-  const q = ctx.tx
-    .select({
-      item: items,
-      ...itemFactColumns,
-      wasReturned: sql<boolean>`exists (select 1 from hops h3 where h3.item_id = items.id and h3.state = 'returned')`,
-      lastVersionNo: lastVersionNoColumn,
-    })
-    .from(items)
-    .where(eq(items.id, sql.placeholder('itemId')));
-  // Named: the server parses and plans the statement once per connection, not on every action.
-  const [row] = forUpdate
-    ? await q.for('update').prepare('zx_load_item_for_update').execute({ itemId })
-    : await q.prepare('zx_load_item').execute({ itemId });
+  // Built once, prepared by name: the server parses and plans it once per connection.
+  const [row] = await (forUpdate ? loadItemForUpdateStatement : loadItemStatement)(ctx.tx, { itemId });
   if (!row) throw notFound('稿件');
   const facts = itemFactsOf(row.item, row);
   if (!can(ctx.actor, 'item', 'view', facts).ok) throw notFound('稿件');
@@ -124,8 +130,8 @@ function hopFactsOf(
  * hub edit or a forward checks (version numbers, hubs this hop was already forwarded to) — each an
  * index lookup, cheaper than the round trip it saves.
  */
-export async function loadVisibleHop(ctx: UseCaseContext, hopId: string) {
-  const [row] = await ctx.tx
+const loadHopStatement = preparedStatement('zx_load_hop', (db) =>
+  db
     .select({
       hop: hops,
       item: items,
@@ -146,10 +152,12 @@ export async function loadVisibleHop(ctx: UseCaseContext, hopId: string) {
     .from(hops)
     .innerJoin(items, eq(items.id, hops.itemId))
     .where(eq(hops.id, sql.placeholder('hopId')))
-    .for('update', { of: hops })
-    // Named: the server parses and plans this statement once per connection, not on every action.
-    .prepare('zx_load_hop')
-    .execute({ hopId });
+    .for('update', { of: hops }),
+);
+
+export async function loadVisibleHop(ctx: UseCaseContext, hopId: string) {
+  // Built once, prepared by name: the server parses and plans it once per connection.
+  const [row] = await loadHopStatement(ctx.tx, { hopId });
   if (!row) throw notFound('报送记录');
   const itemFacts = itemFactsOf(row.item, row);
   if (!can(ctx.actor, 'item', 'view', itemFacts).ok) throw notFound('稿件');

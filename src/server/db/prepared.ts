@@ -1,0 +1,52 @@
+import type { Query } from 'drizzle-orm';
+import type { Db } from './client.js';
+
+/** What drizzle's `prepare()` answers, on either driver. */
+interface PreparedQuery<T> {
+  execute(placeholderValues?: Record<string, unknown>): Promise<T>;
+}
+
+/**
+ * The parts of drizzle's prepared query this module reuses. Both drivers' prepared queries (node-postgres
+ * and PGlite) keep the ordered result fields and the nullable-join map under these names; they are not in
+ * drizzle's public types, hence the structural read.
+ */
+interface PreparedInternals {
+  fields?: unknown;
+  joinsNotNullableMap?: unknown;
+}
+
+interface SessionLike {
+  prepareQuery(query: Query, fields: unknown, name: string, isResponseInArrayMode: boolean): unknown;
+}
+
+/**
+ * A hot-path statement whose query is built once. Drizzle's builder costs 0.1–0.7 ms of CPU per call (it
+ * walks the query tree with `is()` checks at every node), and the statements every request runs (the
+ * session lookup, loading a hop or an item for an action) have the same text each time, only their
+ * parameters (`sql.placeholder`) differ. The first call builds the query from `build` and keeps its SQL
+ * text and result fields; every later call hands both to the caller's session (the transaction's
+ * connection) as a named prepared statement, so neither Node nor PostgreSQL redoes the work: the server
+ * parses and plans the name once per connection. Results are mapped by drizzle exactly as `prepare()` maps
+ * them.
+ */
+export function preparedStatement<T>(
+  name: string,
+  build: (db: Db) => { toSQL(): Query; prepare(name: string): PreparedQuery<T> },
+): (db: Db, values: Record<string, unknown>) => Promise<T> {
+  let built: { query: Query; fields: unknown; joins: unknown } | null = null;
+  return (db, values) => {
+    if (!built) {
+      const builder = build(db);
+      const first = builder.prepare(name);
+      const internals = first as PreparedQuery<T> & PreparedInternals;
+      built = { query: builder.toSQL(), fields: internals.fields, joins: internals.joinsNotNullableMap };
+      return first.execute(values);
+    }
+    const session = db._.session as unknown as SessionLike;
+    const prepared = session.prepareQuery(built.query, built.fields, name, true) as PreparedQuery<T> &
+      PreparedInternals;
+    prepared.joinsNotNullableMap = built.joins;
+    return prepared.execute(values);
+  };
+}
