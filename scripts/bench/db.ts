@@ -1,6 +1,6 @@
 /**
  * Where the benchmark's data lives. PostgreSQL: the data set is built once into a named database
- * (`zx_bench_province`, or `zx_bench_province_<items>` for another size) that carries a size marker and is
+ * (`zx_bench_province`, or `zx_bench_province_<items>` for another size, or the one `--database` names) that carries a size marker and is
  * reused while the marker matches; each run measures on a fresh copy (`…_run`, CREATE DATABASE … TEMPLATE),
  * so every run starts from the same rows and the built set is never worn down by the writes. PGlite: the
  * same with data directories (the built one copied for each run).
@@ -79,7 +79,7 @@ export interface PreparedDatabase {
 }
 
 /**
- * Makes sure the PostgreSQL data set of `items` exists (building it when missing, of another shape, or when
+ * Makes sure the PostgreSQL data set of `items` exists (in `database`, default by size as above) (building it when missing, of another shape, or when
  * `rebuild`), then copies it to the run database and returns that database's URL.
  */
 export async function preparePostgres(
@@ -87,8 +87,10 @@ export async function preparePostgres(
   items: number,
   rebuild: boolean,
   log: (line: string) => void,
+  database?: string,
 ): Promise<PreparedDatabase> {
-  const name = items === 1_000_000 ? 'zx_bench_province' : `zx_bench_province_${items}`;
+  const name = database ?? (items === 1_000_000 ? 'zx_bench_province' : `zx_bench_province_${items}`);
+  if (!/^[a-z_][a-z0-9_]{0,58}$/.test(name)) throw new Error(`database name ${name}: a-z, 0-9 and _ only`);
   const run = `${name}_run`;
   const admin = (text: string) => withClient(base, (c) => c.query(text));
   let built = false;

@@ -12,6 +12,46 @@ import type { Fixture } from './fixture.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * Everything the bench started (server instances, nginx) and the clean-ups to run: on a normal exit, an
+ * uncaught error and Ctrl-C alike nothing is left running.
+ */
+const children = new Set<ChildProcess>();
+const cleanups: (() => void)[] = [];
+let handlersInstalled = false;
+function cleanUpNow(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  children.clear();
+  for (const f of cleanups.splice(0)) {
+    try {
+      f();
+    } catch {
+      // best effort on the way out
+    }
+  }
+}
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.once('exit', cleanUpNow);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      cleanUpNow();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+}
+/** Stops `child` when the bench exits, however it exits. */
+export function track(child: ChildProcess): void {
+  installHandlers();
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+/** Runs `f` when the bench exits (synchronous clean-ups only: temporary directories). */
+export function onExit(f: () => void): void {
+  installHandlers();
+  cleanups.push(f);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -56,6 +96,7 @@ export async function startServer(env: { databaseUrl?: string; dataDir?: string 
       ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
     },
   });
+  track(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => {
@@ -141,6 +182,8 @@ export interface OpResult {
   samples: Sample[];
   seconds: number;
   errors: string[];
+  /** `next()` returned null: the run ended because its targets were used up. */
+  exhausted: boolean;
 }
 
 async function send(base: string, r: RequestSpec): Promise<{ status: number; text: string }> {
@@ -172,11 +215,15 @@ export async function runOp(
   const t0 = performance.now();
   const deadline = t0 + limits.seconds * 1000;
   let issued = 0;
+  let exhausted = false;
   const worker = async () => {
     for (;;) {
       if (performance.now() > deadline || issued >= limits.maxRequests) return;
       const spec = next();
-      if (!spec) return;
+      if (!spec) {
+        exhausted = true;
+        return;
+      }
       issued++;
       const s = performance.now();
       let status = 0;
@@ -192,7 +239,7 @@ export async function runOp(
     }
   };
   await Promise.all(Array.from({ length: clients }, worker));
-  return { samples, seconds: (performance.now() - t0) / 1000, errors };
+  return { samples, seconds: (performance.now() - t0) / 1000, errors, exhausted };
 }
 
 export interface Operation {
@@ -202,11 +249,19 @@ export interface Operation {
   next: (sessions: Sessions) => RequestSpec | null;
   /** Requests issued once, unmeasured, before the first measured run (warms plans and caches). */
   warm: boolean;
+  /**
+   * The fixture's array of fresh targets a write consumes (each target once in the whole run: `next()` takes
+   * it out of the array, so sections built on one fixture share what is left); absent for repeatable requests.
+   */
+  pool?: readonly unknown[];
 }
 
+/** Each call takes one target out of `rows` for good (pop: the rows are in random order already). */
 function pool<T>(rows: T[], make: (row: T) => RequestSpec): (sessions: Sessions) => RequestSpec | null {
-  let i = 0;
-  return () => (i < rows.length ? make(rows[i++]!) : null);
+  return () => {
+    const row = rows.pop();
+    return row === undefined ? null : make(row);
+  };
 }
 
 const qs = (params: Record<string, string | null | undefined>) =>
@@ -226,6 +281,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'receive 签收',
       kind: 'write',
       warm: false,
+      pool: f.receive,
       next: pool(f.receive, (r) => ({
         method: 'POST',
         url: `/api/hops/${r.hopId}/receive`,
@@ -236,6 +292,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'return 退回',
       kind: 'write',
       warm: false,
+      pool: f.return,
       next: pool(f.return, (r) => ({
         method: 'POST',
         url: `/api/hops/${r.hopId}/return`,
@@ -247,6 +304,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'forward 转报',
       kind: 'write',
       warm: false,
+      pool: f.forward,
       next: pool(f.forward, (r) => ({
         method: 'POST',
         url: `/api/hops/${r.hopId}/forward`,
@@ -258,6 +316,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'adopt 采用',
       kind: 'write',
       warm: false,
+      pool: f.adopt,
       next: pool(f.adopt, (r) => ({
         method: 'POST',
         url: `/api/hops/${r.hopId}/adopt`,
@@ -269,6 +328,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'item edit 修改稿件',
       kind: 'write',
       warm: false,
+      pool: f.edit,
       next: pool(f.edit, (r) => ({
         method: 'PUT',
         url: `/api/items/${r.itemId}`,
@@ -284,6 +344,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: 'submit 提交审核',
       kind: 'write',
       warm: false,
+      pool: f.submit,
       next: pool(f.submit, (r) => ({
         method: 'POST',
         url: `/api/items/${r.itemId}/submit`,

@@ -6,7 +6,14 @@
  *   npm run bench -- --items 20000         a small data set (development)
  *   options: --rebuild  --seconds 8  --max-requests 2000  --clients 4,16  --pglite-items 20000
  *            --no-pglite  --no-postgres  --no-pgbench  --no-statements  --only <name part>
+ *            --no-multi  --multi-clients 4,16  --database <name> (the data set's database; default by size:
+ *            zx_bench_province for 1,000,000 items, zx_bench_province_<items> otherwise; the run copy is <name>_run)
  *   environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test)
+ *
+ * After the single-instance PostgreSQL rows, two instances on the same run database behind nginx (round
+ * robin, keepalive upstream) run the workflow writes and the inbox/list reads again ('PostgreSQL ×2 (nginx)').
+ * Every write takes a fresh target once in the whole run: a pool is shared out between all the rows that draw
+ * from it (what a row leaves goes on to the next), and a row whose share ran out says so in the table.
  *
  * Run it under `nice -n 19` on a shared machine: the build of a million items takes minutes.
  */
@@ -16,20 +23,25 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { startBalanced } from './balancer.js';
+import { Budget } from './budget.js';
 import { refreshAccounts } from './dataset.js';
 import { pgliteRunner, pgRunner, preparePglite, preparePostgres } from './db.js';
 import { loadFixture, type Fixture } from './fixture.js';
-import {
-  login,
-  operations,
-  runOp,
-  Sessions,
-  startServer,
-  type Operation,
-  type RunningServer,
-} from './http-harness.js';
+import { login, operations, runOp, Sessions, startServer, type Operation } from './http-harness.js';
 import { runPgbench, type PgbenchResult } from './pgbench.js';
-import { formatErrors, formatTable, judge, toRow, type Row } from './report.js';
+import {
+  formatErrors,
+  formatMultiComparison,
+  formatPoolWarnings,
+  formatTable,
+  isWorkflowWrite,
+  judge,
+  MULTI,
+  onPostgres,
+  toRow,
+  type Row,
+} from './report.js';
 import { countStatements, formatStatements, type CountedRequest } from './statements.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -46,12 +58,16 @@ const { values: args } = parseArgs({
     'no-pgbench': { type: 'boolean', default: false },
     'no-statements': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'no-multi': { type: 'boolean', default: false },
+    'multi-clients': { type: 'string' },
+    database: { type: 'string' },
   },
 });
 const items = Number(args.items);
 const pgliteItems = Number(args['pglite-items']);
 const limits = { seconds: Number(args.seconds), maxRequests: Number(args['max-requests']) };
 const clientCounts = args.clients.split(',').map(Number);
+const multiClientCounts = (args['multi-clients'] ?? args.clients).split(',').map(Number);
 const base =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const log = (line: string) => console.log(line);
@@ -64,26 +80,60 @@ function buildIfStale(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-/** Runs every operation at each client count against a started server. */
-async function measure(engine: Row['engine'], server: RunningServer, f: Fixture): Promise<Row[]> {
+const selected = (ops: Operation[]) => (args.only ? ops.filter((o) => o.name.includes(args.only!)) : ops);
+
+/** What the two-instance section measures: the workflow writes and the inbox and list reads. */
+const inMulti = (o: Operation) =>
+  isWorkflowWrite(o.name) || o.name.startsWith('inbox') || o.name.startsWith('item list');
+
+/** Runs each operation at each client count against a started server (or nginx in front of several). */
+async function measure(
+  engine: Row['engine'],
+  base: string,
+  ops: Operation[],
+  counts: number[],
+  budget: Budget,
+): Promise<Row[]> {
   const sessions = new Sessions();
-  let ops: Operation[] = operations(f, sessions);
-  if (args.only) ops = ops.filter((o) => o.name.includes(args.only!));
   const rows: Row[] = [];
   for (const op of ops) {
     const next = () => op.next(sessions);
-    if (op.warm) await runOp(server.base, 1, next, { seconds: 30, maxRequests: 2 });
-    for (const c of clientCounts) {
-      const r = await runOp(server.base, c, next, limits);
-      const row = toRow(engine, op.name, op.kind, c, r);
+    if (op.warm) await runOp(base, 1, next, { seconds: 30, maxRequests: 2 });
+    for (const c of counts) {
+      const share = budget.take(op);
+      let row: Row;
+      if (share === 0) {
+        row = toRow(
+          engine,
+          op.name,
+          op.kind,
+          c,
+          { samples: [], seconds: 0, errors: [] },
+          'pool empty: no fresh targets left for this row',
+        );
+      } else {
+        const cap = Math.min(limits.maxRequests, share);
+        const r = await runOp(base, c, next, { seconds: limits.seconds, maxRequests: cap });
+        const short =
+          r.exhausted || (cap < limits.maxRequests && r.samples.length >= cap && r.seconds < limits.seconds);
+        const note = short
+          ? r.exhausted
+            ? `pool ran out after ${r.samples.length} requests in ${r.seconds.toFixed(1)} s`
+            : `pool share of ${cap} targets used up in ${r.seconds.toFixed(1)} s (limit ${limits.seconds} s)`
+          : '';
+        row = toRow(engine, op.name, op.kind, c, r, note);
+      }
       rows.push(row);
       log(
-        `  ${engine} ${op.name} c=${c}: n=${row.n} ${row.rps.toFixed(1)}/s p50 ${row.p50.toFixed(1)} p95 ${row.p95.toFixed(1)} p99 ${row.p99.toFixed(1)} max ${row.max.toFixed(1)} ms${row.non2xx ? `  !!! ${row.non2xx} non-2xx` : ''}`,
+        `  ${engine} ${op.name} c=${c}: n=${row.n} ${row.rps.toFixed(1)}/s p50 ${row.p50.toFixed(1)} p95 ${row.p95.toFixed(1)} p99 ${row.p99.toFixed(1)} max ${row.max.toFixed(1)} ms${row.non2xx ? `  !!! ${row.non2xx} non-2xx` : ''}${row.note ? `  !! ${row.note}` : ''}`,
       );
     }
   }
   return rows;
 }
+
+const poolSizes = (f: Fixture) =>
+  `receive ${f.receive.length}, return ${f.return.length}, forward ${f.forward.length}, adopt ${f.adopt.length}, edit ${f.edit.length}, submit ${f.submit.length}`;
 
 /** One target of each operation, kept out of the pools, for the statement count. */
 function reserveForStatements(f: Fixture): CountedRequest[] {
@@ -159,7 +209,7 @@ function reserveForStatements(f: Fixture): CountedRequest[] {
 
 async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[]; notes: string[] }> {
   const notes: string[] = [];
-  const db = await preparePostgres(base, items, args.rebuild, log);
+  const db = await preparePostgres(base, items, args.rebuild, log, args.database);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   const counts = await client.query<Record<string, string>>(`select
@@ -177,8 +227,14 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
   const fixture = await loadFixture(pgRunner(client), { pgbench: !args['no-pgbench'] });
   await client.end();
   const counted = reserveForStatements(fixture);
+  const sessions = new Sessions();
+  const single = selected(operations(fixture, sessions));
+  const multi = args['no-multi'] ? [] : selected(operations(fixture, sessions)).filter(inMulti);
+  const budget = new Budget();
+  budget.plan(single, clientCounts.length);
+  budget.plan(multi, multiClientCounts.length);
   notes.push(
-    `pools: receive ${fixture.receive.length}, return ${fixture.return.length}, forward ${fixture.forward.length}, adopt ${fixture.adopt.length}, edit ${fixture.edit.length}, submit ${fixture.submit.length}, pgbench ${fixture.pgbenchPool}`,
+    `PostgreSQL pools: ${poolSizes(fixture)}, pgbench ${fixture.pgbenchPool}; shared out between ${clientCounts.length} single-instance${multi.length ? ` and ${multiClientCounts.length} two-instance` : ''} rows per write`,
   );
   log(notes.join('\n'));
 
@@ -199,10 +255,22 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
     // The audit chain needs its first row for pgbench's `prev`: the server's logins write it.
     await login(server.base, fixture.provinceEditor);
     raw('before');
-    rows = await measure('PostgreSQL', server, fixture);
+    rows = await measure('PostgreSQL', server.base, single, clientCounts, budget);
     raw('after');
   } finally {
     await server.stop();
+  }
+  if (multi.length) {
+    const balanced = await startBalanced(db.url, 2);
+    log(
+      `${MULTI}: instances ${balanced.instances.map((s) => s.base).join(', ')} behind ${balanced.base} (round robin, keepalive upstream)`,
+    );
+    try {
+      rows.push(...(await measure(MULTI, balanced.base, multi, multiClientCounts, budget)));
+    } finally {
+      await balanced.stop();
+    }
+    notes.push(`PostgreSQL pools left after both sections: ${poolSizes(fixture)}`);
   }
   if (!args['no-statements']) {
     const reports = await countStatements(db.url, counted);
@@ -219,16 +287,20 @@ async function pgliteSection(): Promise<{ rows: Row[]; notes: string[] }> {
   await refreshAccounts(pgliteRunner(client));
   const fixture = await loadFixture(pgliteRunner(client), { pgbench: false });
   await client.close();
+  const ops = selected(operations(fixture, new Sessions()));
+  const budget = new Budget();
+  budget.plan(ops, clientCounts.length);
+  notes.push(`PGlite pools: ${poolSizes(fixture)}; shared out between ${clientCounts.length} rows per write`);
   const first = await startServer({ dataDir });
   await first.stop();
   const server = await startServer({ dataDir });
   notes.push(
     `PGlite (${pgliteItems.toLocaleString('en')} items): first start ${(first.startMs / 1000).toFixed(2)} s, second start ${(server.startMs / 1000).toFixed(2)} s (spawn until GET / answers 200) — target < 3 s: ${server.startMs < 3000 ? 'PASS' : 'FAIL'}`,
   );
-  log(notes[0]!);
+  log(notes.join('\n'));
   let rows: Row[];
   try {
-    rows = await measure('PGlite', server, fixture);
+    rows = await measure('PGlite', server.base, ops, clientCounts, budget);
   } finally {
     await server.stop();
   }
@@ -241,7 +313,7 @@ async function main(): Promise<void> {
   const pgVersion = spawnSync('psql', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const header = [
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${pgVersion}`,
-    `run: ${items.toLocaleString('en')} items on PostgreSQL, ${pgliteItems.toLocaleString('en')} on PGlite; ${limits.seconds} s or ${limits.maxRequests} requests per operation and client count; clients ${clientCounts.join(', ')}`,
+    `run: ${items.toLocaleString('en')} items on PostgreSQL, ${pgliteItems.toLocaleString('en')} on PGlite; ${limits.seconds} s or ${limits.maxRequests} requests per operation and client count; clients ${clientCounts.join(', ')}${args['no-multi'] ? '' : `; two instances behind nginx: clients ${multiClientCounts.join(', ')}`}`,
   ];
   log(header.join('\n'));
   const rows: Row[] = [];
@@ -260,21 +332,22 @@ async function main(): Promise<void> {
   }
   const rawTps = pgbench.length ? pgbench.reduce((s, r) => s + r.tps, 0) / pgbench.length : null;
   judge(rows, rawTps);
-  const receive16 = rows.find(
-    (r) => r.engine === 'PostgreSQL' && r.clients === 16 && r.op.startsWith('receive'),
-  );
   console.log(`\n${'='.repeat(100)}\n${header.join('\n')}\n`);
   console.log(formatTable(rows));
   if (pgbench.length) {
     console.log(
       `\npgbench, receive transaction's SQL, 16 clients: ${pgbench.map((p, i) => `${i === 0 ? 'before' : 'after'} ${p.tps.toFixed(0)} tps`).join(', ')}; mean ${rawTps!.toFixed(0)} tps`,
     );
-    if (receive16)
+    for (const r of rows.filter((r) => onPostgres(r) && r.clients === 16 && r.op.startsWith('receive')))
       console.log(
-        `HTTP receive at 16 clients / pgbench: ${receive16.rps.toFixed(1)} / ${rawTps!.toFixed(0)} = ${((100 * receive16.rps) / rawTps!).toFixed(1)}% (target ≥ 40%)`,
+        `HTTP receive at 16 clients, ${r.engine} / pgbench: ${r.rps.toFixed(1)} / ${rawTps!.toFixed(0)} = ${((100 * r.rps) / rawTps!).toFixed(1)}% (target ≥ 40%)`,
       );
   }
+  const comparison = formatMultiComparison(rows);
+  if (comparison) console.log(comparison);
   for (const n of notes) console.log(n);
+  const warnings = formatPoolWarnings(rows);
+  if (warnings) console.log(warnings);
   const errors = formatErrors(rows);
   if (errors) console.log(errors);
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;

@@ -1,8 +1,12 @@
 /** Figures of a run and the table `npm run bench` prints, with the issue's targets judged per row. */
 import type { OpResult } from './http-harness.js';
 
+/** The engines a row was measured on; `MULTI` is two server instances on one PostgreSQL behind nginx. */
+export const MULTI = 'PostgreSQL ×2 (nginx)';
+export type Engine = 'PostgreSQL' | typeof MULTI | 'PGlite';
+
 export interface Row {
-  engine: 'PostgreSQL' | 'PGlite';
+  engine: Engine;
   op: string;
   kind: 'write' | 'read' | 'login';
   clients: number;
@@ -14,6 +18,10 @@ export interface Row {
   max: number;
   non2xx: number;
   errors: string[];
+  /** Requests/s as a share of pgbench's receive TPS (workflow writes on PostgreSQL at 16 clients). */
+  ofRaw: number | null;
+  /** A warning about the run itself (its pool of targets ran out, or was empty). */
+  note: string;
   target: string;
   verdict: 'PASS' | 'FAIL' | '';
 }
@@ -29,7 +37,8 @@ export function toRow(
   op: string,
   kind: Row['kind'],
   clients: number,
-  r: OpResult,
+  r: Omit<OpResult, 'exhausted'>,
+  note = '',
 ): Row {
   const ms = r.samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
@@ -45,21 +54,27 @@ export function toRow(
     max: ms[ms.length - 1] ?? NaN,
     non2xx: r.samples.filter((s) => s.status < 200 || s.status >= 300).length,
     errors: r.errors,
+    ofRaw: null,
+    note,
     target: '',
     verdict: '',
   };
 }
 
 /** The workflow writes the 40%-of-raw-SQL target applies to. */
-const WORKFLOW_WRITES = ['receive', 'return', 'forward', 'adopt', 'item edit', 'submit'];
+export const WORKFLOW_WRITES = ['receive', 'return', 'forward', 'adopt', 'item edit', 'submit'];
+export const isWorkflowWrite = (op: string) => WORKFLOW_WRITES.some((w) => op.startsWith(w));
+/** Rows measured on PostgreSQL, one instance or several behind nginx. */
+export const onPostgres = (row: Row) => row.engine === 'PostgreSQL' || row.engine === MULTI;
 
 /** Judges every row against the issue's targets; `rawTps` is pgbench's receive TPS (null: not measured). */
 export function judge(rows: Row[], rawTps: number | null): void {
   for (const row of rows) {
     const checks: [string, boolean][] = [];
-    const isWorkflowWrite = WORKFLOW_WRITES.some((w) => row.op.startsWith(w));
-    if (isWorkflowWrite && row.clients === 16 && row.engine === 'PostgreSQL' && rawTps !== null)
+    if (isWorkflowWrite(row.op) && row.clients === 16 && onPostgres(row) && rawTps !== null) {
+      row.ofRaw = row.rps / rawTps;
       checks.push([`≥40% raw ${(0.4 * rawTps).toFixed(0)}/s`, row.rps >= 0.4 * rawTps]);
+    }
     if (row.op.startsWith('adopt')) {
       const receive = rows.find(
         (r) => r.engine === row.engine && r.clients === row.clients && r.op.startsWith('receive'),
@@ -71,7 +86,7 @@ export function judge(rows: Row[], rawTps: number | null): void {
       checks.push(['p95 <20ms', row.p95 < 20]);
     if (row.op.startsWith('ranking') && row.op.includes('year')) checks.push(['p95 <100ms', row.p95 < 100]);
     checks.push(['max <1s', row.max < 1000]);
-    if (row.n === 0) checks.push(['requests >0', false]);
+    if (row.n === 0) checks.push([row.note ? 'requests >0 (no targets)' : 'requests >0', false]);
     if (row.non2xx > 0) checks.push([`${row.non2xx} non-2xx`, false]);
     row.target = checks.map((c) => c[0]).join('; ');
     row.verdict = checks.every((c) => c[1]) ? 'PASS' : 'FAIL';
@@ -105,8 +120,10 @@ export function formatTable(rows: Row[]): string {
     'p99 ms',
     'max ms',
     'non2xx',
+    'of pgbench',
     'target',
     '',
+    'note',
   ];
   const body = rows.map((r) => [
     r.engine,
@@ -119,12 +136,14 @@ export function formatTable(rows: Row[]): string {
     f1(r.p99),
     f1(r.max),
     String(r.non2xx),
+    r.ofRaw === null ? '' : `${(100 * r.ofRaw).toFixed(1)}%`,
     r.target,
     r.verdict,
+    r.note ? `!! ${r.note}` : '',
   ]);
   const all = [head, ...body];
   const widths = head.map((_, i) => Math.max(...all.map((line) => width(line[i]!))));
-  const numeric = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const numeric = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (numeric.has(i) ? padStart(c, widths[i]!) : padEnd(c, widths[i]!)))
@@ -144,4 +163,28 @@ export function formatErrors(rows: Row[]): string {
       ...r.errors.map((e) => `    ${e}`),
     ]),
   ].join('\n');
+}
+
+/** Rows whose pool of targets ran out or was empty: listed under the table so no short row goes unnoticed. */
+export function formatPoolWarnings(rows: Row[]): string {
+  const noted = rows.filter((r) => r.note);
+  if (noted.length === 0) return '';
+  return [
+    '',
+    'pool warnings (each write takes a fresh target once in the whole run; a share ends a row early):',
+    ...noted.map((r) => `  ${r.engine} ${r.op} c=${r.clients}: n=${r.n} — ${r.note}`),
+  ].join('\n');
+}
+
+/** Two instances behind nginx against one, operation by operation and client count by client count. */
+export function formatMultiComparison(rows: Row[]): string {
+  const multi = rows.filter((r) => r.engine === MULTI);
+  if (multi.length === 0) return '';
+  const lines = multi.map((m) => {
+    const one = rows.find((r) => r.engine === 'PostgreSQL' && r.op === m.op && r.clients === m.clients);
+    const ratio = one && one.rps > 0 && m.n > 0 ? `${(m.rps / one.rps).toFixed(2)}×` : '-';
+    const p95 = one ? `p95 ${f1(m.p95)} vs ${f1(one.p95)} ms` : '';
+    return `  ${padEnd(m.op, 40)} c=${padStart(String(m.clients), 2)}: ${padStart(f1(m.rps), 7)} vs ${padStart(one ? f1(one.rps) : '-', 7)} req/s = ${padStart(ratio, 6)}  ${p95}`;
+  });
+  return [`\n${MULTI} vs one instance (req/s two vs one, ratio; p95 two vs one):`, ...lines].join('\n');
 }
