@@ -1,4 +1,5 @@
-import type { Query } from 'drizzle-orm';
+import type { Query, SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 /** What drizzle's `prepare()` answers, on either driver. */
@@ -48,5 +49,25 @@ export function preparedStatement<T>(
       PreparedInternals;
     prepared.joinsNotNullableMap = built.joins;
     return prepared.execute(values);
+  };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A fixed raw statement (an `sql` template whose parameters are all `sql.placeholder`s), turned into text
+ * once and run as a named prepared statement on the caller's connection. Rows come back as the driver
+ * returns them: JSON parsed, timestamps as text on node-postgres and as Date on PGlite — cast in the SQL or
+ * convert in the caller.
+ */
+export function preparedSql<T>(
+  name: string,
+  query: SQL,
+): (db: Db, values: Record<string, unknown>) => Promise<T[]> {
+  const built = dialect.sqlToQuery(query);
+  return async (db, values) => {
+    const session = db._.session as unknown as SessionLike;
+    const prepared = session.prepareQuery(built, undefined, name, false) as PreparedQuery<{ rows: T[] }>;
+    return (await prepared.execute(values)).rows;
   };
 }

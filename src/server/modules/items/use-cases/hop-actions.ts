@@ -8,8 +8,8 @@ import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues } from '../../periodicals/schema.js';
 import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
-import { loadVisibleHop, recordEvent } from '../repo.js';
-import { adoptions, hops, items, itemVersions } from '../schema.js';
+import { casTransition, loadVisibleHop, recordEvent } from '../repo.js';
+import { adoptions, hops, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
 import { urgentDeadline } from './item-actions.js';
@@ -63,19 +63,27 @@ export async function returnHop(
     patch: { lastReason: reason },
   });
   if (hop.parentHopId === null && item.state === 'submitted') {
-    // A miss here means a concurrent return of another hop already moved the item to revising.
-    await ctx.tx
-      .update(items)
-      .set({ state: 'revising', rowVersion: item.rowVersion + 1, updatedAt: ctx.now })
-      .where(and(eq(items.id, item.id), eq(items.rowVersion, item.rowVersion)));
-    await recordEvent(ctx, {
-      itemId: item.id,
-      actorOrgId: hop.toOrgId,
-      action: 'revise_requested',
-      fromState: 'submitted',
-      toState: 'revising',
-      comment: reason,
-    });
+    // A miss here means a concurrent return of another hop already moved the item to revising (then no
+    // second event is written).
+    await casTransition(
+      ctx,
+      {
+        table: 'items',
+        id: item.id,
+        fromState: 'submitted',
+        toState: 'revising',
+        rowVersion: item.rowVersion,
+        patch: {},
+      },
+      {
+        itemId: item.id,
+        actorOrgId: hop.toOrgId,
+        action: 'revise_requested',
+        fromState: 'submitted',
+        toState: 'revising',
+        comment: reason,
+      },
+    );
     return hopResult(ctx, hop, 'revising', 'return', change);
   }
   return hopResult(ctx, hop, item.state, 'return', change);

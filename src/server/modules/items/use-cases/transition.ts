@@ -14,8 +14,9 @@ import {
   type ItemAction,
   type ItemState,
 } from '../domain/states.js';
-import { recordEvent } from '../repo.js';
-import { hops, items, type HopRow, type ItemRow } from '../schema.js';
+import { casTransition } from '../repo.js';
+import type { items} from '../schema.js';
+import { hops, type HopRow, type ItemRow } from '../schema.js';
 import type { HopTransitionResult, ItemTransitionResult } from '../schemas.js';
 
 export function illegalItemTransition(action: ItemAction, state: ItemState): AppError {
@@ -52,26 +53,33 @@ export async function transitionItem(
   const { item } = loaded;
   const to = nextItemState(action, item.state, { wasReturned: loaded.wasReturned });
   if (!to) throw illegalItemTransition(action, item.state);
-  const [updated] = await ctx.tx
-    .update(items)
-    .set({ ...opts.patch, state: to, rowVersion: item.rowVersion + 1, updatedAt: ctx.now })
-    .where(and(eq(items.id, item.id), eq(items.state, item.state), eq(items.rowVersion, item.rowVersion)))
-    .returning({
-      state: items.state,
-      rowVersion: items.rowVersion,
-      currentVersionNo: items.currentVersionNo,
-    });
+  const updated = await casTransition(
+    ctx,
+    {
+      table: 'items',
+      id: item.id,
+      fromState: item.state,
+      toState: to,
+      rowVersion: item.rowVersion,
+      patch: opts.patch ?? {},
+    },
+    {
+      itemId: item.id,
+      actorOrgId: item.orgId,
+      action,
+      fromState: item.state,
+      toState: to,
+      comment: opts.comment ?? null,
+      data: opts.data ?? null,
+    },
+  );
   if (!updated) throw new AppError('stale_version', '稿件已被他人修改，请刷新后重试');
-  const eventId = await recordEvent(ctx, {
-    itemId: item.id,
-    actorOrgId: item.orgId,
-    action,
-    fromState: item.state,
-    toState: to,
-    comment: opts.comment ?? null,
-    data: opts.data ?? null,
-  });
-  return { ...updated, eventId };
+  return {
+    state: updated.state as ItemState,
+    rowVersion: updated.rowVersion,
+    currentVersionNo: updated.currentVersionNo ?? 0,
+    eventId: updated.eventId,
+  };
 }
 
 /** The answer of an item action, from what its transition changed. */
@@ -121,23 +129,34 @@ export async function transitionHop(
   const to = nextHopState(action, { state: hop.state, stage: hop.stage, stageCount: opts.stageCount });
   if (!HOP_STATES_SET.has(to)) throw hopRefusal(action, hop, to);
   const next = to as HopState;
-  const [updated] = await ctx.tx
-    .update(hops)
-    .set({ ...opts.patch, state: next, rowVersion: hop.rowVersion + 1, updatedAt: ctx.now })
-    .where(and(eq(hops.id, hop.id), eq(hops.state, hop.state), eq(hops.rowVersion, hop.rowVersion)))
-    .returning({ state: hops.state, stage: hops.stage, rowVersion: hops.rowVersion });
+  const updated = await casTransition(
+    ctx,
+    {
+      table: 'hops',
+      id: hop.id,
+      fromState: hop.state,
+      toState: next,
+      rowVersion: hop.rowVersion,
+      patch: opts.patch ?? {},
+    },
+    {
+      itemId: hop.itemId,
+      hopId: hop.id,
+      actorOrgId,
+      action: `hop_${action}`,
+      fromState: hop.state,
+      toState: next,
+      comment: opts.comment ?? null,
+      data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, ...opts.data },
+    },
+  );
   if (!updated) throw new AppError('stale_version', '该报送已被他人处理，请刷新后重试');
-  const eventId = await recordEvent(ctx, {
-    itemId: hop.itemId,
-    hopId: hop.id,
-    actorOrgId,
-    action: `hop_${action}`,
-    fromState: hop.state,
-    toState: next,
-    comment: opts.comment ?? null,
-    data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, ...opts.data },
-  });
-  return { ...updated, eventId };
+  return {
+    state: updated.state as HopState,
+    stage: updated.stage ?? 0,
+    rowVersion: updated.rowVersion,
+    eventId: updated.eventId,
+  };
 }
 
 /** The answer of a hop action, from what its transition changed. */
