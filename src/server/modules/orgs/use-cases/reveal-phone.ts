@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm';
 import { openPersonal, USER_PHONE } from '../../../crypto/personal-data.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, notFound } from '../../../http/errors.js';
-import { isSecurityAdmin, isSystemAdmin } from '../../../policy/predicates.js';
 import { auditAction } from '../../audit/audit.js';
 import { reserveHourlyUse } from '../../auth/throttle.js';
 import { memberships, users } from '../schema.js';
-import { canViewMembers, mayRevealPersonalData } from './user-access.js';
+import { mayRevealPersonalData, seesAccount } from './user-access.js';
 
 /**
  * 查看完整电话 (SECURITY.md §22): the plain phone of one account, for the person themself or the
@@ -31,11 +30,7 @@ export async function revealPhone(
     .where(eq(memberships.userId, userId));
   const self = userId === ctx.actor.userId;
   if (!mayRevealPersonalData(ctx.actor, { id: userId, memberships: ms })) {
-    const seesAccount =
-      isSystemAdmin(ctx.actor) ||
-      isSecurityAdmin(ctx.actor) ||
-      ms.some((m) => canViewMembers(ctx.actor, m.orgId));
-    if (!seesAccount) throw notFound('用户');
+    if (!seesAccount(ctx.actor, ms)) throw notFound('用户');
     throw new AppError('forbidden', '只有本人和所在单位的单位管理员可以查看完整电话号码');
   }
   await reserveHourlyUse(ctx.tx, 'reveal_hour', ctx.actor.userId, ctx.now, perHour, '查看完整个人信息');

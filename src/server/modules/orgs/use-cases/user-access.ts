@@ -45,10 +45,17 @@ export async function loadVisibleUser(
     .select({ orgId: memberships.orgId, role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  const visible =
-    isSystemAdmin(actor) || isSecurityAdmin(actor) || ms.some((m) => canViewMembers(actor, m.orgId));
-  if (!visible) throw notFound('用户');
+  if (!seesAccount(actor, ms)) throw notFound('用户');
   return { user, memberships: ms };
+}
+
+/** Whether the actor sees an account with these memberships at all (outside: the 404 of a missing one). */
+export function seesAccount(actor: Actor, accountMemberships: readonly Membership[]): boolean {
+  return (
+    isSystemAdmin(actor) ||
+    isSecurityAdmin(actor) ||
+    accountMemberships.some((m) => canViewMembers(actor, m.orgId))
+  );
 }
 
 /** Administrator accounts are managed by the system administrator only; unit administrators never touch them. */
