@@ -5,6 +5,7 @@ import type { Actor, UseCaseContext } from '../server/http/context.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import type { OrgKind, OrgLevel, Role } from '../server/modules/orgs/domain.js';
 import { directReportPoints, hubStages, memberships, orgs, users } from '../server/modules/orgs/schema.js';
+import { phoneColumns } from '../server/modules/orgs/use-cases/create-user.js';
 import { periodicals } from '../server/modules/periodicals/schema.js';
 import { createItem } from '../server/modules/items/use-cases/create-item.js';
 import { approveItem, signItem, submitForReview } from '../server/modules/items/use-cases/item-actions.js';
@@ -425,6 +426,7 @@ export async function loadDemoData(db: Db): Promise<boolean> {
           ['editor', 'chief_editor'],
         ]);
     }
+    let phones = 0;
     for (const [username, name, org, roles] of specs) {
       if (userIds.has(username)) continue;
       const id = randomUUID();
@@ -433,6 +435,8 @@ export async function loadDemoData(db: Db): Promise<boolean> {
         id,
         username,
         displayName: name,
+        // Made-up numbers, stored encrypted like any phone (SECURITY.md §22), so 人员管理 shows masking.
+        ...phoneColumns(id, `1390000${String(++phones).padStart(4, '0')}`),
         passwordHash: hash,
         passwordChangedAt: now,
       });

@@ -28,6 +28,8 @@ export interface Config {
   sessionAbsoluteMinutes: number;
   /** Per-IP login attempts per minute (SECURITY.md §4). */
   loginPerMinute: number;
+  /** Reveals of personal data (a phone in plain) per user per hour (SECURITY.md §22). */
+  revealPerHour: number;
   /** Passwords expire after this many days; accounts unused this long are disabled (SECURITY.md §3, §7). */
   passwordMaxAgeDays: number;
   inactiveDisableDays: number;
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: Number(env.ZX_SESSION_IDLE_MINUTES ?? 30),
     sessionAbsoluteMinutes: Number(env.ZX_SESSION_ABSOLUTE_MINUTES ?? 720),
     loginPerMinute: Number(env.ZX_LOGIN_PER_MINUTE ?? 6),
+    revealPerHour: Number(env.ZX_REVEAL_PER_HOUR ?? 30),
     passwordMaxAgeDays: Number(env.ZX_PASSWORD_MAX_AGE_DAYS ?? 90),
     inactiveDisableDays: Number(env.ZX_INACTIVE_DISABLE_DAYS ?? 90),
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -7,7 +7,8 @@ import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
 import { sealAll } from './modules/audit/audit.js';
 import { forwardSyslog, syslogTransport } from './modules/audit/syslog.js';
-import { getCrypto } from './crypto/current.js';
+import { getCrypto, setCrypto } from './crypto/current.js';
+import { nodeCryptoProvider } from './crypto/provider.js';
 
 /** Starts the server: open the database, apply migrations, load demo data in demo mode, listen. */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     console.error('ZX_AUDIT_KEY must be set in production (the audit log HMAC key).');
     process.exit(1);
   }
+  // Before migrating: a migration's data step encrypts with the process's key (SECURITY.md §22).
+  setCrypto(nodeCryptoProvider(Buffer.from(config.auditKey)));
   const owner = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(owner);
   // Migrated as the owner; from here on the server works as the application role (SECURITY.md §17).

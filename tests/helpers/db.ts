@@ -12,10 +12,13 @@ export const ENGINE: 'pglite' | 'postgres' =
  * PostgreSQL server of TEST_DATABASE_URL (dropped again by `drop`). Files never share data, so they run
  * in parallel and never truncate.
  */
-export async function testDatabase(): Promise<Database & { drop(): Promise<void>; url?: string }> {
+export async function testDatabase(
+  /** Migration options (a data step's test stops before its migration, then migrates the rest itself). */
+  migrateOpts: Parameters<typeof migrate>[1] = {},
+): Promise<Database & { drop(): Promise<void>; url?: string }> {
   if (ENGINE === 'pglite') {
     const database = await openDatabase({ dataDir: 'memory://' });
-    await migrate(database);
+    await migrate(database, migrateOpts);
     return { ...database, drop: () => database.close() };
   }
   const base = process.env.TEST_DATABASE_URL;
@@ -28,7 +31,7 @@ export async function testDatabase(): Promise<Database & { drop(): Promise<void>
   const url = new URL(base);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString(), dataDir: '' });
-  await migrate(database);
+  await migrate(database, migrateOpts);
   return {
     ...database,
     url: url.toString(),

@@ -40,6 +40,14 @@ describe('demo data', () => {
     expect(province?.isHub).toBe(true);
   });
 
+  it('SEC-22 demo accounts have phones, stored only encrypted (no plain number in the users table)', async () => {
+    const db = t.app.database.db;
+    const rows = await db.select({ id: users.id, phoneEnc: users.phoneEnc }).from(users);
+    expect(rows.filter((r) => r.phoneEnc !== null).length).toBeGreaterThanOrEqual(50);
+    const raw = await queryRows<{ j: string }>(db, sql`select row_to_json(u)::text as j from users u`);
+    expect(raw.map((r) => r.j).join('\n')).not.toMatch(/1390000\d{4}/);
+  });
+
   it('sets every demo periodical up with a distribution list, 报/送/发 lines and a print run', async () => {
     const rows = await t.app.database.db.select().from(periodicals);
     expect(rows.length).toBeGreaterThan(5);

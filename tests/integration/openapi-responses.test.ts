@@ -122,7 +122,10 @@ describe('answers hold only what their schema declares', () => {
       id: 'u1',
       username: 'wang',
       displayName: '王',
-      phone: null,
+      phoneMasked: '138****8000',
+      // A presenter that leaked the plain or encrypted phone would still not send it (SEC-22).
+      phone: '13800138000',
+      phoneEnc: 'v2.000000000000.x.y.z',
       disabled: false,
       mustChangePassword: false,
       lockedUntil: null,
@@ -137,11 +140,15 @@ describe('answers hold only what their schema declares', () => {
         resetPassword: true,
         unlock: false,
         endSessions: true,
+        revealPhone: false,
       },
       passwordHash: 'scrypt$…',
     };
     const out = JSON.parse(serialise(user)) as Record<string, unknown>;
     expect(out).not.toHaveProperty('passwordHash');
+    expect(out).not.toHaveProperty('phone');
+    expect(out).not.toHaveProperty('phoneEnc');
+    expect(out.phoneMasked).toBe('138****8000');
     expect((out.memberships as object[])[0]).toEqual({ orgId: 'o1', role: 'writer' });
     expect(out.lastLoginAt).toBe('2026-05-01T08:00:00.000Z');
   });

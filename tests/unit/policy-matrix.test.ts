@@ -480,6 +480,7 @@ const ORG_ACTIONS = [
   'grant_role',
   'unlock_account',
   'end_sessions',
+  'reveal_personal_data',
 ] as const satisfies readonly OrgPolicyAction[];
 const EVERYWHERE = (roles: readonly Role[]): Rule =>
   Object.fromEntries(RELATIONS.map((r) => [r, roles])) as Rule;
@@ -499,6 +500,8 @@ const ORG_RULES: Record<OrgPolicyAction, Rule> = {
   grant_role: { own: ['org_admin'] },
   unlock_account: EVERYWHERE(['sec_admin']),
   end_sessions: EVERYWHERE(['sec_admin']),
+  // SEC-22: the unit's administrator (and the person themself, below); never a 三员.
+  reveal_personal_data: { own: ['org_admin'] },
 };
 
 describe('granting roles (三员分立)', () => {
@@ -521,6 +524,20 @@ describe('granting roles (三员分立)', () => {
     expect(can(sys, 'org', 'reset_password', { orgId: ORG_OF.own, targetOnlyOrgAdmin: true }).ok).toBe(true);
     expect(can(sys, 'org', 'reset_password', { orgId: ORG_OF.own }).ok).toBe(false);
     expect(can(actor('sec_admin', 'own'), 'org', 'reset_password', { orgId: ORG_OF.own }).ok).toBe(false);
+  });
+});
+
+describe('SEC-22 revealing personal data', () => {
+  it('the person themself, whatever their role; nobody else sees an administrator account’s data', () => {
+    for (const role of ROLES) {
+      const me = actor(role, 'sibling');
+      const targetIsAdmin = role === 'sys_admin' || role === 'sec_admin' || role === 'audit_admin';
+      const self: OrgFacts = { orgId: ORG_OF.sibling, targetUserId: me.userId, targetIsAdmin };
+      expect(can(me, 'org', 'reveal_personal_data', self).ok, role).toBe(true);
+    }
+    const admin: OrgFacts = { orgId: ORG_OF.own, targetUserId: 'someone-else', targetIsAdmin: true };
+    expect(can(actor('org_admin', 'own'), 'org', 'reveal_personal_data', admin).ok).toBe(false);
+    expect(can(actor('sys_admin', 'own'), 'org', 'reveal_personal_data', admin).ok).toBe(false);
   });
 });
 

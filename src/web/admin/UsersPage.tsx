@@ -4,6 +4,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Empty,
   Form,
   Input,
@@ -14,6 +15,7 @@ import {
   Tag,
   TreeSelect,
 } from 'antd';
+import { MaskedValue } from '../components/MaskedValue';
 import { ResponsiveTable } from '../components/ResponsiveTable';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
@@ -32,7 +34,9 @@ type UserRow = Wire<Awaited<ReturnType<typeof presentUsers>>>[number];
 interface UserForm {
   username?: string;
   displayName: string;
+  /** A new number (the stored one is never sent to the form: SECURITY.md §22); empty keeps it. */
   phone?: string | null;
+  clearPhone?: boolean;
   roles: Role[];
   disabled?: boolean;
 }
@@ -92,7 +96,6 @@ export default function UsersPage() {
     form.resetFields();
     form.setFieldsValue({
       displayName: u.displayName,
-      phone: u.phone,
       disabled: u.disabled,
       roles: u.memberships.filter((m) => m.orgId === orgId).map((m) => m.role),
     });
@@ -113,10 +116,11 @@ export default function UsersPage() {
         showPassword(created, created.temporaryPassword, '账号已创建');
       } else {
         const others = editing.memberships.filter((m) => m.orgId !== orgId);
+        const newPhone = v.phone?.trim();
         await api.patch(`/api/users/${editing.id}`, {
           rowVersion: editing.rowVersion,
           displayName: v.displayName.trim(),
-          phone: v.phone?.trim() || null,
+          ...(newPhone ? { phone: newPhone } : v.clearPhone ? { phone: null } : {}),
           ...(editing.abilities.disable && { disabled: v.disabled ?? false }),
           ...(editing.abilities.editRoles && {
             memberships: [...others, ...v.roles.map((role) => ({ orgId, role }))],
@@ -212,7 +216,18 @@ export default function UsersPage() {
                   return others.length ? others.map((o) => orgName.get(o) ?? '').join('、') : '—';
                 },
               },
-              { title: '电话', dataIndex: 'phone', width: 130, render: (p: string | null) => p ?? '—' },
+              {
+                title: '电话',
+                dataIndex: 'phoneMasked',
+                width: 170,
+                render: (p: string | null, u) => (
+                  <MaskedValue
+                    masked={p}
+                    revealUrl={`/api/users/${u.id}/phone/reveal`}
+                    canReveal={u.abilities.revealPhone}
+                  />
+                ),
+              },
               {
                 title: '最近登录',
                 dataIndex: 'lastLoginAt',
@@ -271,9 +286,27 @@ export default function UsersPage() {
           >
             <Input maxLength={50} />
           </Form.Item>
-          <Form.Item label="电话" name="phone">
-            <Input maxLength={20} />
+          <Form.Item
+            label="电话"
+            name="phone"
+            extra={
+              current?.phoneMasked
+                ? `当前：${current.phoneMasked}。为保护个人信息不回显原号码；填写新号码将替换，留空不修改`
+                : undefined
+            }
+            rules={[{ pattern: /^[0-9+\- ]{5,20}$/, message: '电话号码格式不正确' }]}
+          >
+            <Input
+              maxLength={20}
+              autoComplete="off"
+              placeholder={current?.phoneMasked ? '留空不修改' : undefined}
+            />
           </Form.Item>
+          {current?.phoneMasked ? (
+            <Form.Item name="clearPhone" valuePropName="checked" style={{ marginTop: -8 }}>
+              <Checkbox>删除电话号码</Checkbox>
+            </Form.Item>
+          ) : null}
           {editing === 'new' ? (
             <Alert
               type="info"

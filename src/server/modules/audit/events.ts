@@ -58,6 +58,7 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'user.reset_password': '重置密码',
   'user.auto_disable': '长期未登录自动停用',
   'user.unlock': '解锁账号',
+  'user.phone_reveal': '查看完整电话号码',
   'session.revoke': '强制下线（单个会话）',
   'session.revoke_user': '强制下线（全部会话）',
   'security.policy_update': '修改安全策略',

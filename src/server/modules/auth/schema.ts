@@ -32,14 +32,15 @@ export const sessions = pgTable(
 
 /**
  * Login throttling counters, one row per (scope, key): `account` keyed by the lower-cased login name (so an
- * unknown name is throttled exactly like a known one), `ip_minute` / `ip_hour` keyed by the client address.
+ * unknown name is throttled exactly like a known one), `ip_minute` / `ip_hour` keyed by the client address;
+ * `reveal_hour` keyed by the user id counts reveals of personal data (SECURITY.md §22).
  * Each counter is changed only by single atomic statements (INSERT … ON CONFLICT DO UPDATE … RETURNING), so
  * concurrent attempts cannot read the same value; the window restarts at the first attempt after it ends.
  */
 export const loginThrottle = pgTable(
   'login_throttle',
   {
-    scope: text('scope', { enum: ['account', 'ip_minute', 'ip_hour'] }).notNull(),
+    scope: text('scope', { enum: ['account', 'ip_minute', 'ip_hour', 'reveal_hour'] }).notNull(),
     key: text('key').notNull(),
     count: integer('count').notNull(),
     windowStart: timestamp('window_start', { withTimezone: true }).notNull(),

@@ -10,7 +10,7 @@ import { loginThrottle } from './schema.js';
  * A success gives the reservation back (address) or clears the counter (account).
  */
 
-type Scope = 'account' | 'ip_minute' | 'ip_hour';
+type Scope = 'account' | 'ip_minute' | 'ip_hour' | 'reveal_hour';
 
 interface Counter {
   count: number;
@@ -108,6 +108,28 @@ export async function reserveIpAttempt(
     }
   }
   return { release };
+}
+
+/**
+ * A per-user hourly budget for a sensitive read (revealing personal data, SECURITY.md §22): counts one use
+ * in the caller's transaction (a refused or failed use rolls its count back) or throws 429 saying when to
+ * retry.
+ */
+export async function reserveHourlyUse(
+  db: Db,
+  scope: 'reveal_hour',
+  userId: string,
+  now: Date,
+  perHour: number,
+  what: string,
+): Promise<void> {
+  const c = await bump(db, scope, userId, now, 3_600_000);
+  if (c && c.count <= perHour) return;
+  const until = new Date(Math.min(c?.windowStart.getTime() ?? now.getTime(), now.getTime()) + 3_600_000);
+  throw new AppError('rate_limited', `${what}过于频繁，${retryHint(until, now)}`, {
+    retryAfter: retryAfterSeconds(until, now),
+    retryAt: until.toISOString(),
+  });
 }
 
 export interface AccountPolicy {

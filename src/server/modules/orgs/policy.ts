@@ -12,7 +12,8 @@ export type OrgPolicyAction =
   | 'view_members'
   | 'reset_password'
   | 'unlock_account'
-  | 'end_sessions';
+  | 'end_sessions'
+  | 'reveal_personal_data';
 
 export interface OrgFacts {
   orgId: string;
@@ -22,6 +23,8 @@ export interface OrgFacts {
   targetOnlyOrgAdmin?: boolean;
   /** For grant_role: the role granted or taken away in `orgId`. */
   role?: Role;
+  /** For reveal_personal_data: whose personal data (the account's id). */
+  targetUserId?: string;
 }
 
 /**
@@ -70,5 +73,14 @@ export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): D
       return isSecurityAdmin(actor) ? allow : deny('只有安全管理员可以解锁账号');
     case 'end_sessions':
       return isSecurityAdmin(actor) ? allow : deny('只有安全管理员可以强制下线');
+    // The plain phone (SECURITY.md §22): the person themself, and the administrator of a unit the account
+    // belongs to, who needs it to reach them. Never a 三员 by virtue of that role: they manage accounts, not
+    // people's contact data; an administrator account's data is its holder's alone.
+    case 'reveal_personal_data':
+      if (f.targetUserId !== undefined && f.targetUserId === actor.userId) return allow;
+      if (f.targetIsAdmin) return deny('管理员账号的个人信息只有本人可以查看');
+      return hasRole(actor, f.orgId, 'org_admin')
+        ? allow
+        : deny('只有本人和所在单位的单位管理员可以查看完整个人信息');
   }
 }

@@ -18,6 +18,7 @@ import {
   IdParams,
   ImportOrgsBody,
   ResetPasswordBody,
+  RevealedPhone,
   StagesBody,
   UpdateOrgBody,
   UpdateUserBody,
@@ -30,6 +31,7 @@ import { importOrgs } from './use-cases/import-orgs.js';
 import { listOrgs } from './use-cases/list-orgs.js';
 import { listUsers } from './use-cases/list-users.js';
 import { resetPassword } from './use-cases/reset-password.js';
+import { revealPhone } from './use-cases/reveal-phone.js';
 import { setDirectReportHubs } from './use-cases/set-direct-report-hubs.js';
 import { updateOrg } from './use-cases/update-org.js';
 import { updateUser } from './use-cases/update-user.js';
@@ -238,6 +240,22 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       },
     },
     async (req) => inTransaction(req, (ctx) => resetPassword(ctx, req.params.id)),
+  );
+
+  app.post(
+    '/api/users/:id/phone/reveal',
+    {
+      config: user,
+      schema: {
+        tags: userTags,
+        summary: '查看完整电话号码（本人或所在单位的单位管理员；记入审计，按小时限次）',
+        params: IdParams,
+        body: z.strictObject({}).optional(),
+        response: { 200: RevealedPhone },
+      },
+    },
+    async (req) =>
+      inTransaction(req, (ctx) => revealPhone(ctx, req.params.id, req.server.config.revealPerHour)),
   );
 
   app.post(

@@ -81,7 +81,12 @@ export const users = pgTable(
     id: uuid('id').primaryKey(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    phone: text('phone'),
+    /**
+     * The phone number, encrypted (SECURITY.md §22; crypto/personal-data.ts, USER_PHONE): never stored in
+     * plain. `phone_index` is its blind index, for exact-match lookups without decrypting.
+     */
+    phoneEnc: text('phone_enc'),
+    phoneIndex: text('phone_index'),
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
@@ -95,7 +100,10 @@ export const users = pgTable(
     rowVersion: integer('row_version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_username_ci_uq').on(sql`lower(${t.username})`)],
+  (t) => [
+    uniqueIndex('users_username_ci_uq').on(sql`lower(${t.username})`),
+    index('users_phone_index_idx').on(t.phoneIndex),
+  ],
 );
 
 export const memberships = pgTable(

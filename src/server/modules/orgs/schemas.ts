@@ -156,7 +156,11 @@ export const UserSchema = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  phone: z.string().nullable(),
+  /** Masked (138****1234, SECURITY.md §22); the number in plain through POST /api/users/{id}/phone/reveal. */
+  phoneMasked: z
+    .string()
+    .nullable()
+    .describe('脱敏后的电话号码（如 138****1234）；明文须经“查看”接口，记入审计'),
   disabled: z.boolean(),
   mustChangePassword: z.boolean(),
   lockedUntil: Timestamp.nullable(),
@@ -171,8 +175,12 @@ export const UserSchema = z.object({
     resetPassword: z.boolean(),
     unlock: z.boolean(),
     endSessions: z.boolean(),
+    /** The account has a phone and the actor may reveal it (本人或所在单位的单位管理员). */
+    revealPhone: z.boolean(),
   }),
 });
 export const UserList = z.array(UserSchema);
 /** A new account: its one-time password is shown once, in this answer only. */
 export const CreatedUser = UserSchema.extend({ temporaryPassword: z.string() });
+/** The plain phone, for one authorized and audited reveal (SECURITY.md §22). */
+export const RevealedPhone = z.object({ phone: z.string().nullable() });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sealPersonal, USER_PHONE } from '../../../crypto/personal-data.js';
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import type { UseCaseContext } from '../../../http/context.js';
@@ -11,6 +12,12 @@ import { memberships, orgs, users } from '../schema.js';
 import type { CreateUserInput, MembershipInput } from '../schemas.js';
 import { auditAdminChange } from './admin-audit.js';
 import { assertMayManageAdmins, randomPassword } from './user-access.js';
+
+/** A phone as stored: encrypted and indexed (SECURITY.md §22), or both null when cleared. */
+export function phoneColumns(userId: string, phone: string | null | undefined) {
+  const sealed = phone ? sealPersonal(USER_PHONE, userId, phone) : null;
+  return { phoneEnc: sealed?.enc ?? null, phoneIndex: sealed?.index ?? null };
+}
 
 /** Drops repeated (unit, role) pairs and checks 三员分立 and that every unit exists. */
 export async function checkMemberships(tx: Db, list: readonly MembershipInput[]): Promise<MembershipInput[]> {
@@ -54,7 +61,7 @@ export async function createUser(
     id,
     username: input.username,
     displayName: input.displayName,
-    phone: input.phone ?? null,
+    ...phoneColumns(id, input.phone),
     passwordHash: await hashPassword(password),
     mustChangePassword: true,
     passwordChangedAt: ctx.now,

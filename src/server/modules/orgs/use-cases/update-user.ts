@@ -6,7 +6,7 @@ import { deleteUserSessions } from '../../auth/sessions.js';
 import { memberships, users } from '../schema.js';
 import type { UpdateUserInput } from '../schemas.js';
 import { auditAdminChange } from './admin-audit.js';
-import { checkMemberships } from './create-user.js';
+import { checkMemberships, phoneColumns } from './create-user.js';
 import { assertMayManageAdmins, loadVisibleUser } from './user-access.js';
 
 const key = (m: Membership) => `${m.orgId}/${m.role}`;
@@ -50,7 +50,6 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
 
   const changes = {
     ...(input.displayName !== undefined && { displayName: input.displayName }),
-    ...(input.phone !== undefined && { phone: input.phone }),
     ...(input.disabled !== undefined && { disabled: input.disabled }),
     ...(input.disabled === false && user.disabled && { enabledAt: ctx.now }),
   };
@@ -58,7 +57,11 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
   if (user.rowVersion !== input.rowVersion) throw staleVersion('账号信息', user.rowVersion);
   const [done] = await ctx.tx
     .update(users)
-    .set({ ...changes, rowVersion: input.rowVersion + 1 })
+    .set({
+      ...changes,
+      ...(input.phone !== undefined && phoneColumns(userId, input.phone)),
+      rowVersion: input.rowVersion + 1,
+    })
     .where(and(eq(users.id, userId), eq(users.rowVersion, input.rowVersion)))
     .returning({ id: users.id });
   if (!done) throw staleVersion('账号信息');
@@ -85,8 +88,9 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     { type: 'user', id: userId },
     {
       username: user.username,
-      ...(Object.keys(changes).length > 0 && {
-        changes: { ...changes, ...(changes.phone !== undefined && { phone: '(已修改)' }) },
+      // Never the number itself, plain or encrypted: only that it changed.
+      ...((Object.keys(changes).length > 0 || input.phone !== undefined) && {
+        changes: { ...changes, ...(input.phone !== undefined && { phone: '(已修改)' }) },
       }),
       ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
     },

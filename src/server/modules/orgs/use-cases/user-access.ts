@@ -5,6 +5,7 @@ import type { Actor, Membership } from '../../../http/context.js';
 import { AppError, notFound } from '../../../http/errors.js';
 import { can } from '../../../policy/authorize.js';
 import { isSecurityAdmin, isSystemAdmin } from '../../../policy/predicates.js';
+import { maskSealed, USER_PHONE } from '../../../crypto/personal-data.js';
 import { passwordPolicyViolation } from '../../auth/passwords.js';
 import { loginThrottle } from '../../auth/schema.js';
 import { isAdminRole, ROLES, type Role } from '../domain.js';
@@ -44,10 +45,17 @@ export async function loadVisibleUser(
     .select({ orgId: memberships.orgId, role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  const visible =
-    isSystemAdmin(actor) || isSecurityAdmin(actor) || ms.some((m) => canViewMembers(actor, m.orgId));
-  if (!visible) throw notFound('用户');
+  if (!seesAccount(actor, ms)) throw notFound('用户');
   return { user, memberships: ms };
+}
+
+/** Whether the actor sees an account with these memberships at all (outside: the 404 of a missing one). */
+export function seesAccount(actor: Actor, accountMemberships: readonly Membership[]): boolean {
+  return (
+    isSystemAdmin(actor) ||
+    isSecurityAdmin(actor) ||
+    accountMemberships.some((m) => canViewMembers(actor, m.orgId))
+  );
 }
 
 /** Administrator accounts are managed by the system administrator only; unit administrators never touch them. */
@@ -83,7 +91,7 @@ export function grantableRoles(actor: Actor, orgId: string): Role[] {
  */
 export function userAbilities(
   actor: Actor,
-  target: { id: string; memberships: readonly Membership[]; locked: boolean },
+  target: { id: string; memberships: readonly Membership[]; locked: boolean; hasPhone?: boolean },
 ) {
   const self = target.id === actor.userId;
   const targetIsAdmin = target.memberships.some((m) => isAdminRole(m.role));
@@ -105,10 +113,30 @@ export function userAbilities(
       ),
     unlock: target.locked && can(actor, 'org', 'unlock_account', { orgId: '' }).ok,
     endSessions: !self && can(actor, 'org', 'end_sessions', { orgId: '' }).ok,
+    revealPhone: (target.hasPhone ?? false) && mayRevealPersonalData(actor, target),
   };
 }
 
-/** The people list: account state, lock, every (unit, role) each holds, and the actor's abilities. Never the hash. */
+/**
+ * SECURITY.md §22: whether the actor may see this account's personal data in plain (orgPolicy
+ * 'reveal_personal_data' in any unit the account belongs to; the person themself always).
+ */
+export function mayRevealPersonalData(
+  actor: Actor,
+  target: { id: string; memberships: readonly Membership[] },
+): boolean {
+  const targetIsAdmin = target.memberships.some((m) => isAdminRole(m.role));
+  const units = target.memberships.length ? [...new Set(target.memberships.map((m) => m.orgId))] : [''];
+  return units.some(
+    (orgId) =>
+      can(actor, 'org', 'reveal_personal_data', { orgId, targetUserId: target.id, targetIsAdmin }).ok,
+  );
+}
+
+/**
+ * The people list: account state, lock, every (unit, role) each holds, and the actor's abilities. Never the
+ * hash; the phone masked only.
+ */
 export async function presentUsers(tx: Db, actor: Actor, userIds: readonly string[], now = new Date()) {
   if (userIds.length === 0) return [];
   const [rows, ms] = await Promise.all([
@@ -117,7 +145,7 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
         id: users.id,
         username: users.username,
         displayName: users.displayName,
-        phone: users.phone,
+        phoneEnc: users.phoneEnc,
         disabled: users.disabled,
         mustChangePassword: users.mustChangePassword,
         lockedUntil: loginThrottle.lockedUntil,
@@ -141,12 +169,19 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
       .from(memberships)
       .where(inArray(memberships.userId, [...userIds])),
   ]);
-  return rows.map((u) => {
+  return rows.map(({ phoneEnc, ...u }) => {
     const own = ms.filter((m) => m.userId === u.id).map((m) => ({ orgId: m.orgId, role: m.role }));
     return {
       ...u,
+      // Masked (SECURITY.md §22): the plain number only through POST /api/users/:id/phone/reveal.
+      phoneMasked: maskSealed(USER_PHONE, u.id, phoneEnc),
       memberships: own,
-      abilities: userAbilities(actor, { id: u.id, memberships: own, locked: u.lockedUntil !== null }),
+      abilities: userAbilities(actor, {
+        id: u.id,
+        memberships: own,
+        locked: u.lockedUntil !== null,
+        hasPhone: phoneEnc !== null,
+      }),
     };
   });
 }
