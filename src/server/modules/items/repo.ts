@@ -343,6 +343,78 @@ export async function casTransition<T extends 'hops' | 'items'>(
   };
 }
 
+/** A new pending hop (a submission or a forward), as its insert needs it. */
+export interface NewHop {
+  id: string;
+  itemId: string;
+  parentHopId: string | null;
+  rootHopId: string;
+  fromOrgId: string;
+  toOrgId: string;
+  versionId: string;
+  urgency: string;
+  signForDeadline: Date | null;
+}
+
+interface NewHopRow {
+  event_id: string;
+}
+
+/**
+ * Inserts a pending hop, its `hop_submit` event and the audit row in one statement (CTEs, like
+ * casTransition), prepared once.
+ */
+const newHopStatement = preparedSql<NewHopRow>(
+  'zx_new_hop',
+  (() => {
+    const p = (n: string) => sql.placeholder(n);
+    return sql`with ins as (
+      insert into hops (id, item_id, parent_hop_id, root_hop_id, from_org_id, to_org_id, version_id, state, urgency,
+        sign_for_deadline, submitted_at, updated_at)
+      values (${p('id')}::uuid, ${p('itemId')}::uuid, ${p('parentHopId')}::uuid, ${p('rootHopId')}::uuid,
+        ${p('fromOrgId')}::uuid, ${p('toOrgId')}::uuid, ${p('versionId')}::uuid, 'pending', ${p('urgency')},
+        ${p('signForDeadline')}::timestamptz, ${p('now')}::timestamptz, ${p('now')}::timestamptz)
+      returning id, item_id
+    ), ev as (
+      insert into item_events (item_id, hop_id, actor_id, actor_org_id, action, from_state, to_state, comment, data, created_at)
+      select ins.item_id, ins.id, ${p('actorId')}::uuid, ${p('actorOrgId')}::uuid, 'hop_submit', null, 'pending', null,
+        ${p('data')}::jsonb, ${p('now')}::timestamptz
+      from ins
+      returning id
+    ), au as (
+      insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
+      select ${p('auditAt')}::timestamptz, ${p('actorId')}::uuid, ${p('ip')}, ${p('requestId')}, ${p('auditEvent')},
+        ${p('objectType')}, ${p('objectId')}, 'success', ${p('auditDetail')}::jsonb
+      from ev
+    )
+    select ev.id::text as event_id from ev`;
+  })(),
+);
+
+export async function insertHopWithEvent(
+  ctx: UseCaseContext,
+  hop: NewHop,
+  event: { actorOrgId: string; data: Record<string, unknown> },
+): Promise<number> {
+  const [row] = await newHopStatement(ctx.tx, {
+    ...hop,
+    signForDeadline: hop.signForDeadline?.toISOString() ?? null,
+    now: ctx.now.toISOString(),
+    actorId: ctx.actor.userId,
+    actorOrgId: event.actorOrgId,
+    data: JSON.stringify(event.data),
+    ...auditValues(
+      auditActionRow(
+        ctx,
+        'item.hop_submit',
+        { type: 'hop', id: hop.id },
+        { itemId: hop.itemId, from: null, to: 'pending' },
+      ),
+    ),
+  });
+  return Number(row!.event_id);
+}
+
 function auditValues(r: typeof auditLog.$inferInsert): Record<string, unknown> {
   return {
     auditAt: r.at.toISOString(),

@@ -8,7 +8,7 @@ import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues } from '../../periodicals/schema.js';
 import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
-import { casTransition, loadVisibleHop, recordEvent } from '../repo.js';
+import { casTransition, insertHopWithEvent, loadVisibleHop } from '../repo.js';
 import { adoptions, hops, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
@@ -179,28 +179,24 @@ export async function forwardHop(
     data: { forwardedTo: targetOrgId },
   });
   const id = randomUUID();
-  await ctx.tx.insert(hops).values({
-    id,
-    itemId: hop.itemId,
-    parentHopId: hop.id,
-    rootHopId: hop.rootHopId,
-    fromOrgId: hop.toOrgId,
-    toOrgId: targetOrgId,
-    versionId: hop.workingVersionId ?? hop.versionId,
-    state: 'pending',
-    urgency: hop.urgency,
-    signForDeadline: urgentDeadline(hop.urgency, hub!.urgentSignForMinutes, ctx.now),
-    submittedAt: ctx.now,
-    updatedAt: ctx.now,
-  });
-  await recordEvent(ctx, {
-    itemId: hop.itemId,
-    hopId: id,
-    actorOrgId: hop.toOrgId,
-    action: 'hop_submit',
-    toState: 'pending',
-    data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
-  });
+  await insertHopWithEvent(
+    ctx,
+    {
+      id,
+      itemId: hop.itemId,
+      parentHopId: hop.id,
+      rootHopId: hop.rootHopId,
+      fromOrgId: hop.toOrgId,
+      toOrgId: targetOrgId,
+      versionId: hop.workingVersionId ?? hop.versionId,
+      urgency: hop.urgency,
+      signForDeadline: urgentDeadline(hop.urgency, hub!.urgentSignForMinutes, ctx.now),
+    },
+    {
+      actorOrgId: hop.toOrgId,
+      data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
+    },
+  );
   return hopResult(ctx, hop, item.state, 'forward', change, { createdHopId: id });
 }
 

@@ -4,7 +4,7 @@ import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { orgs } from '../../orgs/schema.js';
-import { loadVisibleItem, recordEvent, type LoadedItem } from '../repo.js';
+import { insertHopWithEvent, loadVisibleItem, recordEvent, type LoadedItem } from '../repo.js';
 import { hops, itemVersions } from '../schema.js';
 import type { ItemTransitionResult } from '../schemas.js';
 import { checkCoReporters, replaceCoReporters, type ItemMeta } from './create-item.js';
@@ -181,29 +181,22 @@ async function dispatch(
   const minutesOf = (hubId: string) => hubs.find((h) => h.id === hubId)?.urgentSignForMinutes ?? 60;
   for (const hub of hubs.filter((h) => targets.includes(h.id))) {
     const id = randomUUID();
-    await ctx.tx.insert(hops).values({
-      id,
-      itemId: item.id,
-      parentHopId: null,
-      rootHopId: id,
-      fromOrgId: item.orgId,
-      toOrgId: hub.id,
-      versionId: version.id,
-      state: 'pending',
-      urgency: item.urgency,
-      signForDeadline: urgentDeadline(item.urgency, minutesOf(hub.id), ctx.now),
-      submittedAt: ctx.now,
-      updatedAt: ctx.now,
-    });
+    await insertHopWithEvent(
+      ctx,
+      {
+        id,
+        itemId: item.id,
+        parentHopId: null,
+        rootHopId: id,
+        fromOrgId: item.orgId,
+        toOrgId: hub.id,
+        versionId: version.id,
+        urgency: item.urgency,
+        signForDeadline: urgentDeadline(item.urgency, minutesOf(hub.id), ctx.now),
+      },
+      { actorOrgId: item.orgId, data: { toOrgId: hub.id, fromOrgId: item.orgId, versionNo: version.no } },
+    );
     touched.push({ id, toOrgId: hub.id, state: 'pending' });
-    await recordEvent(ctx, {
-      itemId: item.id,
-      hopId: id,
-      actorOrgId: item.orgId,
-      action: 'hop_submit',
-      toState: 'pending',
-      data: { toOrgId: hub.id, fromOrgId: item.orgId, versionNo: version.no },
-    });
   }
   for (const hop of rootReturned) {
     const r = await ctx.tx

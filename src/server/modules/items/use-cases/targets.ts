@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../../db/client.js';
+import type { Db } from '../../../db/client.js';
+import { preparedSql } from '../../../db/prepared.js';
 import { invalid } from '../../../http/errors.js';
 import { allowedTargets, type OrgLevel, type TreeOrg } from '../../orgs/domain.js';
 import { orgs } from '../../orgs/schema.js';
@@ -12,36 +13,41 @@ export interface TargetHub {
   urgentSignForMinutes: number;
 }
 
+interface TargetRow {
+  id: string;
+  parent_id: string | null;
+  is_hub: boolean;
+  direct: boolean;
+  name: string;
+  level: OrgLevel;
+  urgent_sign_for_minutes: number;
+}
+
+/** Every submission and forward asks this: built once, prepared by name. */
+const targetHubsStatement = preparedSql<TargetRow>(
+  'zx_target_hubs',
+  sql`
+    with recursive up(id, parent_id, depth) as (
+      select id, parent_id, 0 from orgs where id = ${sql.placeholder('orgId')}::uuid
+      union all
+      select o.id, o.parent_id, up.depth + 1 from orgs o join up on o.id = up.parent_id where up.depth < 20
+    ), candidates(id, direct, depth) as (
+      select id, false, depth from up
+      union all
+      select d.hub_id, true, 0 from direct_report_points d where d.org_id = ${sql.placeholder('orgId')}::uuid
+    )
+    select o.id, o.parent_id, o.is_hub, c.direct, o.name, o.level, o.urgent_sign_for_minutes
+    from candidates c join orgs o on o.id = c.id
+    order by c.direct, c.depth`,
+);
+
 /**
  * The hubs `orgId` may submit to: its nearest hub above and the hubs it is a 直报点 of. One statement:
  * the org's ancestors (recursive) and its direct-report hubs, each with the columns a hop needs; the tree
  * rule itself stays in the pure `allowedTargets`.
  */
 export async function allowedTargetHubs(tx: Db, orgId: string): Promise<TargetHub[]> {
-  const rows = await queryRows<{
-    id: string;
-    parent_id: string | null;
-    is_hub: boolean;
-    direct: boolean;
-    name: string;
-    level: OrgLevel;
-    urgent_sign_for_minutes: number;
-  }>(
-    tx,
-    sql`
-    with recursive up(id, parent_id, depth) as (
-      select id, parent_id, 0 from orgs where id = ${orgId}
-      union all
-      select o.id, o.parent_id, up.depth + 1 from orgs o join up on o.id = up.parent_id where up.depth < 20
-    ), candidates(id, direct, depth) as (
-      select id, false, depth from up
-      union all
-      select d.hub_id, true, 0 from direct_report_points d where d.org_id = ${orgId}
-    )
-    select o.id, o.parent_id, o.is_hub, c.direct, o.name, o.level, o.urgent_sign_for_minutes
-    from candidates c join orgs o on o.id = c.id
-    order by c.direct, c.depth`,
-  );
+  const rows = await targetHubsStatement(tx, { orgId });
   const byId = new Map<string, TreeOrg>(
     rows.map((o) => [o.id, { id: o.id, parentId: o.parent_id, isHub: o.is_hub }]),
   );

@@ -15,7 +15,7 @@ import {
   type ItemState,
 } from '../domain/states.js';
 import { casTransition } from '../repo.js';
-import type { items} from '../schema.js';
+import type { items } from '../schema.js';
 import { hops, type HopRow, type ItemRow } from '../schema.js';
 import type { HopTransitionResult, ItemTransitionResult } from '../schemas.js';
 
