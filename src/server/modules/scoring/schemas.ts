@@ -504,6 +504,8 @@ export const NoticeSchema = z.object({
     lagging: z.array(z.object({ orgId: str, orgName: str, missed: z.array(str) })),
   }),
 });
+/** A notice without its frozen statistics (what composing one answers; GET the notice for the table). */
+export const NoticeSummary = z.object(noticeCore);
 /** A hub's notices, without their frozen statistics. */
 export const HubNoticeList = z.object({ rows: z.array(z.object(noticeCore)) });
 export const ReceivedNoticeList = z.object({

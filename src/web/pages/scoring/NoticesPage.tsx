@@ -4,7 +4,7 @@ import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
-import type { HubNoticeRow, MyNoticeRow, NoticeView } from '../../api/types';
+import type { HubNoticeRow, MyNoticeRow } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { formatTime, useErrorHandler, useLoad } from '../../hooks';
 import { PageContainer } from '../../layout/PageContainer';
@@ -75,7 +75,7 @@ function HubNotices({ hubId }: { hubId: string }) {
     }
     setBusy(true);
     try {
-      const n = await api.post<NoticeView>(`/api/hubs/${hubId}/notices`, {
+      const n = await api.post<{ id: string }>(`/api/hubs/${hubId}/notices`, {
         ...periodQuery(period),
         title: v.title.trim(),
         remarks: v.remarks?.trim() || null,

@@ -9,6 +9,7 @@ import {
   IdParams,
   NoticeBody,
   NoticeSchema,
+  NoticeSummary,
   periodSpecOf,
   ReceivedNoticeList,
 } from '../schemas.js';
@@ -54,7 +55,7 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
         summary: '编制通报（生成统计快照，草稿）',
         params: HubParams,
         body: NoticeBody,
-        response: { 201: NoticeSchema },
+        response: { 201: NoticeSummary },
       },
     },
     async (req, reply) => {
@@ -62,7 +63,8 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
       const notice = await inTransaction(req, (ctx) =>
         createNotice(ctx, req.params.id, { title, remarks: remarks ?? null, period: periodSpecOf(period) }),
       );
-      return reply.code(201).send(notice);
+      // The frozen table can be large (a province's month lists thousands of titles): it is read with GET.
+      return reply.code(201).header('location', `/api/notices/${notice.id}`).send(notice);
     },
   );
 

@@ -39,7 +39,7 @@ export interface NoticeSnapshot {
   lagging: { orgId: string; orgName: string; missed: string[] }[];
 }
 
-/** Freezes the period's statistics into a draft 通报; answers it as presented. */
+/** Freezes the period's statistics into a draft 通报; answers its summary. */
 export async function createNotice(
   ctx: UseCaseContext,
   hubId: string,
@@ -114,8 +114,9 @@ export async function createNotice(
     })
     .returning();
   await auditScoring(ctx, 'notice_create', 'notice', id, { hubId, period: period.label });
-  // The new draft as its composer sees it, from the row just written (not read back).
-  return presentNotice(ctx, row!, false);
+  // The new draft as its composer sees it, from the row just written (not read back), without the table.
+  const { snapshot: _table, ...summary } = presentNotice(ctx, row!, false);
+  return summary;
 }
 
 type NoticeRow = typeof notices.$inferSelect;
