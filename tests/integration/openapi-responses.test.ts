@@ -123,6 +123,7 @@ describe('answers hold only what their schema declares', () => {
       username: 'wang',
       displayName: '王',
       phone: null,
+      email: null,
       disabled: false,
       mustChangePassword: false,
       lockedUntil: null,

@@ -82,6 +82,8 @@ export const users = pgTable(
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     phone: text('phone'),
+    /** Where one-time passwords are mailed (三员分立: an administrator never sees them). */
+    email: text('email'),
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),

@@ -45,7 +45,10 @@ export async function loadVisibleUser(
     .from(memberships)
     .where(eq(memberships.userId, userId));
   const visible =
-    isSystemAdmin(actor) || isSecurityAdmin(actor) || ms.some((m) => canViewMembers(actor, m.orgId));
+    userId === actor.userId ||
+    isSystemAdmin(actor) ||
+    isSecurityAdmin(actor) ||
+    ms.some((m) => canViewMembers(actor, m.orgId));
   if (!visible) throw notFound('用户');
   return { user, memberships: ms };
 }
@@ -118,6 +121,7 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
         username: users.username,
         displayName: users.displayName,
         phone: users.phone,
+        email: users.email,
         disabled: users.disabled,
         mustChangePassword: users.mustChangePassword,
         lockedUntil: loginThrottle.lockedUntil,
