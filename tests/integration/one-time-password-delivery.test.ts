@@ -197,6 +197,25 @@ describe('SEC-08 三员分立: one-time passwords of a 三员’s creates and re
     expect(secSelf.statusCode, secSelf.body).toBe(200);
   });
 
+  it('SEC-08 a 三员 cannot have the password mailed to an administrator’s own address', async () => {
+    const [me] = await db().select().from(users).where(eq(users.id, ids.sys));
+    const own = await clients.sys.send('PATCH', `/api/users/${ids.sys}`, {
+      rowVersion: me!.rowVersion,
+      email: 'sys.admin@example.gov.cn',
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    const username = uniqueName('mine');
+    const res = await clients.sys.post('/api/users', {
+      username,
+      displayName: '冒名',
+      email: 'SYS.admin@example.gov.cn',
+      memberships: [{ orgId: unitId, role: 'org_admin' }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.field).toBe('email');
+    expect(await db().select().from(users).where(eq(users.username, username))).toHaveLength(0);
+  });
+
   it('SEC-08 a unit administrator still sees it once; the person is told in the app and by a mail without the password', async () => {
     const username = uniqueName('writer');
     const email = `${username}@example.gov.cn`;

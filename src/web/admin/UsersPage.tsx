@@ -90,7 +90,15 @@ export default function UsersPage() {
 
   const openNew = () => {
     form.resetFields();
-    form.setFieldsValue({ roles: ['writer'] });
+    // The first role the actor may grant here: 信息员 for a unit administrator, 单位管理员 for the system administrator.
+    const offered = grantable.data?.roles ?? [];
+    form.setFieldsValue({
+      roles: [
+        offered.includes('writer')
+          ? 'writer'
+          : (offered.find((r) => r === 'org_admin') ?? offered[0] ?? 'writer'),
+      ],
+    });
     setEditing('new');
   };
   const openEdit = (u: UserRow) => {

@@ -1,6 +1,8 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { UseCaseContext } from '../../http/context.js';
 import { AppError, invalid } from '../../http/errors.js';
-import { isAdminRole, ROLE_LABELS } from '../orgs/domain.js';
+import { ADMIN_ROLES, isAdminRole, ROLE_LABELS } from '../orgs/domain.js';
+import { memberships, users } from '../orgs/schema.js';
 import { notify } from '../notifications/notify.js';
 import { enqueueMail, PASSWORD_MARK } from './outbox.js';
 
@@ -51,6 +53,31 @@ export function planDelivery(
   return 'mail';
 }
 
+/**
+ * A 三员's one-time password never goes to an address registered to an administrator account (their own or a
+ * colleague's): that would hand the administrator the account after all. 400 naming `email`.
+ */
+export async function assertNotAdministratorsAddress(
+  ctx: UseCaseContext,
+  email: string,
+  targetUserId: string,
+): Promise<void> {
+  const [clash] = await ctx.tx
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(
+      and(
+        sql`lower(${users.email}) = lower(${email})`,
+        inArray(memberships.role, [...ADMIN_ROLES]),
+        ne(users.id, targetUserId),
+      ),
+    )
+    .limit(1);
+  if (clash)
+    throw invalid('email', '该邮箱登记在管理员账号上：一次性密码须发送至本人邮箱，不得发送至管理员的邮箱');
+}
+
 /** z***@example.gov.cn: enough for the administrator to tell the address, not to read it. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
@@ -94,6 +121,7 @@ export async function deliverOneTimePassword(
   const tail = '\n\n如非本人申请，请立即联系本单位管理员或安全管理员。此邮件由系统发送，请勿回复。';
   let how: string;
   if (plan === 'mail') {
+    await assertNotAdministratorsAddress(ctx, target.email!, target.userId);
     const to = maskEmail(target.email!);
     await enqueueMail(ctx, {
       userId: target.userId,
