@@ -49,13 +49,22 @@ export interface Config {
 export interface MailSettings {
   url: string;
   from: string;
+  /**
+   * `ZX_MAIL_DOMAINS` (e.g. `shanxi.gov.cn,sx.gov.cn`): the only mail domains (and their subdomains) a 三员's
+   * one-time password may be sent to — mailboxes the units issue, not addresses anyone can register. Empty: any.
+   */
+  domains: string[];
 }
 
 function mailSettings(env: NodeJS.ProcessEnv): MailSettings | null {
   const url = env.ZX_SMTP_URL;
   if (!url) return null;
   if (!/^smtps?:\/\//.test(url)) throw new Error('ZX_SMTP_URL must start with smtp:// or smtps://');
-  return { url, from: env.ZX_MAIL_FROM || '政讯平台 <no-reply@localhost>' };
+  const domains = (env.ZX_MAIL_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  return { url, from: env.ZX_MAIL_FROM || '政讯平台 <no-reply@localhost>', domains };
 }
 
 /** S3 settings from `ZX_S3_*`; a bucket without an endpoint or keys is a configuration error. */

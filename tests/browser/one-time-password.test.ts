@@ -16,7 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await catcher.start();
-  server = await startTestServer({ mail: { url: catcher.url, from: 'zx@example.gov.cn' } });
+  server = await startTestServer({ mail: { url: catcher.url, from: 'zx@example.gov.cn', domains: [] } });
   browser = await launchChromium();
 }, 180_000);
 

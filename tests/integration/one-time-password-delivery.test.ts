@@ -24,7 +24,10 @@ const ids = {} as Record<'sys' | 'sec' | 'unitAdmin' | 'writer', string>;
 beforeAll(async () => {
   await catcher.start();
   t = await buildTestApp({
-    config: { mode: 'production', mail: { url: catcher.url, from: '政讯平台 <zx@example.gov.cn>' } },
+    config: {
+      mode: 'production',
+      mail: { url: catcher.url, from: '政讯平台 <zx@example.gov.cn>', domains: [] },
+    },
   });
   const db = t.app.database.db;
   hubId = await buildOrg(db, { name: '省政府办公厅', parentId: null, level: 'province', isHub: true });
@@ -158,6 +161,21 @@ describe('SEC-08 三员分立: one-time passwords of a 三员’s creates and re
     const [after] = await db().select().from(users).where(eq(users.id, u.id));
     expect(after!.passwordHash).toBe(before!.passwordHash);
     expect(await outboxOf(u.id)).toHaveLength(0);
+    // ZX_MAIL_DOMAINS: only the units' own mailboxes.
+    t.app.config.mail!.domains.push('example.gov.cn');
+    try {
+      const outside = await clients.sys.post('/api/users', {
+        username: uniqueName('qq'),
+        displayName: '外部邮箱',
+        email: 'someone@qq.com',
+        memberships: [{ orgId: unitId, role: 'org_admin' }],
+      });
+      expect(outside.statusCode).toBe(400);
+      expect(outside.json().details.field).toBe('email');
+      expect(outside.json().message).toContain('example.gov.cn');
+    } finally {
+      t.app.config.mail!.domains.length = 0;
+    }
     const bad = await clients.sys.post('/api/users', {
       username: uniqueName('bad'),
       displayName: '格式错',
@@ -299,7 +317,10 @@ describe('SEC-08 三员分立: one-time passwords of a 三员’s creates and re
       .where(eq(mailOutbox.userId, u.id));
     expect(await sender().runOnce(later)).toEqual({ sent: 0, failed: 0 });
     // Another process (a restarted server) picks it up once due and unclaimed.
-    const restarted = new MailSender(db(), smtpChannel({ url: catcher.url, from: 'zx@example.gov.cn' }));
+    const restarted = new MailSender(
+      db(),
+      smtpChannel({ url: catcher.url, from: 'zx@example.gov.cn', domains: [] }),
+    );
     try {
       expect(await restarted.runOnce(new Date(later.getTime() + 5 * 60_000))).toEqual({ sent: 1, failed: 0 });
     } finally {
@@ -324,6 +345,28 @@ describe('SEC-08 三员分立: one-time passwords of a 三员’s creates and re
     const mails = catcher.to(email);
     expect(mails).toHaveLength(1);
     expect((await login(u.username, mailedPassword(mails[0]!))).statusCode).toBe(200);
+  });
+
+  it('SEC-08 a password the unit administrator is shown replaces one still waiting in the outbox', async () => {
+    const u = await buildUser(db(), unitId, ['org_admin']);
+    await db()
+      .update(users)
+      .set({ email: `wait.${u.username}@example.gov.cn` })
+      .where(eq(users.id, u.id));
+    await catcher.stop();
+    try {
+      expect((await clients.sys.post(`/api/users/${u.id}/reset-password`)).json().delivery).toBe('mail');
+      await sender().runOnce();
+      const shown = await clients.unitAdmin.post(`/api/users/${u.id}/reset-password`);
+      expect(shown.json()).toMatchObject({ delivery: 'screen', demoOnly: false });
+    } finally {
+      await catcher.start();
+    }
+    const rows = await outboxOf(u.id);
+    expect(rows.find((r) => r.kind === 'one_time_password')).toMatchObject({
+      status: 'superseded',
+      secret: null,
+    });
   });
 
   it('SEC-08 the background sender delivers after commit without being asked', async () => {

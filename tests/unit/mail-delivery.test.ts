@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail } from '../../src/server/modules/delivery/one-time-password.js';
+import { loadConfig } from '../../src/server/config.js';
+import { inMailDomains, maskEmail } from '../../src/server/modules/delivery/one-time-password.js';
 import { retryDelayMs } from '../../src/server/modules/delivery/outbox.js';
 import { parseMail } from '../helpers/smtp-catcher.js';
 
@@ -8,6 +9,26 @@ describe('SEC-08 one-time password delivery: pure parts', () => {
     expect(maskEmail('zhang.san@example.gov.cn')).toBe('z***@example.gov.cn');
     expect(maskEmail('a@b.cn')).toBe('a***@b.cn');
     expect(maskEmail('broken')).toBe('***');
+  });
+
+  it('keeps a 三员’s mail to the configured unit domains (and their subdomains)', () => {
+    expect(inMailDomains('a@x.cn')).toBe(true);
+    expect(inMailDomains('a@shanxi.gov.cn', ['shanxi.gov.cn'])).toBe(true);
+    expect(inMailDomains('a@fy.shanxi.gov.cn', ['shanxi.gov.cn'])).toBe(true);
+    expect(inMailDomains('a@evilshanxi.gov.cn', ['shanxi.gov.cn'])).toBe(false);
+    expect(inMailDomains('a@qq.com', ['shanxi.gov.cn'])).toBe(false);
+  });
+
+  it('reads ZX_SMTP_URL, ZX_MAIL_FROM and ZX_MAIL_DOMAINS', () => {
+    expect(loadConfig({}).mail).toBeNull();
+    expect(
+      loadConfig({
+        ZX_SMTP_URL: 'smtp://h:25',
+        ZX_MAIL_FROM: 'a@b.cn',
+        ZX_MAIL_DOMAINS: ' @Shanxi.gov.cn, sx.gov.cn ',
+      }).mail,
+    ).toEqual({ url: 'smtp://h:25', from: 'a@b.cn', domains: ['shanxi.gov.cn', 'sx.gov.cn'] });
+    expect(() => loadConfig({ ZX_SMTP_URL: 'http://h' })).toThrow(/ZX_SMTP_URL/);
   });
 
   it('retries at 30 s doubling, capped at an hour, never giving up', () => {

@@ -4,13 +4,22 @@ import { AppError, invalid } from '../../http/errors.js';
 import { ADMIN_ROLES, isAdminRole, ROLE_LABELS } from '../orgs/domain.js';
 import { memberships, users } from '../orgs/schema.js';
 import { notify } from '../notifications/notify.js';
-import { enqueueMail, PASSWORD_MARK } from './outbox.js';
+import { enqueueMail, PASSWORD_MARK, supersedeOneTimePasswords } from './outbox.js';
 
 /** What the routes creating or resetting an account know about delivery (from the app's configuration). */
 export interface DeliverySettings {
   /** A mail channel is configured (ZX_SMTP_URL). */
   mail: boolean;
   mode: 'demo' | 'production';
+  /** Mail domains a 三员's one-time password may go to (ZX_MAIL_DOMAINS); empty: any. */
+  domains?: readonly string[];
+}
+
+/** The address is in one of the domains (or a subdomain of one); any address when none are set. */
+export function inMailDomains(email: string, domains: readonly string[] = []): boolean {
+  if (domains.length === 0) return true;
+  const host = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return domains.some((d) => host === d || host.endsWith(`.${d}`));
 }
 
 /**
@@ -50,6 +59,11 @@ export function planDelivery(
     );
   }
   if (!email) throw invalid('email', emailMissing);
+  if (!inMailDomains(email, settings.domains))
+    throw invalid(
+      'email',
+      `一次性密码只发送至单位邮箱（${settings.domains!.join('、')}），请填写本人的单位邮箱`,
+    );
   return 'mail';
 }
 
@@ -135,6 +149,8 @@ export async function deliverOneTimePassword(
     await tellInApp(ctx, target, title, `${who}${what}。${how}如非本人申请，请立即联系安全管理员。`);
     return { delivery: 'mail', to };
   }
+  // A password shown now replaces any still waiting in the outbox.
+  await supersedeOneTimePasswords(ctx, target.userId);
   how = '一次性密码由管理员转交给您，首次登录须修改。';
   await tellInApp(ctx, target, title, `${who}${what}。${how}如非本人申请，请立即联系安全管理员。`);
   if (settings.mail && target.email)

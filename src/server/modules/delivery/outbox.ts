@@ -26,17 +26,7 @@ export interface MailInput {
  * one-time password supersedes an older one not yet sent (its secret is dropped: it no longer opens the account).
  */
 export async function enqueueMail(ctx: UseCaseContext, mail: MailInput): Promise<string> {
-  if (mail.kind === 'one_time_password')
-    await ctx.tx
-      .update(mailOutbox)
-      .set({ status: 'superseded', secret: null, claimedUntil: null })
-      .where(
-        and(
-          eq(mailOutbox.userId, mail.userId),
-          eq(mailOutbox.kind, 'one_time_password'),
-          eq(mailOutbox.status, 'pending'),
-        ),
-      );
+  if (mail.kind === 'one_time_password') await supersedeOneTimePasswords(ctx, mail.userId);
   const id = randomUUID();
   await ctx.tx.insert(mailOutbox).values({
     id,
@@ -50,6 +40,20 @@ export async function enqueueMail(ctx: UseCaseContext, mail: MailInput): Promise
     createdAt: ctx.now,
   });
   return id;
+}
+
+/** Drops the unsent one-time passwords of an account (a newer one replaced them): they would no longer open it. */
+export async function supersedeOneTimePasswords(ctx: UseCaseContext, userId: string): Promise<void> {
+  await ctx.tx
+    .update(mailOutbox)
+    .set({ status: 'superseded', secret: null, claimedUntil: null })
+    .where(
+      and(
+        eq(mailOutbox.userId, userId),
+        eq(mailOutbox.kind, 'one_time_password'),
+        eq(mailOutbox.status, 'pending'),
+      ),
+    );
 }
 
 /** Retry delay after the n-th failed attempt: 30 s doubling, at most an hour. Never given up. */

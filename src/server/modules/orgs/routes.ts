@@ -43,7 +43,11 @@ const user = { access: 'user' } as const;
 
 /** How one-time passwords can be delivered on this server (a mail channel or not; demo or production). */
 function deliverySettings(req: FastifyRequest): DeliverySettings {
-  return { mail: req.server.mailSender !== null, mode: req.server.config.mode };
+  return {
+    mail: req.server.mailSender !== null,
+    mode: req.server.config.mode,
+    domains: req.server.config.mail?.domains ?? [],
+  };
 }
 const orgTags = ['单位'];
 const userTags = ['人员'];
