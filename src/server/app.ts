@@ -40,6 +40,8 @@ import { liveRoutes, type LiveOptions } from './modules/notifications/live.js';
 import { attachmentRoutes } from './modules/attachments/routes.js';
 import { attachmentStorage, type AttachmentStorage } from './modules/attachments/storage.js';
 import { autosaveRoutes } from './modules/autosave/routes.js';
+import { smtpChannel, type MailChannel } from './modules/delivery/channel.js';
+import { MailSender } from './modules/delivery/outbox.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -61,6 +63,8 @@ declare module 'fastify' {
     config: Config;
     /** Where attachment bytes live (local disk or an S3-compatible bucket), one for the whole app. */
     storage: AttachmentStorage;
+    /** The outbox sender of mail to people (one-time passwords), or null without a mail channel. */
+    mailSender: MailSender | null;
   }
 }
 
@@ -69,6 +73,8 @@ export async function buildApp(opts: {
   config: Config;
   logger?: boolean;
   live?: Partial<LiveOptions>;
+  /** Replaces the SMTP channel of `config.mail` (another gateway). */
+  mailChannel?: MailChannel;
 }): Promise<App> {
   const { database, config } = opts;
   setCrypto(nodeCryptoProvider(Buffer.from(config.auditKey)));
@@ -89,6 +95,13 @@ export async function buildApp(opts: {
   app.decorate('database', database);
   app.decorate('config', config);
   app.decorate('storage', attachmentStorage(config));
+  const channel = opts.mailChannel ?? (config.mail ? smtpChannel(config.mail) : null);
+  const mailSender = channel
+    ? new MailSender(database.db, channel, (err) => app.log.error({ err }, 'mail outbox failed'))
+    : null;
+  app.decorate('mailSender', mailSender);
+  // main.ts starts it; closing the app stops it (and the SMTP connection pool).
+  app.addHook('onClose', async () => mailSender?.stop());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -40,6 +40,33 @@ export interface Config {
   s3: S3Settings | null;
   /** Where the three administrators and the management APIs may be used from (null: anywhere). */
   adminNetworks: AdminNetworks | null;
+  /**
+   * The mail channel that delivers one-time passwords to the person (三员分立: an administrator never sees the
+   * password of an account they create or reset). Null: no channel configured.
+   */
+  mail: MailSettings | null;
+}
+
+/** SMTP delivery: `ZX_SMTP_URL` (smtp://user:pass@host:587, smtps://…:465) and the sender `ZX_MAIL_FROM`. */
+export interface MailSettings {
+  url: string;
+  from: string;
+  /**
+   * `ZX_MAIL_DOMAINS` (e.g. `shanxi.gov.cn,sx.gov.cn`): the only mail domains (and their subdomains) a 三员's
+   * one-time password may be sent to — mailboxes the units issue, not addresses anyone can register. Empty: any.
+   */
+  domains: string[];
+}
+
+function mailSettings(env: NodeJS.ProcessEnv): MailSettings | null {
+  const url = env.ZX_SMTP_URL;
+  if (!url) return null;
+  if (!/^smtps?:\/\//.test(url)) throw new Error('ZX_SMTP_URL must start with smtp:// or smtps://');
+  const domains = (env.ZX_MAIL_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  return { url, from: env.ZX_MAIL_FROM || '政讯平台 <no-reply@localhost>', domains };
 }
 
 /** S3 settings from `ZX_S3_*`; a bucket without an endpoint or keys is a configuration error. */
@@ -86,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestLogSample: Math.min(1, Math.max(0, Number(env.ZX_REQUEST_LOG_SAMPLE ?? 0.01))),
     s3: s3Settings(env),
     adminNetworks: parseAdminNetworks(env.ZX_ADMIN_NETWORKS),
+    mail: mailSettings(env),
   };
 }

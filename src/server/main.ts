@@ -57,6 +57,12 @@ async function main(): Promise<void> {
   await seal();
   const sealer = setInterval(() => void seal(), 1_000);
   sealer.unref();
+  // Mail to people (one-time passwords) leaves through the outbox, after commit, with retries.
+  app.mailSender?.start();
+  if (!app.mailSender && config.mode === 'production')
+    app.log.warn(
+      'ZX_SMTP_URL is not set: accounts created or reset by the three administrators cannot get their one-time password (409) until a mail channel is configured',
+    );
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(

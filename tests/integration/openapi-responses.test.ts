@@ -126,6 +126,7 @@ describe('answers hold only what their schema declares', () => {
       // A presenter that leaked the plain or encrypted phone would still not send it (SEC-22).
       phone: '13800138000',
       phoneEnc: 'v2.000000000000.x.y.z',
+      email: null,
       disabled: false,
       mustChangePassword: false,
       lockedUntil: null,

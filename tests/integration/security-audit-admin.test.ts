@@ -286,7 +286,7 @@ describe('SEC-08 三员分立: no administrator opens or takes over an account t
     expect(patch.statusCode).toBe(403);
   });
 
-  it('lets the system administrator open a unit administrator with a one-time password', async () => {
+  it('lets the system administrator open a unit administrator with a one-time password (demo mode: shown, flagged demo-only)', async () => {
     const name = `ua_${randomUUID().slice(0, 6)}`;
     const res = await clients.sys!.post('/api/users', {
       username: name,
@@ -294,6 +294,8 @@ describe('SEC-08 三员分立: no administrator opens or takes over an account t
       memberships: [{ orgId: unitId, role: 'org_admin' }],
     });
     expect(res.statusCode).toBe(201);
+    // A demo server without a mail channel shows it, flagged demo-only (production mails it: SEC-08 delivery tests).
+    expect(res.json()).toMatchObject({ delivery: 'screen', demoOnly: true });
     expect(res.json().temporaryPassword.length).toBeGreaterThanOrEqual(12);
     expect(res.json().mustChangePassword).toBe(true);
   });

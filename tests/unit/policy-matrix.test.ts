@@ -541,6 +541,21 @@ describe('SEC-22 revealing personal data', () => {
   });
 });
 
+describe('SEC-08 separation of duties: nobody grants a role to themselves', () => {
+  it.each<[Role, Role]>([
+    ['sys_admin', 'sys_admin'],
+    ['sys_admin', 'org_admin'],
+    ['org_admin', 'editor'],
+    ['org_admin', 'org_admin'],
+    ['chief_editor', 'editor'],
+  ])('%s granting %s to their own account → refused', (actorRole, role) => {
+    const a = actor(actorRole, 'own');
+    const self = can(a, 'org', 'grant_role', { orgId: ORG_OF.own, role, targetUserId: a.userId });
+    expect(self.ok).toBe(false);
+    if (!self.ok) expect(self.reason).toContain('不能给自己授予或撤销角色');
+  });
+});
+
 describe('resetting an administrator account', () => {
   it.each(grid(EVERYWHERE(['sec_admin'])))(
     '$role at $relation → allowed: $allowed',

@@ -9,3 +9,4 @@ export * from '../modules/instructions/schema.js';
 export * from '../modules/scoring/schema.js';
 export * from '../modules/attachments/schema.js';
 export * from '../modules/autosave/schema.js';
+export * from '../modules/delivery/schema.js';

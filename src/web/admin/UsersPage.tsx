@@ -25,7 +25,7 @@ import { hasRole, unitsWithRole, useMe } from '../auth/AuthContext';
 import { formatTime, useErrorHandler, useLoad } from '../hooks';
 import { roleLabel, ROLE_LABELS } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
-import { AccountActions, useOneTimePassword } from './account-actions';
+import { AccountActions, useOneTimePassword, type PasswordDelivery } from './account-actions';
 import type { presentUsers } from '../../server/modules/orgs/use-cases/user-access.js';
 import { ROLES, type Role } from '../../server/modules/orgs/domain';
 
@@ -37,6 +37,7 @@ interface UserForm {
   /** A new number (the stored one is never sent to the form: SECURITY.md §22); empty keeps it. */
   phone?: string | null;
   clearPhone?: boolean;
+  email?: string | null;
   roles: Role[];
   disabled?: boolean;
 }
@@ -56,6 +57,9 @@ export default function UsersPage() {
   const onError = useErrorHandler();
   const showPassword = useOneTimePassword();
   const seesAll = hasRole(me, ['sys_admin', 'sec_admin']);
+  // 三员: one-time passwords of their creates go to the person's mailbox (the address is required), and they
+  // never change another person's address.
+  const isAdministrator = hasRole(me, ['sys_admin', 'sec_admin', 'audit_admin']);
   const adminUnits = unitsWithRole(me, ['org_admin']);
   const orgs = useLoad(() => loadOrgs(), []);
   const [orgId, setOrgId] = useState<string | undefined>(adminUnits[0]?.id ?? me.units[0]?.id);
@@ -86,16 +90,26 @@ export default function UsersPage() {
     disabled: !grantable.data?.roles.includes(r),
   }));
   const current = editing && editing !== 'new' ? editing : null;
+  const emailEditable = !current || !isAdministrator || current.id === me.user.id;
 
   const openNew = () => {
     form.resetFields();
-    form.setFieldsValue({ roles: ['writer'] });
+    // The first role the actor may grant here: 信息员 for a unit administrator, 单位管理员 for the system administrator.
+    const offered = grantable.data?.roles ?? [];
+    form.setFieldsValue({
+      roles: [
+        offered.includes('writer')
+          ? 'writer'
+          : (offered.find((r) => r === 'org_admin') ?? offered[0] ?? 'writer'),
+      ],
+    });
     setEditing('new');
   };
   const openEdit = (u: UserRow) => {
     form.resetFields();
     form.setFieldsValue({
       displayName: u.displayName,
+      email: u.email,
       disabled: u.disabled,
       roles: u.memberships.filter((m) => m.orgId === orgId).map((m) => m.role),
     });
@@ -107,13 +121,14 @@ export default function UsersPage() {
     const v = await form.validateFields();
     try {
       if (editing === 'new') {
-        const created = await api.post<UserRow & { temporaryPassword: string }>('/api/users', {
+        const created = await api.post<UserRow & PasswordDelivery>('/api/users', {
           username: v.username?.trim(),
           displayName: v.displayName.trim(),
           phone: v.phone?.trim() || null,
+          email: v.email?.trim() || null,
           memberships: v.roles.map((role) => ({ orgId, role })),
         });
-        showPassword(created, created.temporaryPassword, '账号已创建');
+        showPassword(created, created, '账号已创建');
       } else {
         const others = editing.memberships.filter((m) => m.orgId !== orgId);
         const newPhone = v.phone?.trim();
@@ -121,6 +136,7 @@ export default function UsersPage() {
           rowVersion: editing.rowVersion,
           displayName: v.displayName.trim(),
           ...(newPhone ? { phone: newPhone } : v.clearPhone ? { phone: null } : {}),
+          ...(emailEditable && { email: v.email?.trim() || null }),
           ...(editing.abilities.disable && { disabled: v.disabled ?? false }),
           ...(editing.abilities.editRoles && {
             memberships: [...others, ...v.roles.map((role) => ({ orgId, role }))],
@@ -307,12 +323,31 @@ export default function UsersPage() {
               <Checkbox>删除电话号码</Checkbox>
             </Form.Item>
           ) : null}
+          <Form.Item
+            label="邮箱"
+            name="email"
+            extra={
+              emailEditable
+                ? '一次性密码发送至此邮箱'
+                : '三员不得修改他人的邮箱（一次性密码发送至此），请由本人或本单位的单位管理员修改'
+            }
+            rules={[
+              { required: editing === 'new' && isAdministrator, message: '三员开设的账号须填写本人邮箱' },
+              { type: 'email', message: '邮箱地址格式不正确' },
+            ]}
+          >
+            <Input maxLength={254} autoComplete="off" disabled={!emailEditable} />
+          </Form.Item>
           {editing === 'new' ? (
             <Alert
               type="info"
               showIcon
               style={{ marginBottom: 16 }}
-              title="初始密码由系统生成，仅显示一次；首次登录须修改"
+              title={
+                isAdministrator
+                  ? '初始密码由系统生成，发送至本人邮箱（管理员看不到）；首次登录须修改'
+                  : '初始密码由系统生成，仅显示一次；首次登录须修改'
+              }
             />
           ) : null}
           <Form.Item

@@ -1,5 +1,5 @@
 import { KeyOutlined, LogoutOutlined, SafetyOutlined, UnlockOutlined } from '@ant-design/icons';
-import { App, Button, Popconfirm, Space, Typography } from 'antd';
+import { Alert, App, Button, Popconfirm, Space, Typography } from 'antd';
 import { api } from '../api/client';
 import { useErrorHandler } from '../hooks';
 
@@ -19,24 +19,50 @@ export interface AccountRow {
   abilities: AccountAbilities;
 }
 
-/** Shows a one-time password once, with a copy button and how to hand it over. */
+/** How the server delivered a one-time password (the answer of a create or a reset). */
+export interface PasswordDelivery {
+  delivery: 'mail' | 'screen';
+  to?: string;
+  temporaryPassword?: string;
+  demoOnly?: boolean;
+}
+
+/**
+ * Tells the administrator how the one-time password reached the person: sent by mail (三员 never see it), or —
+ * for a unit's own administrator, or on a demo server without a mail channel — shown this once, with a copy button.
+ */
 export function useOneTimePassword() {
   const { modal } = App.useApp();
-  return (u: { username: string; displayName: string }, password: string, title: string) =>
+  return (u: { username: string; displayName: string }, d: PasswordDelivery, title: string) =>
     modal.success({
       title,
       width: 480,
-      content: (
-        <div>
+      content:
+        d.delivery === 'mail' ? (
           <p>
-            {u.displayName}（{u.username}
-            ）的一次性密码如下，仅显示这一次。请当面或通过安全渠道告知本人，首次登录须修改：
+            一次性密码已发送至 {u.displayName}（{u.username}）的邮箱 <b>{d.to}</b>
+            ，管理员看不到它。本人首次登录须修改；此操作已记入审计日志并告知本人。
           </p>
-          <Typography.Paragraph copyable code style={{ fontSize: 16, wordBreak: 'break-all' }}>
-            {password}
-          </Typography.Paragraph>
-        </div>
-      ),
+        ) : (
+          <div>
+            {d.demoOnly ? (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                title="仅限演示模式：未配置邮件发送通道"
+                description="生产环境中，三员创建或重置的账号的一次性密码只发送至本人邮箱，不会显示给管理员（运维人员须设置 ZX_SMTP_URL）。"
+              />
+            ) : null}
+            <p>
+              {u.displayName}（{u.username}
+              ）的一次性密码如下，仅显示这一次。请当面或通过安全渠道告知本人，首次登录须修改：
+            </p>
+            <Typography.Paragraph copyable code style={{ fontSize: 16, wordBreak: 'break-all' }}>
+              {d.temporaryPassword}
+            </Typography.Paragraph>
+          </div>
+        ),
     });
 }
 
@@ -59,16 +85,13 @@ export function AccountActions({ user, onDone }: { user: AccountRow; onDone: () 
       {a.resetPassword ? (
         <Popconfirm
           title="重置该用户的密码？"
-          description="将生成一次性密码，原密码立即失效，用户下次登录须修改；此操作记入审计日志并告知本人。"
+          description="将生成一次性密码（三员重置时发送至本人邮箱），原密码立即失效，用户下次登录须修改；此操作记入审计日志并告知本人。"
           okText="重置"
           cancelText="取消"
           onConfirm={() =>
             run(async () => {
-              const r = await api.post<{ temporaryPassword: string }>(
-                `/api/users/${user.id}/reset-password`,
-                {},
-              );
-              showPassword(user, r.temporaryPassword, '密码已重置');
+              const r = await api.post<PasswordDelivery>(`/api/users/${user.id}/reset-password`, {});
+              showPassword(user, r, '密码已重置');
             })
           }
         >

@@ -21,6 +21,7 @@ export const NOTIFICATION_KINDS = [
   'notice',
   'instruction',
   'follow_up',
+  'account',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -30,6 +31,8 @@ export interface NotificationInput {
   title: string;
   body?: string | null;
   link?: { type: string; id: string } | null;
+  /** Only this person sees it (an account notice); `orgId` is then one of their units. */
+  userId?: string | null;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function notifyMany(ctx: UseCaseContext, rows: readonly Notificatio
       title: r.title,
       body: r.body ?? null,
       link: r.link ?? null,
+      userId: r.userId ?? null,
       createdAt: ctx.now,
     })),
   );

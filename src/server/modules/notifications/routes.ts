@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -44,6 +44,15 @@ export function myOrgIds(actor: Actor): string[] {
   return orgsWithRole(actor, BUSINESS_ROLES);
 }
 
+/** What the actor sees: their units' notices (not those addressed to one person) and their own account notices. */
+function visibleTo(actor: Actor) {
+  const mine = myOrgIds(actor);
+  const own = eq(notifications.userId, actor.userId);
+  return mine.length === 0
+    ? own
+    : or(and(inArray(notifications.orgId, mine), isNull(notifications.userId)), own);
+}
+
 function decode(cursor: string | undefined): { at: string; id: string } | null {
   if (!cursor) return null;
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -57,8 +66,6 @@ export async function listNotifications(
   ctx: UseCaseContext,
   q: { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const mine = myOrgIds(ctx.actor);
-  if (mine.length === 0) return { rows: [], nextCursor: null, unreadCount: 0 };
   const c = decode(q.cursor);
   const readJoin = and(
     eq(notificationReads.notificationId, notifications.id),
@@ -71,7 +78,7 @@ export async function listNotifications(
     .leftJoin(notificationReads, readJoin)
     .where(
       and(
-        inArray(notifications.orgId, mine),
+        visibleTo(ctx.actor),
         q.unread === 'true' ? isNull(notificationReads.readAt) : undefined,
         q.unread === 'false' ? sql`${notificationReads.readAt} is not null` : undefined,
         c
@@ -85,7 +92,7 @@ export async function listNotifications(
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
     .leftJoin(notificationReads, readJoin)
-    .where(and(inArray(notifications.orgId, mine), isNull(notificationReads.readAt)));
+    .where(and(visibleTo(ctx.actor), isNull(notificationReads.readAt)));
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
@@ -134,10 +141,10 @@ export async function notificationRoutes(appBase: FastifyInstance): Promise<void
     async (req) =>
       inTransaction(req, async (ctx) => {
         const [n] = await ctx.tx
-          .select({ orgId: notifications.orgId })
+          .select({ id: notifications.id })
           .from(notifications)
-          .where(eq(notifications.id, req.params.id));
-        if (!n || !myOrgIds(ctx.actor).includes(n.orgId)) throw notFound('通知');
+          .where(and(eq(notifications.id, req.params.id), visibleTo(ctx.actor)));
+        if (!n) throw notFound('通知');
         await ctx.tx
           .insert(notificationReads)
           .values({ notificationId: req.params.id, userId: ctx.actor.userId, readAt: ctx.now })

@@ -13,13 +13,18 @@ export const notifications = pgTable(
       .notNull()
       .references(() => orgs.id),
     kind: text('kind').notNull(),
+    /** Addressed to one person (an account notice): only they see it, whatever their roles. Null: the whole unit. */
+    userId: uuid('user_id').references(() => users.id),
     title: text('title').notNull(),
     body: text('body'),
     /** What to open: e.g. { type: 'issue', id } or { type: 'item', id }. */
     link: jsonb('link').$type<{ type: string; id: string }>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('notifications_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [
+    index('notifications_org_idx').on(t.orgId, t.createdAt),
+    index('notifications_user_idx').on(t.userId, t.createdAt),
+  ],
 );
 
 export const notificationReads = pgTable(

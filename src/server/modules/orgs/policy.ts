@@ -23,7 +23,7 @@ export interface OrgFacts {
   targetOnlyOrgAdmin?: boolean;
   /** For grant_role: the role granted or taken away in `orgId`. */
   role?: Role;
-  /** For reveal_personal_data: whose personal data (the account's id). */
+  /** For reveal_personal_data: whose personal data; for grant_role: the account receiving or losing the role. */
   targetUserId?: string;
 }
 
@@ -54,6 +54,9 @@ export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): D
         ? allow
         : deny('无权查看该单位人员');
     case 'grant_role':
+      // Separation of duties: whatever the role, nobody grants (or takes away) their own.
+      if (f.targetUserId !== undefined && f.targetUserId === actor.userId)
+        return deny('不能给自己授予或撤销角色（职责分离），请由其他有权限的管理员办理');
       if (f.role && isAdminRole(f.role))
         return isSystemAdmin(actor) ? allow : deny('只有系统管理员可以授予三员角色');
       if (f.role === 'org_admin')

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
@@ -11,6 +11,7 @@ import {
   ImportResultSchema,
   OrgList,
   OrgSchema,
+  PasswordDeliverySchema,
   UserList,
   UserSchema,
   DirectReportHubsBody,
@@ -38,8 +39,18 @@ import { updateUser } from './use-cases/update-user.js';
 import { endUserSessions, unlockAccount } from './use-cases/unlock-account.js';
 import { grantableRoles, loadVisibleUser, presentUsers } from './use-cases/user-access.js';
 import { ROLES } from './domain.js';
+import type { DeliverySettings } from '../delivery/one-time-password.js';
 
 const user = { access: 'user' } as const;
+
+/** How one-time passwords can be delivered on this server (a mail channel or not; demo or production). */
+function deliverySettings(req: FastifyRequest): DeliverySettings {
+  return {
+    mail: req.server.mailSender !== null,
+    mode: req.server.config.mode,
+    domains: req.server.config.mail?.domains ?? [],
+  };
+}
 const orgTags = ['单位'];
 const userTags = ['人员'];
 
@@ -196,16 +207,16 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       config: user,
       schema: {
         tags: userTags,
-        summary: '新建账号（系统生成一次性密码，仅显示一次，首次登录须修改）',
+        summary:
+          '新建账号（系统生成一次性密码，首次登录须修改；三员开设的账号发送至本人邮箱，单位管理员开设的仅显示一次）',
         body: CreateUserBody,
         response: { 201: CreatedUser },
       },
     },
     async (req, reply) => {
-      const created = await inTransaction(req, (ctx) => createUser(ctx, req.body));
-      return reply
-        .code(201)
-        .send({ ...(await presentUser(req, created.id)), temporaryPassword: created.temporaryPassword });
+      const created = await inTransaction(req, (ctx) => createUser(ctx, req.body, deliverySettings(req)));
+      req.server.mailSender?.kick();
+      return reply.code(201).send({ ...(await presentUser(req, created.id)), ...created.delivery });
     },
   );
 
@@ -215,7 +226,7 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       config: user,
       schema: {
         tags: userTags,
-        summary: '修改账号：姓名、电话、角色、停用',
+        summary: '修改账号：姓名、电话、邮箱、角色、停用',
         params: IdParams,
         body: UpdateUserBody,
         response: { 200: UserSchema },
@@ -233,13 +244,19 @@ export async function orgRoutes(appBase: FastifyInstance): Promise<void> {
       config: user,
       schema: {
         tags: userTags,
-        summary: '重置密码（系统生成一次性密码，下次登录须修改）',
+        summary: '重置密码（系统生成一次性密码，下次登录须修改；三员重置的发送至本人邮箱）',
         params: IdParams,
         body: ResetPasswordBody,
-        response: { 200: z.object({ temporaryPassword: z.string() }) },
+        response: { 200: PasswordDeliverySchema },
       },
     },
-    async (req) => inTransaction(req, (ctx) => resetPassword(ctx, req.params.id)),
+    async (req) => {
+      const delivery = await inTransaction(req, (ctx) =>
+        resetPassword(ctx, req.params.id, deliverySettings(req)),
+      );
+      req.server.mailSender?.kick();
+      return delivery;
+    },
   );
 
   app.post(

@@ -87,6 +87,8 @@ export const users = pgTable(
      */
     phoneEnc: text('phone_enc'),
     phoneIndex: text('phone_index'),
+    /** Where one-time passwords are mailed (三员分立: an administrator never sees them). */
+    email: text('email'),
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),

@@ -78,6 +78,13 @@ const phone = z
   .string()
   .trim()
   .regex(/^[0-9+\- ]{5,20}$/, '电话号码格式不正确');
+/** Where one-time passwords are mailed; stored in lower case. */
+const email = z
+  .string()
+  .trim()
+  .max(254, '邮箱地址过长')
+  .regex(z.regexes.email, '邮箱地址格式不正确')
+  .transform((v) => v.toLowerCase());
 const membership = z.strictObject({ orgId: z.uuid(), role: z.enum(ROLES) });
 export type MembershipInput = z.infer<typeof membership>;
 const membershipList = z.array(membership).min(1, '至少分配一个单位角色').max(50);
@@ -88,6 +95,7 @@ export const CreateUserBody = z.strictObject({
   username,
   displayName,
   phone: phone.nullish(),
+  email: email.nullish(),
   memberships: membershipList,
 });
 export type CreateUserInput = z.infer<typeof CreateUserBody>;
@@ -96,6 +104,7 @@ export const UpdateUserBody = z.strictObject({
   rowVersion,
   displayName: displayName.optional(),
   phone: phone.nullish(),
+  email: email.nullish(),
   memberships: membershipList.optional(),
   disabled: z.boolean().optional(),
 });
@@ -161,6 +170,7 @@ export const UserSchema = z.object({
     .string()
     .nullable()
     .describe('脱敏后的电话号码（如 138****1234）；明文须经“查看”接口，记入审计'),
+  email: z.string().nullable(),
   disabled: z.boolean(),
   mustChangePassword: z.boolean(),
   lockedUntil: Timestamp.nullable(),
@@ -180,7 +190,18 @@ export const UserSchema = z.object({
   }),
 });
 export const UserList = z.array(UserSchema);
-/** A new account: its one-time password is shown once, in this answer only. */
-export const CreatedUser = UserSchema.extend({ temporaryPassword: z.string() });
+/**
+ * How a one-time password reached the person. `mail`: sent to `to` (masked), never shown to the administrator.
+ * `screen`: shown once, in this answer only — to a unit's own administrator, or (`demoOnly`) to a 三员 on a demo
+ * server without a mail channel.
+ */
+export const PasswordDeliverySchema = z.object({
+  delivery: z.enum(['mail', 'screen']),
+  to: z.string().optional(),
+  temporaryPassword: z.string().optional(),
+  demoOnly: z.boolean().optional(),
+});
+/** A new account with how its one-time password was delivered. */
+export const CreatedUser = UserSchema.extend(PasswordDeliverySchema.shape);
 /** The plain phone, for one authorized and audited reveal (SECURITY.md §22). */
 export const RevealedPhone = z.object({ phone: z.string().nullable() });

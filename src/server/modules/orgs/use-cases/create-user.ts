@@ -10,6 +10,12 @@ import { loadSecurityPolicy } from '../../auth/security-policy.js';
 import { separationOfDutiesViolation } from '../domain.js';
 import { memberships, orgs, users } from '../schema.js';
 import type { CreateUserInput, MembershipInput } from '../schemas.js';
+import {
+  deliverOneTimePassword,
+  planDelivery,
+  type DeliverySettings,
+  type PasswordDelivery,
+} from '../../delivery/one-time-password.js';
 import { auditAdminChange } from './admin-audit.js';
 import { assertMayManageAdmins, randomPassword } from './user-access.js';
 
@@ -42,26 +48,36 @@ export async function assertUsernameFree(tx: Db, username: string): Promise<void
 /**
  * A unit administrator opens an account with business roles in their unit; the system administrator opens
  * administrator accounts and units' administrators (单位管理员) only (三员分立: business roles are granted by the
- * unit's own administrator). Nobody chooses the password: a one-time password is generated, shown once to
- * the creator, and must be changed at first login.
+ * unit's own administrator). Nobody chooses the password: a one-time password is generated and must be changed
+ * at first login. A 三员 never sees it — it is mailed to the person (`email` required) — while a unit's own
+ * administrator is shown it once; either way the person is told (planDelivery, deliverOneTimePassword).
  */
 export async function createUser(
   ctx: UseCaseContext,
   input: CreateUserInput,
-): Promise<{ id: string; temporaryPassword: string }> {
+  settings: DeliverySettings,
+): Promise<{ id: string; delivery: PasswordDelivery }> {
+  const id = randomUUID();
   const roles = await checkMemberships(ctx.tx, input.memberships);
-  for (const m of roles) authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role });
+  for (const m of roles)
+    authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role, targetUserId: id });
   assertMayManageAdmins(ctx.actor, input.memberships);
   await assertUsernameFree(ctx.tx, input.username);
+  const plan = planDelivery(
+    ctx,
+    settings,
+    input.email,
+    '三员开设的账号，一次性密码只发送至本人邮箱（管理员看不到）：请填写本人的邮箱',
+  );
 
   const policy = await loadSecurityPolicy(ctx.tx);
   const password = randomPassword(input.username, policy.passwordMinLength);
-  const id = randomUUID();
   await ctx.tx.insert(users).values({
     id,
     username: input.username,
     displayName: input.displayName,
     ...phoneColumns(id, input.phone),
+    email: input.email ?? null,
     passwordHash: await hashPassword(password),
     mustChangePassword: true,
     passwordChangedAt: ctx.now,
@@ -70,11 +86,32 @@ export async function createUser(
   await ctx.tx
     .insert(memberships)
     .values(roles.map((m) => ({ userId: id, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+  const delivery = await deliverOneTimePassword(
+    ctx,
+    settings,
+    plan,
+    {
+      userId: id,
+      username: input.username,
+      displayName: input.displayName,
+      email: input.email ?? null,
+      orgId: roles[0]!.orgId,
+    },
+    password,
+    'create',
+  );
   await auditAdminChange(
     ctx,
     'user.create',
     { type: 'user', id },
-    { username: input.username, memberships: roles, oneTimePassword: true },
+    { username: input.username, memberships: roles, oneTimePassword: true, ...auditDelivery(delivery) },
   );
-  return { id, temporaryPassword: password };
+  return { id, delivery };
+}
+
+/** What the audit row says about the delivery: the channel and masked address, never the password. */
+export function auditDelivery(d: PasswordDelivery): Record<string, unknown> {
+  return d.delivery === 'mail'
+    ? { delivery: 'mail', to: d.to }
+    : { delivery: 'screen', ...(d.demoOnly && { demoOnly: true }) };
 }

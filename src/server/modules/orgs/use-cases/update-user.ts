@@ -5,6 +5,7 @@ import { authorize, can } from '../../../policy/authorize.js';
 import { deleteUserSessions } from '../../auth/sessions.js';
 import { memberships, users } from '../schema.js';
 import type { UpdateUserInput } from '../schemas.js';
+import { actorIsAdministrator, maskEmail } from '../../delivery/one-time-password.js';
 import { auditAdminChange } from './admin-audit.js';
 import { checkMemberships, phoneColumns } from './create-user.js';
 import { assertMayManageAdmins, loadVisibleUser } from './user-access.js';
@@ -19,19 +20,39 @@ function changedMemberships(before: readonly Membership[], after: readonly Membe
 }
 
 /**
- * Edits an account: name, phone, roles per unit, disabled. Disabling ends every session of the user at once
- * (SECURITY.md §5). Nobody disables themselves or changes their own roles, so an administrator cannot lock
- * the system out or grant themselves more.
+ * Edits an account: name, phone, email, roles per unit, disabled. Disabling ends every session of the user at
+ * once (SECURITY.md §5). Nobody disables themselves or changes their own roles (orgPolicy's grant_role refuses
+ * a grant to oneself), so an administrator cannot lock the system out or grant themselves more. Everyone may
+ * register their own email; a 三员 never changes another person's.
  */
 export async function updateUser(ctx: UseCaseContext, userId: string, input: UpdateUserInput): Promise<void> {
   const { user, memberships: before } = await loadVisibleUser(ctx.tx, ctx.actor, userId, true);
   const isSelf = userId === ctx.actor.userId;
-  if (isSelf && (input.memberships !== undefined || input.disabled !== undefined))
+  if (isSelf && input.disabled !== undefined)
     throw new AppError('forbidden', '不能停用自己的账号或修改自己的角色，请联系其他管理员');
-  assertMayManageAdmins(ctx.actor, [...before, ...(input.memberships ?? [])]);
+  const emailChanged = input.email !== undefined && (input.email ?? null) !== user.email;
+  // Everyone may register their own address; only the self-edit of the address skips the checks below.
+  const onlyOwnEmail =
+    isSelf &&
+    input.displayName === undefined &&
+    input.phone === undefined &&
+    input.memberships === undefined &&
+    input.disabled === undefined;
+  if (!onlyOwnEmail) assertMayManageAdmins(ctx.actor, [...before, ...(input.memberships ?? [])]);
+  // 三员分立: one-time passwords of a 三员's resets go to this address, so a 三员 never changes another person's
+  // (it would redirect the next reset to them); the person, or their unit's administrator, does.
+  if (emailChanged && !isSelf && actorIsAdministrator(ctx))
+    throw new AppError(
+      'forbidden',
+      '三员不得修改他人账号的邮箱（一次性密码发送至该邮箱）：请由本人或本单位的单位管理员修改',
+      { field: 'email' },
+    );
 
   const touchesProfile =
-    input.displayName !== undefined || input.phone !== undefined || input.disabled !== undefined;
+    input.displayName !== undefined ||
+    input.phone !== undefined ||
+    input.disabled !== undefined ||
+    (input.email !== undefined && !onlyOwnEmail);
   if (touchesProfile) {
     const decisions = (before.length ? before.map((m) => m.orgId) : ['']).map((orgId) =>
       can(ctx.actor, 'org', 'manage_users', { orgId }),
@@ -45,11 +66,12 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
   if (input.memberships) {
     after = await checkMemberships(ctx.tx, input.memberships);
     for (const m of changedMemberships(before, after))
-      authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role });
+      authorize(ctx.actor, 'org', 'grant_role', { orgId: m.orgId, role: m.role, targetUserId: userId });
   }
 
   const changes = {
     ...(input.displayName !== undefined && { displayName: input.displayName }),
+    ...(emailChanged && { email: input.email ?? null }),
     ...(input.disabled !== undefined && { disabled: input.disabled }),
     ...(input.disabled === false && user.disabled && { enabledAt: ctx.now }),
   };
@@ -88,9 +110,13 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     { type: 'user', id: userId },
     {
       username: user.username,
-      // Never the number itself, plain or encrypted: only that it changed.
+      // Never the number itself, plain or encrypted: only that it changed; the address masked.
       ...((Object.keys(changes).length > 0 || input.phone !== undefined) && {
-        changes: { ...changes, ...(input.phone !== undefined && { phone: '(已修改)' }) },
+        changes: {
+          ...changes,
+          ...(input.phone !== undefined && { phone: '(已修改)' }),
+          ...(changes.email !== undefined && { email: changes.email ? maskEmail(changes.email) : null }),
+        },
       }),
       ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
     },

@@ -45,7 +45,7 @@ export async function loadVisibleUser(
     .select({ orgId: memberships.orgId, role: memberships.role })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  if (!seesAccount(actor, ms)) throw notFound('用户');
+  if (userId !== actor.userId && !seesAccount(actor, ms)) throw notFound('用户');
   return { user, memberships: ms };
 }
 
@@ -146,6 +146,7 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
         username: users.username,
         displayName: users.displayName,
         phoneEnc: users.phoneEnc,
+        email: users.email,
         disabled: users.disabled,
         mustChangePassword: users.mustChangePassword,
         lockedUntil: loginThrottle.lockedUntil,
