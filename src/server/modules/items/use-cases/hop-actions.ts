@@ -224,19 +224,23 @@ export async function adoptHop(
     data: { periodicalId: periodical.id, periodicalName: periodical.name, type: input.type },
   });
   const id = randomUUID();
-  await ctx.tx.insert(adoptions).values({
+  // The adoption is new, so its ledger rows are new too: computed from the facts read above and inserted
+  // with the adoption row, in one statement.
+  await adoption.credit(ctx, {
     id,
-    hopId: hop.id,
-    itemId: hop.itemId,
-    hubId: hop.toOrgId,
-    periodicalId: periodical.id,
-    versionId: hop.workingVersionId ?? hop.versionId,
     type: input.type,
-    adoptedBy: ctx.actor.userId,
-    adoptedAt: ctx.now,
+    row: {
+      id,
+      hopId: hop.id,
+      itemId: hop.itemId,
+      hubId: hop.toOrgId,
+      periodicalId: periodical.id,
+      versionId: hop.workingVersionId ?? hop.versionId,
+      type: input.type,
+      adoptedBy: ctx.actor.userId,
+      adoptedAt: ctx.now,
+    },
   });
-  // The adoption is new, so its ledger rows are new too: computed from the facts read above, inserted.
-  await adoption.credit(ctx, { id, type: input.type });
   return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });
 }
 

@@ -296,14 +296,23 @@ async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Des
  * Inserts automatic ledger rows. A concurrent recompute of the same cause may have inserted a row
  * meanwhile: the insert converges on it.
  */
-async function insertLedgerRows(ctx: UseCaseContext, rows: readonly (Desired | LedgerInsert)[]) {
+async function insertLedgerRows(
+  ctx: UseCaseContext,
+  rows: readonly (Desired | LedgerInsert)[],
+  /** A new adoption whose rows these are: inserted by the same statement (a CTE), one round trip for both. */
+  adoption?: typeof adoptions.$inferInsert,
+) {
   const inserts: LedgerInsert[] = rows.map((r) =>
     'id' in r
       ? r
       : { id: randomUUID(), ...r, manual: false, reason: null, createdBy: null, createdAt: ctx.now },
   );
+  if (adoption && inserts.length === 0) await ctx.tx.insert(adoptions).values(adoption);
+  const withAdoption = adoption
+    ? ctx.tx.with(ctx.tx.$with('new_adoption').as(ctx.tx.insert(adoptions).values(adoption).returning()))
+    : ctx.tx;
   for (let i = 0; i < inserts.length; i += 500)
-    await ctx.tx
+    await (i === 0 ? withAdoption : ctx.tx)
       .insert(scoreEntries)
       .values(inserts.slice(i, i + 500))
       .onConflictDoUpdate({
@@ -364,7 +373,11 @@ interface AdoptFactsRow {
  */
 export interface NewAdoption {
   periodical: { id: string; hubId: string; name: string; adopted: boolean };
-  credit: (ctx: UseCaseContext, adoption: { id: string; type: AdoptionType }) => Promise<unknown>;
+  /** Inserts the adoption row and its ledger rows, in one statement. */
+  credit: (
+    ctx: UseCaseContext,
+    adoption: { id: string; type: AdoptionType; row: typeof adoptions.$inferInsert },
+  ) => Promise<unknown>;
 }
 
 export async function prepareNewAdoption(
@@ -399,7 +412,7 @@ export async function prepareNewAdoption(
           facts,
         ]),
       );
-      return insertLedgerRows(c, desired);
+      return insertLedgerRows(c, desired, adoption.row);
     },
   };
 }
