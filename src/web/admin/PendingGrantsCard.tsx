@@ -13,7 +13,8 @@ const keyOf = (g: Grant) => ({ userId: g.userId, orgId: g.orgId, role: g.role, g
 
 /**
  * 三员分立, two-person rule (系统管理员创建、安全管理员审核): the 单位管理员 roles the system administrator granted, which
- * take effect only once the security administrator confirms them here (拒绝 removes the role).
+ * take effect only once the security administrator confirms them here (拒绝 removes the role). Shown only while
+ * some wait.
  */
 export function PendingGrantsCard() {
   const { message } = App.useApp();
@@ -29,6 +30,8 @@ export function PendingGrantsCard() {
     list.reload();
   };
   const rows = list.data ?? [];
+  // Shown while something waits for a decision (or the list could not be read); nothing otherwise.
+  if (!list.error && rows.length === 0) return null;
   return (
     <Card
       style={{ marginBottom: 16 }}
