@@ -115,14 +115,16 @@ export async function buildDataset(
       union all select writer, 'dw' || n, '厅局信息员' || n, '${hash}', now() from b_dept
       union all select signer, 'ds' || n, '厅局审签人' || n, '${hash}', now() from b_dept
       union all select id, 'e' || h || '_' || k, '编辑' || h || '-' || k, '${hash}', now() from b_staff;
-    insert into memberships (user_id, org_id, role)
-      select writer, id, 'writer' from b_unit
-      union all select signer, id, 'reviewer' from b_unit
-      union all select signer, id, 'signer' from b_unit
-      union all select writer, id, 'writer' from b_dept
-      union all select signer, id, 'reviewer' from b_dept
-      union all select signer, id, 'signer' from b_dept
-      union all select s.id, b.id, s.role from b_staff s join b_hub b on b.h = s.h;
+    insert into memberships (user_id, org_id, role, confirmed_at)
+      select u, o, r, now() from (
+        select writer as u, id as o, 'writer' as r from b_unit
+        union all select signer, id, 'reviewer' from b_unit
+        union all select signer, id, 'signer' from b_unit
+        union all select writer, id, 'writer' from b_dept
+        union all select signer, id, 'reviewer' from b_dept
+        union all select signer, id, 'signer' from b_dept
+        union all select s.id, b.id, s.role from b_staff s join b_hub b on b.h = s.h
+      ) g;
 
     insert into periodicals (id, hub_id, name, kind, publisher_name, default_lines)
       select p.id, b.id, b.name || '信息', 'regular', b.name,

@@ -442,7 +442,7 @@ export async function loadDemoData(db: Db): Promise<boolean> {
       });
       await tx
         .insert(memberships)
-        .values(roles.map((role) => ({ userId: id, orgId: orgId.get(org)!, role })));
+        .values(roles.map((role) => ({ userId: id, orgId: orgId.get(org)!, role, confirmedAt: new Date() })));
     }
   });
 

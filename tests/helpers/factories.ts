@@ -18,7 +18,9 @@ export async function buildUser(
   const id = randomUUID();
   const username = `u_${randomBytes(5).toString('hex')}`;
   await db.insert(users).values({ id, username, displayName: name ?? username, passwordHash: await hashed });
-  await db.insert(memberships).values(roles.map((role) => ({ userId: id, orgId, role })));
+  await db
+    .insert(memberships)
+    .values(roles.map((role) => ({ userId: id, orgId, role, confirmedAt: new Date() })));
   return { id, username };
 }
 

@@ -76,6 +76,8 @@ describe('SEC-08 三员分立: one-time passwords of a 三员’s creates and re
       mustChangePassword: true,
     });
     expect(body).not.toHaveProperty('temporaryPassword');
+    // Two-person rule: the role waits for a security administrator (org-admin-confirmation.test.ts).
+    expect(body.pendingMemberships).toEqual([{ orgId: unitId, role: 'org_admin' }]);
 
     // Queued in the account's transaction, encrypted, not yet sent.
     const [queued] = await outboxOf(body.id);

@@ -134,6 +134,7 @@ describe('answers hold only what their schema declares', () => {
       createdAt: new Date('2026-01-01T00:00:00Z'),
       rowVersion: 1,
       memberships: [{ orgId: 'o1', role: 'writer', secret: 1 }],
+      pendingMemberships: [],
       abilities: {
         edit: true,
         editRoles: true,

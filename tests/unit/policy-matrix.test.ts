@@ -3,7 +3,11 @@ import type { Actor, Membership } from '../../src/server/http/context.js';
 import type { HopFacts, HopPolicyAction } from '../../src/server/modules/items/hop-policy.js';
 import type { ItemFacts, ItemPolicyAction } from '../../src/server/modules/items/policy.js';
 import type { ItemState } from '../../src/server/modules/items/domain/states.js';
-import type { OrgFacts, OrgPolicyAction } from '../../src/server/modules/orgs/policy.js';
+import {
+  grantNeedsConfirmation,
+  type OrgFacts,
+  type OrgPolicyAction,
+} from '../../src/server/modules/orgs/policy.js';
 import {
   ROLES as DOMAIN_ROLES,
   ancestorsOf,
@@ -481,6 +485,7 @@ const ORG_ACTIONS = [
   'unlock_account',
   'end_sessions',
   'reveal_personal_data',
+  'confirm_grant',
 ] as const satisfies readonly OrgPolicyAction[];
 const EVERYWHERE = (roles: readonly Role[]): Rule =>
   Object.fromEntries(RELATIONS.map((r) => [r, roles])) as Rule;
@@ -502,6 +507,8 @@ const ORG_RULES: Record<OrgPolicyAction, Rule> = {
   end_sessions: EVERYWHERE(['sec_admin']),
   // SEC-22: the unit's administrator (and the person themself, below); never a 三员.
   reveal_personal_data: { own: ['org_admin'] },
+  // SEC-08 two-person rule: only the security administrator confirms a grant the system administrator made.
+  confirm_grant: EVERYWHERE(['sec_admin']),
 };
 
 describe('granting roles (三员分立)', () => {
@@ -553,6 +560,31 @@ describe('SEC-08 separation of duties: nobody grants a role to themselves', () =
     const self = can(a, 'org', 'grant_role', { orgId: ORG_OF.own, role, targetUserId: a.userId });
     expect(self.ok).toBe(false);
     if (!self.ok) expect(self.reason).toContain('不能给自己授予或撤销角色');
+  });
+});
+
+describe('SEC-08 two-person rule (系统管理员创建、安全管理员审核)', () => {
+  it('a 单位管理员 role granted by the system administrator waits for confirmation; every other grant does not', () => {
+    expect(grantNeedsConfirmation(actor('sys_admin', 'own'), 'org_admin')).toBe(true);
+    expect(grantNeedsConfirmation(actor('sys_admin', 'own'), 'sec_admin')).toBe(false);
+    expect(grantNeedsConfirmation(actor('org_admin', 'own'), 'org_admin')).toBe(false);
+    expect(grantNeedsConfirmation(actor('org_admin', 'own'), 'writer')).toBe(false);
+  });
+
+  it.each<[Role, boolean]>([
+    ['sec_admin', true],
+    ['sys_admin', false],
+    ['audit_admin', false],
+    ['org_admin', false],
+  ])('SEC-08 %s confirms or rejects a pending grant → %s', (role, allowed) => {
+    const facts: OrgFacts = { orgId: ORG_OF.own, targetUserId: 'new-org-admin' };
+    expect(can(actor(role, 'grandparentHub'), 'org', 'confirm_grant', facts).ok).toBe(allowed);
+  });
+
+  it('SEC-08 nobody confirms a grant to their own account', () => {
+    const sec = actor('sec_admin', 'own');
+    const self = can(sec, 'org', 'confirm_grant', { orgId: ORG_OF.own, targetUserId: sec.userId });
+    expect(self.ok).toBe(false);
   });
 });
 

@@ -8,13 +8,17 @@ import { formatTime, useLoad } from '../hooks';
 import { roleLabel } from '../labels';
 import { PageContainer } from '../layout/PageContainer';
 import { AccountActions } from './account-actions';
+import { PendingGrantsCard } from './PendingGrantsCard';
 import type { presentUsers } from '../../server/modules/orgs/use-cases/user-access.js';
 import { ResponsiveTable } from '../components/ResponsiveTable';
 
 type Row = Wire<Awaited<ReturnType<typeof presentUsers>>>[number];
 type Kind = 'locked' | 'admins';
 
-/** 账号安全: locked accounts (unlock) and the three administrators' accounts (reset, force off). */
+/**
+ * 账号安全: the 单位管理员 grants waiting for confirmation (two-person rule), locked accounts (unlock) and the three
+ * administrators' accounts (reset, force off).
+ */
 export default function SecurityAccountsPage() {
   const [params, setParams] = useSearchParams();
   const [kind, setKind] = useState<Kind>(params.get('kind') === 'admins' ? 'admins' : 'locked');
@@ -29,6 +33,7 @@ export default function SecurityAccountsPage() {
         </Button>
       }
     >
+      <PendingGrantsCard />
       <Card>
         <Tabs
           activeKey={kind}

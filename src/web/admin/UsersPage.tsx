@@ -116,6 +116,10 @@ export default function UsersPage() {
     setEditing(u);
   };
 
+  // 三员分立, two-person rule: a 单位管理员 the system administrator grants waits for the security administrator.
+  const notePending = () =>
+    void message.warning({ content: '单位管理员角色须经安全管理员确认后生效', duration: 8 });
+
   const save = async () => {
     if (!orgId || !editing) return;
     const v = await form.validateFields();
@@ -129,10 +133,11 @@ export default function UsersPage() {
           memberships: v.roles.map((role) => ({ orgId, role })),
         });
         showPassword(created, created, '账号已创建');
+        if (created.pendingMemberships.length > 0) notePending();
       } else {
         const others = editing.memberships.filter((m) => m.orgId !== orgId);
         const newPhone = v.phone?.trim();
-        await api.patch(`/api/users/${editing.id}`, {
+        const saved = await api.patch<UserRow>(`/api/users/${editing.id}`, {
           rowVersion: editing.rowVersion,
           displayName: v.displayName.trim(),
           ...(newPhone ? { phone: newPhone } : v.clearPhone ? { phone: null } : {}),
@@ -143,6 +148,7 @@ export default function UsersPage() {
           }),
         });
         void message.success('账号已保存');
+        if (saved.pendingMemberships.length > editing.pendingMemberships.length) notePending();
       }
       setEditing(null);
       users.reload();
@@ -216,11 +222,18 @@ export default function UsersPage() {
                 render: (_: unknown, u) =>
                   u.memberships
                     .filter((m) => m.orgId === orgId)
-                    .map((m) => (
-                      <Tag key={m.role} color="red">
-                        {roleLabel(m.role)}
-                      </Tag>
-                    )),
+                    .map((m) =>
+                      u.pendingMemberships.some((p) => p.orgId === m.orgId && p.role === m.role) ? (
+                        <Space key={m.role} size={4}>
+                          <Tag color="red">{roleLabel(m.role)}</Tag>
+                          <Tag color="gold">待安全管理员确认</Tag>
+                        </Space>
+                      ) : (
+                        <Tag key={m.role} color="red">
+                          {roleLabel(m.role)}
+                        </Tag>
+                      ),
+                    ),
               },
               {
                 title: '其他单位',

@@ -58,6 +58,8 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'user.reset_password': '重置密码',
   'user.auto_disable': '长期未登录自动停用',
   'user.unlock': '解锁账号',
+  'user.grant_confirm': '确认单位管理员角色（安全管理员）',
+  'user.grant_reject': '拒绝单位管理员角色（安全管理员）',
   'user.phone_reveal': '查看完整电话号码',
   'session.revoke': '强制下线（单个会话）',
   'session.revoke_user': '强制下线（全部会话）',

@@ -18,6 +18,8 @@ const ACCOUNT_NOTICE_EVENTS = [
   'user.reset_password',
   'user.unlock',
   'user.update',
+  'user.grant_confirm',
+  'user.grant_reject',
   'session.revoke_user',
   'auth.second_factor.reset',
 ] as const;

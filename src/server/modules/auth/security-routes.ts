@@ -9,8 +9,9 @@ import { authorize } from '../../policy/authorize.js';
 import { startOfTodayShanghai } from '../audit/queries.js';
 import { ADMIN_ROLES } from '../orgs/domain.js';
 import { memberships, users } from '../orgs/schema.js';
-import { UserList } from '../orgs/schemas.js';
+import { PendingGrantBody, PendingGrantList, UserList } from '../orgs/schemas.js';
 import { auditAdminChange } from '../orgs/use-cases/admin-audit.js';
+import { confirmGrant, listPendingGrants, rejectGrant } from '../orgs/use-cases/confirm-grant.js';
 import { presentUsers } from '../orgs/use-cases/user-access.js';
 import { loginThrottle, securityPolicy, sessions } from './schema.js';
 import { forgetSecurityPolicy, loadSecurityPolicy, SecurityPolicyFields } from './security-policy.js';
@@ -252,6 +253,54 @@ export async function securityRoutes(appBase: FastifyInstance): Promise<void> {
         if (!gone) throw notFound('会话');
         await auditAdminChange(ctx, 'session.revoke', { type: 'user', id: gone.userId }, {});
       });
+      return { ok: true as const };
+    },
+  );
+
+  // The two-person rule (系统管理员创建、安全管理员审核): 单位管理员 roles the system administrator granted.
+  app.get(
+    '/api/security/pending-grants',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '待确认的单位管理员授权（系统管理员授予，安全管理员确认后生效）',
+        response: { 200: PendingGrantList },
+      },
+    },
+    async (req) => listPendingGrants(readContext(req)),
+  );
+
+  app.post(
+    '/api/security/pending-grants/confirm',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '确认一项授权（安全管理员；确认后角色生效）',
+        body: PendingGrantBody,
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => confirmGrant(ctx, req.body));
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/security/pending-grants/reject',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: '拒绝一项授权（安全管理员；角色随即撤销）',
+        body: PendingGrantBody,
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async (req) => {
+      await inTransaction(req, (ctx) => rejectGrant(ctx, req.body));
       return { ok: true as const };
     },
   );

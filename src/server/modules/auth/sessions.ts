@@ -44,7 +44,10 @@ export interface ResolvedSession {
   mustChangePassword: boolean;
 }
 
-/** The session, its user and the user's memberships (as JSON): only what a request needs. */
+/**
+ * The session, its user and the user's memberships (as JSON): only what a request needs. A membership still
+ * waiting for a security administrator's confirmation (two-person rule) grants nothing, so it is left out.
+ */
 const sessionStatement = preparedStatement('zx_session', (db) =>
   db
     .select({
@@ -59,7 +62,7 @@ const sessionStatement = preparedStatement('zx_session', (db) =>
       },
       memberships: sql<
         Membership[]
-      >`coalesce((select json_agg(json_build_object('orgId', m.org_id, 'role', m.role)) from ${memberships} m where m.user_id = ${users.id}), '[]'::json)`,
+      >`coalesce((select json_agg(json_build_object('orgId', m.org_id, 'role', m.role)) from ${memberships} m where m.user_id = ${users.id} and m.confirmed_at is not null), '[]'::json)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -13,7 +13,8 @@ export type OrgPolicyAction =
   | 'reset_password'
   | 'unlock_account'
   | 'end_sessions'
-  | 'reveal_personal_data';
+  | 'reveal_personal_data'
+  | 'confirm_grant';
 
 export interface OrgFacts {
   orgId: string;
@@ -23,7 +24,10 @@ export interface OrgFacts {
   targetOnlyOrgAdmin?: boolean;
   /** For grant_role: the role granted or taken away in `orgId`. */
   role?: Role;
-  /** For reveal_personal_data: whose personal data; for grant_role: the account receiving or losing the role. */
+  /**
+   * For reveal_personal_data: whose personal data; for grant_role: the account receiving or losing the role;
+   * for confirm_grant: the account whose pending role is confirmed or rejected.
+   */
   targetUserId?: string;
 }
 
@@ -66,6 +70,14 @@ export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): D
       return hasRole(actor, f.orgId, 'org_admin')
         ? allow
         : deny('业务角色只能由本单位的单位管理员授予（三员分立）');
+    // The two-person rule (系统管理员创建、安全管理员审核): a 单位管理员 role the system administrator granted waits
+    // for a security administrator, who confirms or rejects it but never for their own account.
+    case 'confirm_grant':
+      if (f.targetUserId !== undefined && f.targetUserId === actor.userId)
+        return deny('不能确认或拒绝授予自己的角色（职责分离）');
+      return isSecurityAdmin(actor)
+        ? allow
+        : deny('只有安全管理员可以确认或拒绝系统管理员授予的单位管理员角色');
     case 'reset_password':
       if (f.targetIsAdmin)
         return isSecurityAdmin(actor) ? allow : deny('管理员账号的密码只能由安全管理员重置');
@@ -86,4 +98,14 @@ export function orgPolicy(actor: Actor, action: OrgPolicyAction, f: OrgFacts): D
         ? allow
         : deny('只有本人和所在单位的单位管理员可以查看完整个人信息');
   }
+}
+
+/**
+ * Whether a role granted by this actor takes effect only after a security administrator confirms it: a
+ * 单位管理员 role granted by the system administrator, who could otherwise open one with a mailbox they control
+ * and, as that unit administrator, a business account whose password they are shown. Every other grant (a unit
+ * administrator's own, bootstrap, seed, command line) takes effect at once.
+ */
+export function grantNeedsConfirmation(actor: Actor, role: Role): boolean {
+  return role === 'org_admin' && isSystemAdmin(actor);
 }

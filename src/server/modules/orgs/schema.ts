@@ -119,10 +119,23 @@ export const memberships = pgTable(
       .references(() => orgs.id),
     role: text('role', { enum: ROLES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Who granted the role (null: bootstrap, seed, import or before this was recorded). */
+    grantedBy: uuid('granted_by'),
+    /**
+     * 三员分立, two-person rule (系统管理员创建、安全管理员审核): a 单位管理员 role the system administrator grants
+     * takes effect only once a security administrator confirms it. Null: pending, the row grants nothing. Every
+     * other grant sets it at once; there is deliberately no default, so a new grant path must decide.
+     */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    confirmedBy: uuid('confirmed_by'),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.orgId, t.role] }),
     index('memberships_org_idx').on(t.orgId, t.role),
+    // The security administrator's list of grants waiting for confirmation.
+    index('memberships_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.confirmedAt} is null`),
   ],
 );
 

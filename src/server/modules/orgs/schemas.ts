@@ -178,6 +178,10 @@ export const UserSchema = z.object({
   createdAt: Timestamp,
   rowVersion: z.number(),
   memberships: z.array(z.object({ orgId: z.string(), role: z.enum(ROLES) })),
+  /** Of `memberships`, those granted by the system administrator and not yet confirmed (they grant nothing). */
+  pendingMemberships: z
+    .array(z.object({ orgId: z.string(), role: z.enum(ROLES) }))
+    .describe('待安全管理员确认的角色（确认前不生效）'),
   abilities: z.object({
     edit: z.boolean(),
     editRoles: z.boolean(),
@@ -205,3 +209,25 @@ export const PasswordDeliverySchema = z.object({
 export const CreatedUser = UserSchema.extend(PasswordDeliverySchema.shape);
 /** The plain phone, for one authorized and audited reveal (SECURITY.md §22). */
 export const RevealedPhone = z.object({ phone: z.string().nullable() });
+
+/** A role granted by the system administrator that waits for a security administrator (two-person rule). */
+export const PendingGrantSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  role: z.enum(ROLES),
+  grantedBy: z.string().nullable(),
+  grantedByUsername: z.string().nullable(),
+  grantedByDisplayName: z.string().nullable(),
+  grantedAt: Timestamp,
+});
+export const PendingGrantList = z.array(PendingGrantSchema);
+/** Which pending grant: the account, unit and role, and when it was granted (a grant made again is another). */
+export const PendingGrantBody = z.strictObject({
+  userId: z.uuid(),
+  orgId: z.uuid(),
+  role: z.enum(ROLES),
+  grantedAt: z.iso.datetime({ offset: true }),
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
@@ -35,6 +35,7 @@ export async function createInstruction(ctx: UseCaseContext, input: CreateInstru
       and(
         eq(memberships.userId, ctx.actor.userId),
         eq(memberships.role, 'leader'),
+        isNotNull(memberships.confirmedAt),
         inArray(memberships.orgId, candidates),
       ),
     );

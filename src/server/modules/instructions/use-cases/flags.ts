@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { AppError, conflict, invalid, notFound } from '../../../http/errors.js';
 import { authorize, can } from '../../../policy/authorize.js';
@@ -15,7 +15,14 @@ export async function leadersOf(ctx: UseCaseContext, hubId: string) {
     .select({ id: users.id, displayName: users.displayName })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, hubId), eq(memberships.role, 'leader'), eq(users.disabled, false)))
+    .where(
+      and(
+        eq(memberships.orgId, hubId),
+        eq(memberships.role, 'leader'),
+        isNotNull(memberships.confirmedAt),
+        eq(users.disabled, false),
+      ),
+    )
     .orderBy(users.displayName);
 }
 

@@ -73,7 +73,10 @@ export async function bootstrapAdmins(
       passwordChangedAt: opts.now,
       createdAt: opts.now,
     });
-    await tx.insert(memberships).values({ userId: id, orgId: root.id, role, createdAt: opts.now });
+    // Installation itself grants the three administrators: in force at once.
+    await tx
+      .insert(memberships)
+      .values({ userId: id, orgId: root.id, role, createdAt: opts.now, confirmedAt: opts.now });
     accounts.push({ role, username, password });
   }
   await writeAudit(tx, {

@@ -7,7 +7,8 @@ import { conflict, invalid } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { loadSecurityPolicy } from '../../auth/security-policy.js';
-import { separationOfDutiesViolation } from '../domain.js';
+import { separationOfDutiesViolation, type Role } from '../domain.js';
+import { grantNeedsConfirmation } from '../policy.js';
 import { memberships, orgs, users } from '../schema.js';
 import type { CreateUserInput, MembershipInput } from '../schemas.js';
 import {
@@ -23,6 +24,15 @@ import { assertMayManageAdmins, randomPassword } from './user-access.js';
 export function phoneColumns(userId: string, phone: string | null | undefined) {
   const sealed = phone ? sealPersonal(USER_PHONE, userId, phone) : null;
   return { phoneEnc: sealed?.enc ?? null, phoneIndex: sealed?.index ?? null };
+}
+
+/**
+ * The grant columns of a new membership: who granted it and, unless the two-person rule holds it for a
+ * security administrator (grantNeedsConfirmation), confirmed at once.
+ */
+export function grantColumns(ctx: UseCaseContext, role: Role) {
+  const pending = grantNeedsConfirmation(ctx.actor, role);
+  return { grantedBy: ctx.actor.userId, confirmedAt: pending ? null : ctx.now, confirmedBy: null };
 }
 
 /** Drops repeated (unit, role) pairs and checks 三员分立 and that every unit exists. */
@@ -56,7 +66,7 @@ export async function createUser(
   ctx: UseCaseContext,
   input: CreateUserInput,
   settings: DeliverySettings,
-): Promise<{ id: string; delivery: PasswordDelivery }> {
+): Promise<{ id: string; delivery: PasswordDelivery; pendingConfirmation: boolean }> {
   const id = randomUUID();
   const roles = await checkMemberships(ctx.tx, input.memberships);
   for (const m of roles)
@@ -83,9 +93,16 @@ export async function createUser(
     passwordChangedAt: ctx.now,
     createdAt: ctx.now,
   });
-  await ctx.tx
-    .insert(memberships)
-    .values(roles.map((m) => ({ userId: id, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+  await ctx.tx.insert(memberships).values(
+    roles.map((m) => ({
+      userId: id,
+      orgId: m.orgId,
+      role: m.role,
+      createdAt: ctx.now,
+      ...grantColumns(ctx, m.role),
+    })),
+  );
+  const pending = roles.filter((m) => grantNeedsConfirmation(ctx.actor, m.role));
   const delivery = await deliverOneTimePassword(
     ctx,
     settings,
@@ -104,9 +121,15 @@ export async function createUser(
     ctx,
     'user.create',
     { type: 'user', id },
-    { username: input.username, memberships: roles, oneTimePassword: true, ...auditDelivery(delivery) },
+    {
+      username: input.username,
+      memberships: roles,
+      oneTimePassword: true,
+      ...auditDelivery(delivery),
+      ...(pending.length > 0 && { pendingConfirmation: pending }),
+    },
   );
-  return { id, delivery };
+  return { id, delivery, pendingConfirmation: pending.length > 0 };
 }
 
 /** What the audit row says about the delivery: the channel and masked address, never the password. */

@@ -7,7 +7,8 @@ import { memberships, users } from '../schema.js';
 import type { UpdateUserInput } from '../schemas.js';
 import { actorIsAdministrator, maskEmail } from '../../delivery/one-time-password.js';
 import { auditAdminChange } from './admin-audit.js';
-import { checkMemberships, phoneColumns } from './create-user.js';
+import { checkMemberships, grantColumns, phoneColumns } from './create-user.js';
+import { grantNeedsConfirmation } from '../policy.js';
 import { assertMayManageAdmins, loadVisibleUser } from './user-access.js';
 
 const key = (m: Membership) => `${m.orgId}/${m.role}`;
@@ -88,6 +89,9 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
     .returning({ id: users.id });
   if (!done) throw staleVersion('账号信息');
   const rolesChanged = changedMemberships(before, after).length > 0;
+  const pendingAdded = after.filter(
+    (m) => !before.some((b) => key(b) === key(m)) && grantNeedsConfirmation(ctx.actor, m.role),
+  );
   if (rolesChanged) {
     const removed = before.filter((m) => !after.some((a) => key(a) === key(m)));
     const added = after.filter((m) => !before.some((b) => key(b) === key(m)));
@@ -99,9 +103,15 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
           and(eq(memberships.userId, userId), eq(memberships.orgId, m.orgId), eq(memberships.role, m.role)),
         );
     if (added.length > 0)
-      await ctx.tx
-        .insert(memberships)
-        .values(added.map((m) => ({ userId, orgId: m.orgId, role: m.role, createdAt: ctx.now })));
+      await ctx.tx.insert(memberships).values(
+        added.map((m) => ({
+          userId,
+          orgId: m.orgId,
+          role: m.role,
+          createdAt: ctx.now,
+          ...grantColumns(ctx, m.role),
+        })),
+      );
   }
   if (input.disabled === true) await deleteUserSessions(ctx.tx, userId);
   await auditAdminChange(
@@ -119,6 +129,7 @@ export async function updateUser(ctx: UseCaseContext, userId: string, input: Upd
         },
       }),
       ...(rolesChanged && { membershipsBefore: before, membershipsAfter: after }),
+      ...(pendingAdded.length > 0 && { pendingConfirmation: pendingAdded }),
     },
   );
 }

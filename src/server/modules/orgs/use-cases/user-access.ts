@@ -134,7 +134,8 @@ export function mayRevealPersonalData(
 }
 
 /**
- * The people list: account state, lock, every (unit, role) each holds, and the actor's abilities. Never the
+ * The people list: account state, lock, every (unit, role) each holds (those still waiting for a security
+ * administrator's confirmation also in `pendingMemberships`), and the actor's abilities. Never the
  * hash; the phone masked only.
  */
 export async function presentUsers(tx: Db, actor: Actor, userIds: readonly string[], now = new Date()) {
@@ -166,17 +167,27 @@ export async function presentUsers(tx: Db, actor: Actor, userIds: readonly strin
       .where(inArray(users.id, [...userIds]))
       .orderBy(asc(users.username)),
     tx
-      .select({ userId: memberships.userId, orgId: memberships.orgId, role: memberships.role })
+      .select({
+        userId: memberships.userId,
+        orgId: memberships.orgId,
+        role: memberships.role,
+        confirmedAt: memberships.confirmedAt,
+      })
       .from(memberships)
       .where(inArray(memberships.userId, [...userIds])),
   ]);
   return rows.map(({ phoneEnc, ...u }) => {
-    const own = ms.filter((m) => m.userId === u.id).map((m) => ({ orgId: m.orgId, role: m.role }));
+    const mine = ms.filter((m) => m.userId === u.id);
+    const own = mine.map((m) => ({ orgId: m.orgId, role: m.role }));
     return {
       ...u,
       // Masked (SECURITY.md §22): the plain number only through POST /api/users/:id/phone/reveal.
       phoneMasked: maskSealed(USER_PHONE, u.id, phoneEnc),
       memberships: own,
+      // Granted by the system administrator, waiting for a security administrator (grants nothing yet).
+      pendingMemberships: mine
+        .filter((m) => m.confirmedAt === null)
+        .map((m) => ({ orgId: m.orgId, role: m.role })),
       abilities: userAbilities(actor, {
         id: u.id,
         memberships: own,
