@@ -95,6 +95,8 @@ async function bundleServer() {
       'pino',
       'exceljs',
       'docx',
+      // Loaded on first use (password checks), not at start-up.
+      'pinyin-pro',
     ],
     // Bundled CommonJS packages call require() for Node's built-ins.
     banner: {

@@ -93,6 +93,16 @@ describe('SEC-02 own name, login name and unit code', () => {
     expect(weakness('Xq7#Li5!Ming8', { username: 'u1002', displayName: 'Li Ming' })).toBe('contains_name');
     expect(weakness('Xq7#Robert5!k', { username: 'u1003', displayName: 'Robert Li' })).toBe('contains_name');
   });
+  it('derives the pinyin of a Chinese name when none is given: full name, given name, surname', () => {
+    const zhang = { username: 'u1004', displayName: '张三丰' };
+    expect(weakness('Zhangsanfeng@1', zhang)).toBe('contains_name');
+    expect(weakness('Xq7!SanFeng#9k', zhang)).toBe('contains_name');
+    expect(weakness('Zhang#Xq7!k9Lm', zhang)).toBe('contains_name');
+    // A surname is read as a surname (单 is shan, not dan), and unrelated passwords pass.
+    expect(weakness('Shan#Xq7!k9Lm2', { username: 'u1005', displayName: '单雄信' })).toBe('contains_name');
+    expect(weakness('Dan#Xq7!k9Lm2w', { username: 'u1005', displayName: '单雄信' })).toBeNull();
+    expect(weakness('Xq7#Lm9!kT2pw', zhang)).toBeNull();
+  });
   it('refuses the unit code, whole or without trailing zeros', () => {
     const c = { username: 'u1001', unitCodes: ['330100'] };
     expect(weakness('Kq#330100mzT', c)).toBe('contains_unit');

@@ -6,8 +6,24 @@
  *   (Password@2024, Welcome@2024, P@ssw0rd1234, 2024@Admin), also after undoing leetspeak;
  * - a keyboard walk: rows (qwerty), columns (1qaz2wsx), diagonals and plain sequences (abcd, 1234),
  *   with shifted symbols read as their keys (1qaz@WSX3edc, Qwerty@123456);
- * - the login name, the person's name (Latin letters or pinyin when known) or the unit's code inside it.
+ * - the login name, the person's name (Latin letters; a Chinese name also as its pinyin: 张三丰 → zhangsanfeng,
+ *   sanfeng, zhang) or the unit's code inside it.
  */
+import { createRequire } from 'node:module';
+
+type PinyinFn = (
+  text: string,
+  options: { toneType: 'none'; type: 'array'; surname: 'head'; nonZh: 'removed' },
+) => string[];
+let pinyinFn: PinyinFn | null = null;
+
+/** A Chinese name's syllables (surnames read as surnames: 单 → shan). The dictionary loads on first use. */
+export function namePinyin(name: string): string[] {
+  pinyinFn ??= (createRequire(import.meta.url)('pinyin-pro') as { pinyin: PinyinFn }).pinyin;
+  return pinyinFn(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'removed' }).filter((s) =>
+    /^[a-z]+$/.test(s),
+  );
+}
 
 export type PasswordWeakness =
   'common' | 'common_base' | 'keyboard_walk' | 'contains_username' | 'contains_name' | 'contains_unit';
@@ -154,7 +170,13 @@ function nameParts(ctx: PasswordContext): string[] {
     parts.push(name.replace(/\s+/g, ''));
     parts.push(...name.split(/[\s.·_-]+/));
   }
-  for (const p of ctx.namePinyin ?? []) parts.push(p.replace(/\s+/g, ''));
+  let spellings = ctx.namePinyin;
+  if (!spellings && /[\u3400-\u9fff]/.test(name)) {
+    // Full name, given name and surname in pinyin: the forms people put in passwords (zhangsan123).
+    const syllables = namePinyin(name);
+    spellings = syllables.length > 1 ? [syllables.join(''), syllables.slice(1).join(''), syllables[0]!] : [];
+  }
+  for (const p of spellings ?? []) parts.push(p.replace(/\s+/g, ''));
   return parts.filter((p) => p.length >= 3 || /[\u3400-\u9fff]{2,}/.test(p));
 }
 
