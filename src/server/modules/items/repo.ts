@@ -257,6 +257,18 @@ interface CasRow {
   event_id: string;
 }
 
+/**
+ * The audit row of an event inserted by a CTE named `ev`, as the CTE `au` (placeholders filled by
+ * `auditValues`): shared by the statements that write a transition or a new hop with its event.
+ */
+const AUDIT_FROM_EVENT = sql`au as (
+    insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
+    select ${sql.placeholder('auditAt')}::timestamptz, ${sql.placeholder('actorId')}::uuid, ${sql.placeholder('ip')},
+      ${sql.placeholder('requestId')}, ${sql.placeholder('auditEvent')}, ${sql.placeholder('objectType')},
+      ${sql.placeholder('objectId')}, 'success', ${sql.placeholder('auditDetail')}::jsonb
+    from ev
+  )`;
+
 function casStatement(table: 'hops' | 'items', columns: readonly string[]) {
   const key = `${table}:${columns.join(',')}`;
   const hit = casStatements.get(key);
@@ -283,12 +295,7 @@ function casStatement(table: 'hops' | 'items', columns: readonly string[]) {
       ${p('fromState')}, ${p('toState')}, ${p('comment')}, ${p('data')}::jsonb, ${p('now')}::timestamptz
     from upd
     returning id
-  ), au as (
-    insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
-    select ${p('auditAt')}::timestamptz, ${p('actorId')}::uuid, ${p('ip')}, ${p('requestId')}, ${p('auditEvent')},
-      ${p('objectType')}, ${p('objectId')}, 'success', ${p('auditDetail')}::jsonb
-    from ev
-  )
+  ), ${AUDIT_FROM_EVENT}
   select upd.state, upd.stage, upd.row_version, upd.current_version_no, ev.id::text as event_id from upd, ev`;
   const name = `zx_cas_${table}_${createHash('sha1').update(key).digest('hex').slice(0, 12)}`;
   const statement = preparedSql<CasRow>(name, query);
@@ -381,12 +388,7 @@ const newHopStatement = preparedSql<NewHopRow>(
         ${p('data')}::jsonb, ${p('now')}::timestamptz
       from ins
       returning id
-    ), au as (
-      insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
-      select ${p('auditAt')}::timestamptz, ${p('actorId')}::uuid, ${p('ip')}, ${p('requestId')}, ${p('auditEvent')},
-        ${p('objectType')}, ${p('objectId')}, 'success', ${p('auditDetail')}::jsonb
-      from ev
-    )
+    ), ${AUDIT_FROM_EVENT}
     select ev.id::text as event_id from ev`;
   })(),
 );
