@@ -38,6 +38,30 @@ export async function loginFromRoot(
   return page;
 }
 
+/**
+ * Signs out from the account menu as a person does, once the page has settled (no request in flight, so
+ * the shell is not re-rendering under the menu), and waits for the login form.
+ */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('current-user').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.getByTestId('current-user').click();
+  const item = page.getByRole('menuitem', { name: '退出登录' });
+  await item.waitFor({ state: 'visible' });
+  const seen: string[] = [];
+  page.on('request', (r) => seen.push(`${r.method()} ${r.url()}`));
+  page.on('console', (m) => seen.push(`console ${m.type()} ${m.text()}`));
+  await item.click();
+  try {
+    await page.waitForURL(/\/login/);
+  } catch (e) {
+    console.error('DEBUG signOut', page.url(), await item.isVisible(), seen);
+    await page.screenshot({ path: `${SHOTS}/debug-signout.png` });
+    throw e;
+  }
+  await page.getByLabel('用户名').waitFor();
+}
+
 /** A full-page screenshot once antd's motion has settled (look at them: test-results/screenshots). */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);

@@ -81,9 +81,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [setMe],
   );
 
+  // Signing out never fails from the user's side: the session is forgotten here whatever the server
+  // answers (an expired session or a lost connection must not leave the menu doing nothing).
   const logout = useCallback(async () => {
     try {
       await api.post('/api/auth/logout', {});
+    } catch {
+      // The server ends the session on its own expiry; nothing for the user to do.
     } finally {
       setMe(null);
     }

@@ -15,7 +15,7 @@ import { DEFAULT_RULES, type ScoringRules } from '../domain.js';
 import { evaluatedUnitIds, loadRules, selfAndAncestorIds } from '../repo.js';
 import { creditAdoption, creditInstruction, type AdoptionFacts, type InstructionFacts } from '../rules.js';
 import { scoreEntries } from '../schema.js';
-import { runNamed } from '../sql.js';
+import { runNamed, runPrepared } from '../sql.js';
 
 type AutoKind = 'adoption' | 'instruction';
 type LedgerInsert = typeof scoreEntries.$inferInsert;
@@ -384,7 +384,7 @@ export async function prepareNewAdoption(
   ctx: UseCaseContext,
   input: { hopId: string; itemId: string; hubId: string; periodicalId: string },
 ): Promise<NewAdoption | null> {
-  const [row] = await runNamed<AdoptFactsRow>(ctx.tx, 'adopt-facts', input);
+  const [row] = await runPrepared<AdoptFactsRow>(ctx.tx, 'adopt-facts', input);
   if (!row) return null;
   return {
     periodical: {
