@@ -48,17 +48,8 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('current-user').click();
   const item = page.getByRole('menuitem', { name: '退出登录' });
   await item.waitFor({ state: 'visible' });
-  const seen: string[] = [];
-  page.on('request', (r) => seen.push(`${r.method()} ${r.url()}`));
-  page.on('console', (m) => seen.push(`console ${m.type()} ${m.text()}`));
   await item.click();
-  try {
-    await page.waitForURL(/\/login/);
-  } catch (e) {
-    console.error('DEBUG signOut', page.url(), await item.isVisible(), seen);
-    await page.screenshot({ path: `${SHOTS}/debug-signout.png` });
-    throw e;
-  }
+  await page.waitForURL(/\/login/);
   await page.getByLabel('用户名').waitFor();
 }
 

@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { markRead, notificationPath, NOTIFICATION_KIND_LABELS } from '../api/notifications';
 import type { NotificationRow, NotificationsPage } from '../api/types';
 import { formatTime } from '../hooks';
+import { inHeader } from '../layout/popups';
 
 /** Without the live stream (a proxy that cuts it, an old browser) the bell polls; with it, rarely. */
 const POLL_MS = 60_000;
@@ -121,6 +122,7 @@ export function NotificationBell() {
       title={`通知${count ? `（${count}条未读）` : ''}`}
       trigger="click"
       placement="bottomRight"
+      getPopupContainer={inHeader}
       open={open}
       onOpenChange={(o) => {
         setOpen(o);

@@ -33,6 +33,7 @@ import {
 } from '@ant-design/icons';
 import { Avatar, Drawer, Dropdown, Layout, Menu, Spin, type MenuProps } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
+import { inHeader } from './popups';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useAuth, useMe } from '../auth/AuthContext';
 import { BUSINESS_ROLES, HUB_ROLES } from '../../server/modules/orgs/domain';
@@ -275,7 +276,7 @@ export function AppLayout() {
         </Link>
         <span className="zx-header-spacer" />
         <NotificationBell />
-        <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
+        <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight" getPopupContainer={inHeader}>
           <button type="button" className="zx-header-user" aria-label="用户菜单">
             <Avatar size="small" icon={<UserOutlined />} />
             <span className="zx-header-who">
