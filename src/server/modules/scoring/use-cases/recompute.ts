@@ -307,12 +307,19 @@ async function insertLedgerRows(
       ? r
       : { id: randomUUID(), ...r, manual: false, reason: null, createdBy: null, createdAt: ctx.now },
   );
-  if (adoption && inserts.length === 0) await ctx.tx.insert(adoptions).values(adoption);
-  const withAdoption = adoption
-    ? ctx.tx.with(ctx.tx.$with('new_adoption').as(ctx.tx.insert(adoptions).values(adoption).returning()))
-    : ctx.tx;
+  // A new adoption's rows cannot meet existing ones (their cause is the adoption being inserted): a plain
+  // INSERT, which fires only the ledger's insert trigger (ON CONFLICT DO UPDATE fires the update trigger too).
+  if (adoption) {
+    if (inserts.length === 0) await ctx.tx.insert(adoptions).values(adoption);
+    const withAdoption = ctx.tx.with(
+      ctx.tx.$with('new_adoption').as(ctx.tx.insert(adoptions).values(adoption).returning()),
+    );
+    for (let i = 0; i < inserts.length; i += 500)
+      await (i === 0 ? withAdoption : ctx.tx).insert(scoreEntries).values(inserts.slice(i, i + 500));
+    return { inserted: inserts.length, updated: 0, deleted: 0 };
+  }
   for (let i = 0; i < inserts.length; i += 500)
-    await (i === 0 ? withAdoption : ctx.tx)
+    await ctx.tx
       .insert(scoreEntries)
       .values(inserts.slice(i, i + 500))
       .onConflictDoUpdate({
