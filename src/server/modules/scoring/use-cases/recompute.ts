@@ -359,6 +359,7 @@ interface AdoptFactsRow {
   periodical_hub_id: string;
   periodical_name: string;
   adopted: boolean;
+  version_title: string;
   adopting_level: OrgLevel;
   origin_org_id: string;
   co_reporter_org_ids: string[];
@@ -373,6 +374,8 @@ interface AdoptFactsRow {
  */
 export interface NewAdoption {
   periodical: { id: string; hubId: string; name: string; adopted: boolean };
+  /** The adopted version's title, for the adoption row. */
+  versionTitle: string;
   /** Inserts the adoption row and its ledger rows, in one statement. */
   credit: (
     ctx: UseCaseContext,
@@ -382,7 +385,7 @@ export interface NewAdoption {
 
 export async function prepareNewAdoption(
   ctx: UseCaseContext,
-  input: { hopId: string; itemId: string; hubId: string; periodicalId: string },
+  input: { hopId: string; itemId: string; hubId: string; periodicalId: string; versionId: string },
 ): Promise<NewAdoption | null> {
   const [row] = await runNamed<AdoptFactsRow>(ctx.tx, 'adopt-facts', input);
   if (!row) return null;
@@ -393,6 +396,7 @@ export async function prepareNewAdoption(
       name: row.periodical_name,
       adopted: row.adopted,
     },
+    versionTitle: row.version_title,
     credit: (c, adoption) => {
       const facts: AdoptionFacts = {
         adoptionId: adoption.id,
