@@ -9,7 +9,7 @@ import { orgs, type OrgRow } from '../orgs/schema.js';
 import { DEFAULT_RULES, type ScoringRules } from './domain.js';
 import type { ScoringPolicyAction } from './policy.js';
 import { scoringRuleSets } from './schema.js';
-import { runNamed } from './sql.js';
+import { runNamed, runPrepared } from './sql.js';
 
 /**
  * Loads an evaluating hub for a scoring action. Someone holding no role at the hub gets the same 404 as
@@ -79,7 +79,7 @@ function rulesOf(row: typeof scoringRuleSets.$inferSelect | null): LoadedRules {
 
 /** The units a hub evaluates (sql/evaluated-units.sql). */
 export async function evaluatedUnitIds(tx: Db, hubId: string): Promise<Set<string>> {
-  const rows = await runNamed<{ org_id: string }>(tx, 'evaluated-unit-ids', { hubId });
+  const rows = await runPrepared<{ org_id: string }>(tx, 'evaluated-unit-ids', { hubId });
   return new Set(rows.map((r) => r.org_id));
 }
 

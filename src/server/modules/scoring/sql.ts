@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
+import { preparedSql } from '../../db/prepared.js';
 import { PROJECT_ROOT } from '../../paths.js';
 
 /** Next to this module (src/ or dist/server/), else the checked-in copy (the one-file server bundle). */
@@ -83,6 +84,33 @@ export function namedQuery(name: SqlName, params: Record<string, Param>): SQL {
 
 export function runNamed<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
   return queryRows<T>(db, namedQuery(name, params));
+}
+
+const preparedByName = new Map<SqlName, ReturnType<typeof preparedSql<unknown>>>();
+
+/**
+ * `runNamed` as a named prepared statement (db/prepared.ts), for the statistics every ranking and notice
+ * runs: PostgreSQL plans the statement once per connection instead of on every request (unit-stats.sql
+ * takes 8–20 ms to plan, more than it takes to run; after five runs the server keeps its generic plan
+ * when that costs no more than the custom ones).
+ */
+export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
+  let run = preparedByName.get(name);
+  if (!run) {
+    const c = compiled.get(name);
+    if (!c) throw new Error(`unknown sql ${name}`);
+    const chunks: SQL[] = [];
+    c.text.forEach((t, i) => {
+      chunks.push(sql.raw(t));
+      const p = c.params[i];
+      if (p !== undefined) chunks.push(sql`${sql.placeholder(p)}`);
+    });
+    run = preparedSql<unknown>(`zx_sql_${name.replace(/-/g, '_')}`, sql.join(chunks));
+    preparedByName.set(name, run);
+  }
+  const c = compiled.get(name)!;
+  for (const p of c.params) if (!(p in params)) throw new Error(`sql ${name}: parameter :${p} not given`);
+  return run(db, params) as Promise<T[]>;
 }
 
 /** The text of a named query with its includes, for review, EXPLAIN and the benchmark. */

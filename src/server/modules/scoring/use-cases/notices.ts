@@ -11,7 +11,7 @@ import { ADOPTION_TYPE_LABELS, type AdoptionType } from '../../items/domain/cata
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
 import { auditScoring, auditScoringRow, hubFor, hubWithRules } from '../repo.js';
 import { noticeRecipients, notices } from '../schema.js';
-import { runNamed } from '../sql.js';
+import { runPrepared } from '../sql.js';
 import { laggingUnits } from './quotas.js';
 import { unitStats } from './stats.js';
 
@@ -62,7 +62,7 @@ export async function createNotice(
   if (!period) throw invalid('period', '统计期间无效');
   const stats = await unitStats(ctx.tx, hubId, rules, period);
   const lagging = await laggingUnits(ctx, hubId, period, stats);
-  const titles = await runNamed<AdoptedTitleRow>(ctx.tx, 'adopted-titles', {
+  const titles = await runPrepared<AdoptedTitleRow>(ctx.tx, 'adopted-titles', {
     hubId,
     start: period.start.toISOString(),
     end: period.end.toISOString(),
