@@ -120,8 +120,8 @@ try {
       union all
       select gen_random_uuid(), c.id, c.hop1, '${P}'::uuid, c.version_id, c.author, c.at + interval '12 hours', c.origin, 'province', null, null
         from b_chain c where c.dept and c.r3 < 0.3;
-    insert into adoptions (id, hop_id, item_id, hub_id, periodical_id, version_id, type, adopted_by, adopted_at)
-      select a.id, a.hop_id, a.item_id, a.hub_id, p.id, a.version_id, case when random() < 0.8 then 'single' else 'combined' end,
+    insert into adoptions (id, hop_id, item_id, hub_id, periodical_id, version_id, title, type, adopted_by, adopted_at)
+      select a.id, a.hop_id, a.item_id, a.hub_id, p.id, a.version_id, (select v.title from item_versions v where v.id = a.version_id), case when random() < 0.8 then 'single' else 'combined' end,
         a.author, a.adopted_at from b_adoption a join periodicals p on p.hub_id = a.hub_id;
     -- The ledgers as the rules would write them: the county credits its unit, the city the county that
     -- forwarded, the province the city that forwarded (or its own department).

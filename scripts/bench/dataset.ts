@@ -237,8 +237,8 @@ export async function buildDataset(
       select gen_random_uuid(), c.id, c.hop3, 1, c.version_id, c.origin, c.at + interval '60 hours', 'province',
         c.h1, c.city_h from b_chain c where c.adopt3;
     analyze b_adoption;
-    insert into adoptions (id, hop_id, item_id, hub_id, periodical_id, version_id, type, adopted_by, adopted_at)
-      select a.id, a.hop_id, a.item_id, h.id, p.id, a.version_id,
+    insert into adoptions (id, hop_id, item_id, hub_id, periodical_id, version_id, title, type, adopted_by, adopted_at)
+      select a.id, a.hop_id, a.item_id, h.id, p.id, a.version_id, (select v.title from item_versions v where v.id = a.version_id),
         case when random() < 0.8 then 'single' else 'combined' end, s.id, a.adopted_at
       from b_adoption a join b_hub h on h.h = a.hub_h join b_per p on p.h = a.hub_h
       join b_staff s on s.h = a.hub_h and s.k = 1;

@@ -500,6 +500,7 @@ export async function loadDemoHistory(
               hubId: toId,
               periodicalId: periodical.id,
               versionId: workingVersionId ?? versionId,
+              title,
               type: chance(0.12) ? 'combined' : 'single',
               adoptedBy: editor,
               adoptedAt,

@@ -1,5 +1,6 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { auditLog } from '../../src/server/modules/audit/schema.js';
 import { noticeRecipients } from '../../src/server/modules/scoring/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -338,5 +339,45 @@ describe('rewards', () => {
 describe('pre-aggregated statistics', () => {
   it('equal the ledger and hops after every write above', async () => {
     await expectAggregatesMatchLedger(t.app.database.db, [tree.P.id, tree.C.id, tree.K.id, tree.K2.id]);
+  });
+});
+
+describe('the titles of a notice', () => {
+  it('are the adopted versions’ titles, whatever the hub edits after adopting', async () => {
+    const item = await f.submittedItem('某街道推进垃圾分类（报送稿）');
+    const hopId = item.hops[0]!.id;
+    await f.receive(tree.K.editor, hopId);
+    const k = await f.as(tree.K.editor);
+    const edit = async (title: string) => {
+      const hop = (await k.get(`/api/items/${item.id}`))
+        .json<{ hops: { id: string; rowVersion: number }[] }>()
+        .hops.find((h) => h.id === hopId)!;
+      const r = await k.put(`/api/hops/${hopId}/content`, {
+        rowVersion: hop.rowVersion,
+        title,
+        bodyHtml: '<p>某街道在全部小区推行垃圾分类。</p>',
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    // The hub's edit is the version adopted; its later edit is not.
+    await edit('某街道垃圾分类覆盖全部小区');
+    await f.adopt(tree.K.editor, hopId, tree.K.periodicalId);
+    await edit('某街道垃圾分类覆盖全部小区（采用后再改）');
+
+    const r = await k.post(`/api/hubs/${tree.K.id}/notices`, { title: '采用标题', period: 'month', month });
+    expect(r.statusCode, r.body).toBe(201);
+    const notice = (await k.get(r.headers.location as string)).json<NoticeView>();
+    const titles = notice.snapshot.rows.find((x) => x.orgId === tree.T.id)!.adoptedTitles.map((x) => x.title);
+    expect(titles).toContain('某街道垃圾分类覆盖全部小区');
+    expect(titles).not.toContain('某街道推进垃圾分类（报送稿）');
+    expect(titles).not.toContain('某街道垃圾分类覆盖全部小区（采用后再改）');
+    // Written with its audit row.
+    const audit = await t.app.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.event, 'scoring.notice_create'), eq(auditLog.objectId, notice.id)));
+    expect(audit).toMatchObject([
+      { objectType: 'notice', detail: { hubId: tree.K.id, period: notice.periodLabel } },
+    ]);
   });
 });

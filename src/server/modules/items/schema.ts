@@ -160,6 +160,11 @@ export const adoptions = pgTable(
     versionId: uuid('version_id')
       .notNull()
       .references(() => itemVersions.id),
+    /**
+     * The adopted version's title, copied when adopting (the version never changes, so neither does this):
+     * the notices and lists of adoptions read it here instead of joining item_versions.
+     */
+    title: text('title').notNull(),
     type: text('type', { enum: ADOPTION_TYPES }).notNull(),
     adoptedBy: uuid('adopted_by')
       .notNull()

@@ -91,9 +91,9 @@ const prepared = new Map<SqlName, (db: Db, values: Record<string, unknown>) => P
 /**
  * The named query as a named prepared statement (db/prepared.ts): its text is built once and PostgreSQL
  * parses it once per connection, and after five runs may keep a generic plan instead of planning again.
- * For the hot write path, where the statement is large and its plan does not depend on the values (the
- * adoption's facts: planning that recursive statement cost 5–6 ms of every adoption, twice its run time).
- * Statistics over a period keep `runNamed`: their best plan depends on the hub and the period.
+ * For large statements whose planning costs more than their run: the adoption's facts (planning that
+ * recursive statement cost 5–6 ms of every adoption, twice its run time), the units a hub evaluates, the
+ * statistics of a ranking or notice (8–20 ms to plan).
  */
 export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
   const c = compiled.get(name);

@@ -207,12 +207,16 @@ export async function adoptHop(
 ): Promise<HopTransitionResult> {
   const { hop, item, facts } = await loadVisibleHop(ctx, input.hopId);
   authorize(ctx.actor, 'hop', 'adopt', facts);
-  // The periodical, whether this hop already has a live adoption into it, and the ledger's facts: one read.
+  // The version adopted is the hub's latest edit, else the version it received.
+  const versionId = hop.workingVersionId ?? hop.versionId;
+  // The periodical, whether this hop already has a live adoption into it, the version's title and the
+  // ledger's facts: one read.
   const adoption = await prepareNewAdoption(ctx, {
     hopId: hop.id,
     itemId: hop.itemId,
     hubId: hop.toOrgId,
     periodicalId: input.periodicalId,
+    versionId,
   });
   const periodical = adoption?.periodical;
   if (!adoption || !periodical || periodical.hubId !== hop.toOrgId)
@@ -235,7 +239,8 @@ export async function adoptHop(
       itemId: hop.itemId,
       hubId: hop.toOrgId,
       periodicalId: periodical.id,
-      versionId: hop.workingVersionId ?? hop.versionId,
+      versionId,
+      title: adoption.versionTitle,
       type: input.type,
       adoptedBy: ctx.actor.userId,
       adoptedAt: ctx.now,

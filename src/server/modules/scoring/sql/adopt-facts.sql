@@ -1,8 +1,9 @@
 -- Everything adopting hop :hopId (of item :itemId, at hub :hubId) into periodical :periodicalId needs to
 -- know, read in one statement before anything is written: the periodical and whether the hop already has a
--- live adoption into it; the adopting level; the facts the ledger's rules read (origin, co-reporters, the
--- chain of senders from the unit's own hop up to this one); and each hub whose rules count the periodical,
--- with which of the adoption's candidate units (origin, co-reporters, senders) that hub evaluates. The last
+-- live adoption into it; the title of the adopted version :versionId (kept on the adoption row); the
+-- adopting level; the facts the ledger's rules read (origin, co-reporters, the chain of senders from the
+-- unit's own hop up to this one); and each hub whose rules count the periodical, with which of the
+-- adoption's candidate units (origin, co-reporters, senders) that hub evaluates. The last
 -- is evaluated-units.sql asked backwards — a unit is evaluated by the hub that is its nearest hub above
 -- (walking up through non-hub parents), or by a hub it is a 直报点 of — so its cost follows the handful of
 -- candidates and the depth of the tree, never the number of units a hub evaluates.
@@ -66,6 +67,7 @@ select
   exists (
     select 1 from adoptions a where a.hop_id = :hopId::uuid and a.periodical_id = p.id and a.revoked_at is null
   ) as adopted,
+  (select v.title from item_versions v where v.id = :versionId::uuid) as version_title,
   (select o.level from orgs o where o.id = :hubId::uuid) as adopting_level,
   (select i.org_id from items i where i.id = :itemId::uuid) as origin_org_id,
   coalesce((select jsonb_agg(co.org_id order by co.org_id) from co), '[]'::jsonb) as co_reporter_org_ids,

@@ -4,13 +4,14 @@ import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize, can } from '../../../policy/authorize.js';
+import { auditLog } from '../../audit/schema.js';
 import { notify } from '../../notifications/notify.js';
 import { orgs } from '../../orgs/schema.js';
 import { ADOPTION_TYPE_LABELS, type AdoptionType } from '../../items/domain/catalog.js';
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
-import { auditScoring, hubFor, loadRules } from '../repo.js';
+import { auditScoring, auditScoringRow, hubFor, hubWithRules } from '../repo.js';
 import { noticeRecipients, notices } from '../schema.js';
-import { runNamed } from '../sql.js';
+import { runPrepared } from '../sql.js';
 import { laggingUnits } from './quotas.js';
 import { unitStats } from './stats.js';
 
@@ -39,25 +40,45 @@ export interface NoticeSnapshot {
   lagging: { orgId: string; orgName: string; missed: string[] }[];
 }
 
+interface AdoptedTitleRow {
+  org_id: string;
+  title: string;
+  periodical_name: string;
+  type: AdoptionType;
+  adopted_at: string | Date;
+}
+
 /** Freezes the period's statistics into a draft 通报; answers its summary. */
 export async function createNotice(
   ctx: UseCaseContext,
   hubId: string,
   input: { title: string; remarks: string | null; period: PeriodSpec },
 ) {
-  const hub = await hubFor(ctx, hubId, 'compose_notice');
+  const {
+    hub,
+    rules: { rules },
+  } = await hubWithRules(ctx, hubId, 'compose_notice');
   const period = resolvePeriod(input.period);
   if (!period) throw invalid('period', '统计期间无效');
-  const { rules } = await loadRules(ctx.tx, hubId);
   const stats = await unitStats(ctx.tx, hubId, rules, period);
   const lagging = await laggingUnits(ctx, hubId, period, stats);
-  const titles = await runNamed<{
-    org_id: string;
-    title: string;
-    periodical_name: string;
-    type: AdoptionType;
-    adopted_at: string | Date;
-  }>(ctx.tx, 'adopted-titles', { hubId, start: period.start.toISOString(), end: period.end.toISOString() });
+  const titles = await runPrepared<AdoptedTitleRow>(ctx.tx, 'adopted-titles', {
+    hubId,
+    start: period.start.toISOString(),
+    end: period.end.toISOString(),
+  });
+  // Grouped once by unit (a province's month has thousands of titles and a hundred units).
+  const titlesBy = new Map<string, NoticeSnapshot['rows'][number]['adoptedTitles']>();
+  for (const t of titles) {
+    let list = titlesBy.get(t.org_id);
+    if (!list) titlesBy.set(t.org_id, (list = []));
+    list.push({
+      title: t.title,
+      periodicalName: t.periodical_name,
+      typeLabel: ADOPTION_TYPE_LABELS[t.type],
+      adoptedAt: new Date(t.adopted_at).toISOString(),
+    });
+  }
   const laggingBy = new Map(lagging.map((l) => [l.orgId, l]));
   const snapshot: NoticeSnapshot = {
     hub: { id: hub.id, name: hub.name },
@@ -85,37 +106,34 @@ export async function createNotice(
       tied: s.tied,
       lagging: laggingBy.has(s.orgId),
       missed: laggingBy.get(s.orgId)?.missed ?? [],
-      adoptedTitles: titles
-        .filter((t) => t.org_id === s.orgId)
-        .map((t) => ({
-          title: t.title,
-          periodicalName: t.periodical_name,
-          typeLabel: ADOPTION_TYPE_LABELS[t.type],
-          adoptedAt: new Date(t.adopted_at).toISOString(),
-        })),
+      adoptedTitles: titlesBy.get(s.orgId) ?? [],
     })),
     lagging: lagging.map((l) => ({ orgId: l.orgId, orgName: l.orgName, missed: l.missed })),
   };
-  const id = randomUUID();
-  const [row] = await ctx.tx
-    .insert(notices)
-    .values({
-      id,
-      hubId,
-      title: input.title,
-      periodStart: period.start,
-      periodEnd: period.end,
-      periodLabel: period.label,
-      remarks: input.remarks,
-      snapshot: snapshot as unknown as Record<string, unknown>,
-      state: 'draft',
-      createdBy: ctx.actor.userId,
-      createdAt: ctx.now,
-    })
-    .returning();
-  await auditScoring(ctx, 'notice_create', 'notice', id, { hubId, period: period.label });
-  // The new draft as its composer sees it, from the row just written (not read back), without the table.
-  const { snapshot: _table, ...summary } = presentNotice(ctx, row!, false);
+  const row: NoticeRow = {
+    id: randomUUID(),
+    hubId,
+    title: input.title,
+    periodStart: period.start,
+    periodEnd: period.end,
+    periodLabel: period.label,
+    remarks: input.remarks,
+    snapshot: snapshot as unknown as Record<string, unknown>,
+    state: 'draft',
+    createdBy: ctx.actor.userId,
+    createdAt: ctx.now,
+    issuedAt: null,
+  };
+  // The notice and its audit row in one statement; nothing is read back (the snapshot is large).
+  const inserted = ctx.tx
+    .$with('inserted_notice')
+    .as(ctx.tx.insert(notices).values(row).returning({ id: notices.id }));
+  await ctx.tx
+    .with(inserted)
+    .insert(auditLog)
+    .values(auditScoringRow(ctx, 'notice_create', 'notice', row.id, { hubId, period: period.label }));
+  // The new draft as its composer sees it, without the table.
+  const { snapshot: _table, ...summary } = presentNotice(ctx, row, false);
   return summary;
 }
 

@@ -160,11 +160,9 @@ function checkAll(quotas: readonly QuotaRow[], s: UnitStats, period: Period): Qu
 
 /**
  * 信息报送滞后单位 over a period: units that miss any applicable quota, each quota scaled to the period
- * (periods.quotaScale), with what they missed. Computed from the same statistics as the ranking.
+ * (periods.quotaScale), with what they missed. Judged on the statistics of the ranking (`rows`, unitStats).
  */
-export async function laggingUnits(ctx: UseCaseContext, hubId: string, period: Period, stats?: UnitStats[]) {
-  const { rules } = await loadRules(ctx.tx, hubId);
-  const rows = stats ?? (await unitStats(ctx.tx, hubId, rules, period));
+export async function laggingUnits(ctx: UseCaseContext, hubId: string, period: Period, rows: UnitStats[]) {
   const quotas = await ctx.tx
     .select()
     .from(quotaRules)

@@ -2,7 +2,7 @@ import type { UseCaseContext } from '../../../http/context.js';
 import { invalid } from '../../../http/errors.js';
 import { abilities } from '../../../policy/authorize.js';
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
-import { hubFor, loadRules } from '../repo.js';
+import { hubWithRules } from '../repo.js';
 import { laggingUnits } from './quotas.js';
 import { unitStats } from './stats.js';
 
@@ -14,9 +14,11 @@ function periodOr400(spec: PeriodSpec) {
 
 /** 排名 among the units a hub evaluates over a period (sql/unit-stats.sql). */
 export async function rankings(ctx: UseCaseContext, hubId: string, spec: PeriodSpec) {
-  const hub = await hubFor(ctx, hubId, 'view');
+  const {
+    hub,
+    rules: { rules },
+  } = await hubWithRules(ctx, hubId, 'view');
   const period = periodOr400(spec);
-  const { rules } = await loadRules(ctx.tx, hubId);
   const rows = await unitStats(ctx.tx, hubId, rules, period);
   return {
     hub: { id: hub.id, name: hub.name },
@@ -44,11 +46,15 @@ export async function rankings(ctx: UseCaseContext, hubId: string, spec: PeriodS
 
 /** 信息报送滞后单位 of a hub over a period. */
 export async function lagging(ctx: UseCaseContext, hubId: string, spec: PeriodSpec) {
-  const hub = await hubFor(ctx, hubId, 'view');
+  const {
+    hub,
+    rules: { rules },
+  } = await hubWithRules(ctx, hubId, 'view');
   const period = periodOr400(spec);
+  const stats = await unitStats(ctx.tx, hubId, rules, period);
   return {
     hub: { id: hub.id, name: hub.name },
     period: { label: period.label, start: period.start.toISOString(), end: period.end.toISOString() },
-    rows: await laggingUnits(ctx, hubId, period),
+    rows: await laggingUnits(ctx, hubId, period, stats),
   };
 }

@@ -366,6 +366,7 @@ interface AdoptFactsRow {
   periodical_hub_id: string;
   periodical_name: string;
   adopted: boolean;
+  version_title: string;
   adopting_level: OrgLevel;
   origin_org_id: string;
   co_reporter_org_ids: string[];
@@ -380,6 +381,8 @@ interface AdoptFactsRow {
  */
 export interface NewAdoption {
   periodical: { id: string; hubId: string; name: string; adopted: boolean };
+  /** The adopted version's title, for the adoption row. */
+  versionTitle: string;
   /** Inserts the adoption row and its ledger rows, in one statement. */
   credit: (
     ctx: UseCaseContext,
@@ -389,7 +392,7 @@ export interface NewAdoption {
 
 export async function prepareNewAdoption(
   ctx: UseCaseContext,
-  input: { hopId: string; itemId: string; hubId: string; periodicalId: string },
+  input: { hopId: string; itemId: string; hubId: string; periodicalId: string; versionId: string },
 ): Promise<NewAdoption | null> {
   const [row] = await runPrepared<AdoptFactsRow>(ctx.tx, 'adopt-facts', input);
   if (!row) return null;
@@ -400,6 +403,7 @@ export async function prepareNewAdoption(
       name: row.periodical_name,
       adopted: row.adopted,
     },
+    versionTitle: row.version_title,
     credit: (c, adoption) => {
       const facts: AdoptionFacts = {
         adoptionId: adoption.id,

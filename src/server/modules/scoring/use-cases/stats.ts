@@ -6,7 +6,7 @@ import type { ScoringRules, TargetLevel } from '../domain.js';
 import { periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
-import { runNamed } from '../sql.js';
+import { runNamed, runPrepared } from '../sql.js';
 
 interface UnitStatsRow {
   org_id: string;
@@ -71,7 +71,9 @@ export async function unitStats(
 ): Promise<UnitStats[]> {
   const units = await evaluatedUnitIds(tx, hubId);
   const b = periodBuckets(period);
-  const rows = await runNamed<UnitStatsRow>(tx, source === 'ledger' ? 'unit-stats-source' : 'unit-stats', {
+  // The reference query is for tests and checks: planned each time; the one every ranking runs is prepared.
+  const run = source === 'ledger' ? runNamed : runPrepared;
+  const rows = await run<UnitStatsRow>(tx, source === 'ledger' ? 'unit-stats-source' : 'unit-stats', {
     hubId,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
