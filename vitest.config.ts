@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // Every answer is also written by zod and compared with the compiled serialiser (http/serializer.ts).
+          env: { ZX_CHECK_RESPONSES: '1' },
           // Generous: a fresh database with the demo year loads in seconds, but a busy 2-core machine may
           // take ten times that; these are limits for hangs, not speed checks.
           testTimeout: 120_000,
@@ -26,6 +28,7 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
           environment: 'node',
+          env: { ZX_CHECK_RESPONSES: '1' },
           testTimeout: 240_000,
           hookTimeout: 240_000,
           fileParallelism: false,

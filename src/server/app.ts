@@ -13,7 +13,6 @@ import Fastify, {
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -26,6 +25,7 @@ import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError, NOT_FOUND_BODY } from './http/errors.js';
 import { apiPath, isApiRequest, normalisedPath } from './http/route-kind.js';
+import { createSerializerCompiler, type SerializerFallback } from './http/serializer.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
 import { auditRefusal } from './modules/audit/refusals.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -65,6 +65,8 @@ declare module 'fastify' {
     storage: AttachmentStorage;
     /** The outbox sender of mail to people (one-time passwords), or null without a mail channel. */
     mailSender: MailSender | null;
+    /** Responses written by zod rather than a compiled serialiser (http/serializer.ts); file answers only. */
+    serializerFallbacks: readonly SerializerFallback[];
   }
 }
 
@@ -103,7 +105,19 @@ export async function buildApp(opts: {
   // main.ts starts it; closing the app stops it (and the SMTP connection pool).
   app.addHook('onClose', async () => mailSender?.stop());
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Answers are written by serialisers compiled from the zod response schemas; tests also compare each one
+  // with zod's (ZX_CHECK_RESPONSES, set in vitest.config.ts).
+  const serializerFallbacks: SerializerFallback[] = [];
+  app.decorate('serializerFallbacks', serializerFallbacks);
+  app.setSerializerCompiler(
+    createSerializerCompiler({
+      check: process.env.ZX_CHECK_RESPONSES === '1',
+      onFallback: (f) => {
+        serializerFallbacks.push(f);
+        if (!f.file) app.log.warn(f, 'response schema not compiled: zod serialises this route');
+      },
+    }),
+  );
 
   // Text PostgreSQL cannot store (NUL, a lone UTF-16 surrogate) is refused for every route, in every part of
   // the request, before validation and before the session is required: a 400 naming the field, never a 500.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { createSerializerCompiler } from '../../src/server/http/serializer.js';
 import { UserSchema } from '../../src/server/modules/orgs/schemas.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, buildUser, PASSWORD } from '../helpers/factories.js';
@@ -111,8 +111,15 @@ describe('answers hold only what their schema declares', () => {
     for (const u of users) expect(u.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
+  it('are written by compiled serialisers: only file answers keep zod, and the guard is on', () => {
+    expect(process.env.ZX_CHECK_RESPONSES).toBe('1');
+    const json = t.app.serializerFallbacks.filter((f) => !f.file);
+    expect(json.map((f) => `${f.method} ${f.url} ${f.status}: ${f.reason}`)).toEqual([]);
+    expect(t.app.serializerFallbacks.length).toBeGreaterThan(0);
+  });
+
   it('drop a field the presenter returns but the schema does not declare (the serialiser the app uses)', () => {
-    const serialise = serializerCompiler({
+    const serialise = createSerializerCompiler()({
       schema: UserSchema,
       method: 'GET',
       url: '/api/users',

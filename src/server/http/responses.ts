@@ -2,11 +2,11 @@ import { z } from 'zod';
 
 /**
  * Building blocks for response schemas. Fastify serialises every answer through its route's schema
- * (fastify-type-provider-zod's serializerCompiler: zod encodes, unknown object keys are dropped, then
- * JSON.stringify), so an answer carries only what its schema declares.
+ * (http/serializer.ts: a fast-json-stringify writer compiled from the zod schema; unknown object keys are
+ * dropped, a missing required one is an error), so an answer carries only what its schema declares.
  */
 
-/** A moment held as a Date: written as an ISO 8601 string (JSON.stringify), documented as date-time. */
+/** A moment held as a Date: written as an ISO 8601 string, documented as date-time. */
 export const Timestamp = z.date();
 
 /** The answer of an action that has nothing else to say. */
