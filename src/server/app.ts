@@ -112,6 +112,7 @@ export async function buildApp(opts: {
   app.setSerializerCompiler(
     createSerializerCompiler({
       check: process.env.ZX_CHECK_RESPONSES === '1',
+      lazy: process.env.ZX_CHECK_RESPONSES !== '1',
       onFallback: (f) => {
         serializerFallbacks.push(f);
         if (!f.file) app.log.warn(f, 'response schema not compiled: zod serialises this route');

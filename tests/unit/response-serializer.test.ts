@@ -220,6 +220,23 @@ describe('serializer compiler', () => {
     expect(fallbacks).toEqual([expect.objectContaining({ url: '/api/x', status: '200', file: false })]);
   });
 
+  it('in lazy mode, compiles a route on its first answer, not before, and once', () => {
+    const fallbacks: SerializerFallback[] = [];
+    const serialise = createSerializerCompiler({ lazy: true, onFallback: (f) => fallbacks.push(f) })({
+      ...route,
+      schema: z.object({ at: z.custom<Date>((v) => v instanceof Date) }),
+    });
+    expect(fallbacks).toEqual([]);
+    expect(serialise({ at })).toBe('{"at":"2026-05-01T08:00:00.123Z"}');
+    expect(serialise({ at })).toBe('{"at":"2026-05-01T08:00:00.123Z"}');
+    expect(fallbacks).toHaveLength(1);
+    const compiled = createSerializerCompiler({ lazy: true })({
+      ...route,
+      schema: z.object({ n: z.number() }),
+    });
+    expect(compiled({ n: 1, extra: 2 })).toBe('{"n":1}');
+  });
+
   it('counts a file answer as a file, not as a JSON route', () => {
     const fallbacks: SerializerFallback[] = [];
     const file = fileResponse([XLSX], 'x').content[XLSX]!.schema;

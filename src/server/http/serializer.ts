@@ -33,6 +33,12 @@ export interface CompiledSerializerOptions {
    * with it on every real answer.
    */
   check?: boolean;
+  /**
+   * Compile each route's writer on its first answer instead of at start-up (production: the server answers
+   * sooner after a restart, and routes never called cost nothing). Tests compile eagerly, so every schema's
+   * fallback is known once the app is ready.
+   */
+  lazy?: boolean;
   onFallback?: (fallback: SerializerFallback) => void;
 }
 
@@ -167,38 +173,47 @@ export function createSerializerCompiler(
   opts: CompiledSerializerOptions = {},
 ): FastifySerializerCompiler<z.core.$ZodType | { properties: z.core.$ZodType }> {
   return (route) => {
-    const zodSerialize = zodSerializerCompiler(route);
-    const schema = zodSchemaOf(route.schema);
-    const compiled: { serialize: Serialize } | { reason: string } = schema
-      ? compileSerializer(schema)
-      : { reason: 'not a zod schema' };
-    if ('reason' in compiled) {
-      opts.onFallback?.({
-        method: String(route.method),
-        url: route.url,
-        status: String(route.httpStatus),
-        contentType: route.contentType,
-        reason: compiled.reason,
-        file: schema?._zod.def.type === 'custom',
-      });
-      return zodSerialize;
+    if (!opts.lazy) return writerFor(route, opts);
+    let write: Serialize | null = null;
+    return (data) => (write ??= writerFor(route, opts))(data);
+  };
+}
+
+function writerFor(
+  route: Parameters<FastifySerializerCompiler<z.core.$ZodType | { properties: z.core.$ZodType }>>[0],
+  opts: CompiledSerializerOptions,
+): Serialize {
+  const zodSerialize = zodSerializerCompiler(route);
+  const schema = zodSchemaOf(route.schema);
+  const compiled: { serialize: Serialize } | { reason: string } = schema
+    ? compileSerializer(schema)
+    : { reason: 'not a zod schema' };
+  if ('reason' in compiled) {
+    opts.onFallback?.({
+      method: String(route.method),
+      url: route.url,
+      status: String(route.httpStatus),
+      contentType: route.contentType,
+      reason: compiled.reason,
+      file: schema?._zod.def.type === 'custom',
+    });
+    return zodSerialize;
+  }
+  const { serialize } = compiled;
+  if (!opts.check) return serialize;
+  const where = `${String(route.method)} ${route.url} ${String(route.httpStatus)}`;
+  return (data) => {
+    // zod first: a value it refuses is the same error as without the compiled writer.
+    const expected = zodSerialize(data);
+    let actual: string;
+    try {
+      actual = serialize(data);
+    } catch (err) {
+      throw mismatch(where, `the compiled serialiser threw where zod did not: ${(err as Error).message}`);
     }
-    const { serialize } = compiled;
-    if (!opts.check) return serialize;
-    const where = `${String(route.method)} ${route.url} ${String(route.httpStatus)}`;
-    return (data) => {
-      // zod first: a value it refuses is the same error as without the compiled writer.
-      const expected = zodSerialize(data);
-      let actual: string;
-      try {
-        actual = serialize(data);
-      } catch (err) {
-        throw mismatch(where, `the compiled serialiser threw where zod did not: ${(err as Error).message}`);
-      }
-      if (!isDeepStrictEqual(JSON.parse(actual), JSON.parse(expected)))
-        throw mismatch(where, `zod wrote ${clip(expected)}\ncompiled wrote ${clip(actual)}`);
-      return actual;
-    };
+    if (!isDeepStrictEqual(JSON.parse(actual), JSON.parse(expected)))
+      throw mismatch(where, `zod wrote ${clip(expected)}\ncompiled wrote ${clip(actual)}`);
+    return actual;
   };
 }
 
