@@ -33,13 +33,13 @@ import {
 } from '@ant-design/icons';
 import { Avatar, Drawer, Dropdown, Layout, Menu, Spin, type MenuProps } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
-import { inHeader } from './popups';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useAuth, useMe } from '../auth/AuthContext';
 import { BUSINESS_ROLES, HUB_ROLES } from '../../server/modules/orgs/domain';
 import type { Me } from '../api/types';
 import { NotificationBell } from '../components/NotificationBell';
 import { hubsWithRole } from '../components/HubPicker';
+import { inHeader } from './popups';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
