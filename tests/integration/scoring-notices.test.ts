@@ -31,7 +31,7 @@ interface NoticeView {
       tied: boolean;
       lagging: boolean;
       missed: string[];
-      adoptedTitles: { title: string; periodicalName: string }[];
+      adoptedTitles: { title: string; periodicalName: string; typeLabel: string; adoptedAt: string }[];
     }[];
     lagging: { orgId: string; missed: string[] }[];
   };
@@ -208,6 +208,15 @@ describe('the monthly notice', () => {
         '某街道网格化治理办结率达98.6%',
       ].sort(),
     );
+    // Built in the database: ISO times in UTC, each unit's titles in adoption order, rows in rank order.
+    for (const row of notice.snapshot.rows) {
+      const times = row.adoptedTitles.map((x) => x.adoptedAt);
+      for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(times).toEqual([...times].sort());
+    }
+    expect(T.adoptedTitles.map((x) => x.typeLabel)).toContain('单篇采用');
+    const ranks = notice.snapshot.rows.map((x) => x.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(notice.snapshot.lagging.map((l) => l.orgId).sort()).toEqual(
       [tree.T.id, tree.S.id, tree.D.id].sort(),
     );

@@ -62,7 +62,7 @@ export type SqlName =
   | 'unit-stats'
   | 'unit-stats-source'
   | 'aggregates-check'
-  | 'adopted-titles'
+  | 'notice-snapshot'
   | 'rewards';
 
 type Param = string | number | boolean | null;
@@ -107,9 +107,7 @@ const prepared = new Map<SqlName, (db: Db, values: Record<string, unknown>) => P
  * parses it once per connection, and after five runs may keep a generic plan instead of planning again.
  * For statements whose generic plan was measured on the 1M-item province to be as good as the custom one
  * or better: the adoption's facts (planning that recursive statement cost 5–6 ms of every adoption, twice
- * its run time), the units a hub evaluates, a notice's adopted titles (35 ms generic against 110–155 ms for
- * the custom plan, which chose a scan of every adoption). The statistics query is not one of them
- * (use-cases/stats.ts).
+ * its run time), the units a hub evaluates. The statistics query is not one of them (use-cases/stats.ts).
  */
 export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
   const c = compiledOf(name);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
@@ -7,11 +7,11 @@ import { authorize, can } from '../../../policy/authorize.js';
 import { auditLog } from '../../audit/schema.js';
 import { notify } from '../../notifications/notify.js';
 import { orgs } from '../../orgs/schema.js';
-import { ADOPTION_TYPE_LABELS, type AdoptionType } from '../../items/domain/catalog.js';
+import { ADOPTION_TYPE_LABELS } from '../../items/domain/catalog.js';
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
 import { auditScoring, auditScoringRow, hubFor, hubWithRules } from '../repo.js';
 import { noticeRecipients, notices } from '../schema.js';
-import { runPrepared } from '../sql.js';
+import { namedQuery } from '../sql.js';
 import { laggingUnits } from './quotas.js';
 import { unitStats } from './stats.js';
 
@@ -40,14 +40,6 @@ export interface NoticeSnapshot {
   lagging: { orgId: string; orgName: string; missed: string[] }[];
 }
 
-interface AdoptedTitleRow {
-  org_id: string;
-  title: string;
-  periodical_name: string;
-  type: AdoptionType;
-  adopted_at: string | Date;
-}
-
 /** Freezes the period's statistics into a draft 通报; answers its summary. */
 export async function createNotice(
   ctx: UseCaseContext,
@@ -62,25 +54,8 @@ export async function createNotice(
   if (!period) throw invalid('period', '统计期间无效');
   const stats = await unitStats(ctx.tx, hubId, rules, period);
   const lagging = await laggingUnits(ctx, hubId, period, stats);
-  const titles = await runPrepared<AdoptedTitleRow>(ctx.tx, 'adopted-titles', {
-    hubId,
-    start: period.start.toISOString(),
-    end: period.end.toISOString(),
-  });
-  // Grouped once by unit (a province's month has thousands of titles and a hundred units).
-  const titlesBy = new Map<string, NoticeSnapshot['rows'][number]['adoptedTitles']>();
-  for (const t of titles) {
-    let list = titlesBy.get(t.org_id);
-    if (!list) titlesBy.set(t.org_id, (list = []));
-    list.push({
-      title: t.title,
-      periodicalName: t.periodical_name,
-      typeLabel: ADOPTION_TYPE_LABELS[t.type],
-      adoptedAt: new Date(t.adopted_at).toISOString(),
-    });
-  }
   const laggingBy = new Map(lagging.map((l) => [l.orgId, l]));
-  const snapshot: NoticeSnapshot = {
+  const head: Omit<NoticeSnapshot, 'rows'> = {
     hub: { id: hub.id, name: hub.name },
     period: { label: period.label, start: period.start.toISOString(), end: period.end.toISOString() },
     generatedAt: ctx.now.toISOString(),
@@ -89,28 +64,24 @@ export async function createNotice(
         periodicalId: p.periodicalId,
         periodicalName: p.periodicalName,
       })) ?? [],
-    rows: stats.map((s) => ({
-      orgId: s.orgId,
-      orgName: s.orgName,
-      submitted: s.submitted,
-      adopted: s.adopted,
-      adoptions: s.adoptions,
-      adoptionRate: s.adoptionRate,
-      adoptedByPeriodical: s.adoptedByPeriodical.map((p) => ({
-        periodicalId: p.periodicalId,
-        count: p.count,
-      })),
-      points: s.points,
-      zeroed: s.zeroed,
-      rank: s.rank,
-      tied: s.tied,
-      lagging: laggingBy.has(s.orgId),
-      missed: laggingBy.get(s.orgId)?.missed ?? [],
-      adoptedTitles: titlesBy.get(s.orgId) ?? [],
-    })),
     lagging: lagging.map((l) => ({ orgId: l.orgId, orgName: l.orgName, missed: l.missed })),
   };
-  const row: NoticeRow = {
+  const rows: Omit<NoticeSnapshot['rows'][number], 'adoptedTitles'>[] = stats.map((s) => ({
+    orgId: s.orgId,
+    orgName: s.orgName,
+    submitted: s.submitted,
+    adopted: s.adopted,
+    adoptions: s.adoptions,
+    adoptionRate: s.adoptionRate,
+    adoptedByPeriodical: s.adoptedByPeriodical.map((p) => ({ periodicalId: p.periodicalId, count: p.count })),
+    points: s.points,
+    zeroed: s.zeroed,
+    rank: s.rank,
+    tied: s.tied,
+    lagging: laggingBy.has(s.orgId),
+    missed: laggingBy.get(s.orgId)?.missed ?? [],
+  }));
+  const row: Omit<NoticeRow, 'snapshot'> = {
     id: randomUUID(),
     hubId,
     title: input.title,
@@ -118,22 +89,33 @@ export async function createNotice(
     periodEnd: period.end,
     periodLabel: period.label,
     remarks: input.remarks,
-    snapshot: snapshot as unknown as Record<string, unknown>,
     state: 'draft',
     createdBy: ctx.actor.userId,
     createdAt: ctx.now,
     issuedAt: null,
   };
-  // The notice and its audit row in one statement; nothing is read back (the snapshot is large).
-  const inserted = ctx.tx
-    .$with('inserted_notice')
-    .as(ctx.tx.insert(notices).values(row).returning({ id: notices.id }));
+  // The table is completed with every unit's adopted titles in the database (sql/notice-snapshot.sql);
+  // the notice and its audit row go in one statement and nothing is read back (the snapshot is large).
+  const snapshot = sql`(${namedQuery('notice-snapshot', {
+    head: JSON.stringify(head),
+    rows: JSON.stringify(rows),
+    typeLabels: JSON.stringify(ADOPTION_TYPE_LABELS),
+    hubId,
+    start: period.start.toISOString(),
+    end: period.end.toISOString(),
+  })})`;
+  const inserted = ctx.tx.$with('inserted_notice').as(
+    ctx.tx
+      .insert(notices)
+      .values({ ...row, snapshot })
+      .returning({ id: notices.id }),
+  );
   await ctx.tx
     .with(inserted)
     .insert(auditLog)
     .values(auditScoringRow(ctx, 'notice_create', 'notice', row.id, { hubId, period: period.label }));
   // The new draft as its composer sees it, without the table.
-  const { snapshot: _table, ...summary } = presentNotice(ctx, row, false);
+  const { snapshot: _table, ...summary } = presentNotice(ctx, { ...row, snapshot: {} }, false);
   return summary;
 }
 
