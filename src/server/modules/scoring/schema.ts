@@ -64,8 +64,10 @@ export const scoreEntries = pgTable(
     index('score_entries_hub_org_idx').on(t.hubId, t.orgId, t.occurredAt),
     // Recomputing one adoption or instruction finds its rows in every hub's ledger by cause.
     index('score_entries_cause_idx').on(t.causeId),
-    // The adoption-rate numerator: was this unit's submitted item credited an adoption by this hub?
-    index('score_entries_hub_org_item_idx').on(t.hubId, t.orgId, t.itemId),
+    // The adoption-rate numerator: was this unit's submitted item credited an adoption by this hub? And
+    // a unit's ledger rows for one item in a period (unit-stats.sql, ledger_multi): with the time in the
+    // key a city's month ranked in 8 ms, not 32 (the planner had scanned the unit's month per item).
+    index('score_entries_hub_org_item_at_idx').on(t.hubId, t.orgId, t.itemId, t.occurredAt),
     uniqueIndex('score_entries_auto_uq')
       .on(t.hubId, t.orgId, t.kind, t.causeId)
       .where(sql`${t.manual} = false`),
