@@ -107,7 +107,7 @@ const prepared = new Map<SqlName, (db: Db, values: Record<string, unknown>) => P
  * parses it once per connection, and after five runs may keep a generic plan instead of planning again.
  * For statements whose generic plan was measured on the 1M-item province to be as good as the custom one
  * or better: the adoption's facts (planning that recursive statement cost 5–6 ms of every adoption, twice
- * its run time), the units a hub evaluates. The statistics query is not one of them (use-cases/stats.ts).
+ * its run time), the units a hub evaluates, the statistics of a ranking or notice (use-cases/stats.ts).
  */
 export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Param>): Promise<T[]> {
   const c = compiledOf(name);

@@ -30,14 +30,20 @@ ledger_buckets as materialized (
       or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
         or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
 ),
--- Adoption rows of (unit, item) pairs holding more than one: the excess over distinct items.
-ledger_multi as materialized (
-  select e.org_id, e.item_id, e.detail ->> 'periodicalId' as periodical_id
+-- Adoption rows of (unit, item) pairs holding more than one: the excess over distinct items. The pairs
+-- come first, from the counters' partial index (few), then their rows by key: whatever the parameters,
+-- the plan starts from the few pairs (the prepared statement's generic plan had scanned a year's ledger).
+ledger_multi_items as materialized (
+  select li.org_id, li.item_id
   from scoring_ledger_items li
-  join score_entries e on e.hub_id = li.hub_id and e.org_id = li.org_id and e.item_id = li.item_id
   where li.hub_id = :hubId::uuid and li.adoptions > 1
     and li.org_id in (select org_id from evaluated)
-    and e.kind = 'adoption'
+),
+ledger_multi as materialized (
+  select e.org_id, e.item_id, e.detail ->> 'periodicalId' as periodical_id
+  from ledger_multi_items li
+  join score_entries e on e.hub_id = :hubId::uuid and e.org_id = li.org_id and e.item_id = li.item_id
+  where e.kind = 'adoption'
     and e.occurred_at >= :start::timestamptz and e.occurred_at < :end::timestamptz
 ),
 ledger_excess as materialized (
@@ -90,14 +96,18 @@ sent_buckets as materialized (
   ) b
   group by e.org_id
 ),
--- Counted hops of (unit, item) pairs sent more than once, in the period.
+-- Counted hops of (unit, item) pairs sent more than once, in the period (the pairs first, likewise).
+sent_multi_items as materialized (
+  select si.from_org_id, si.item_id
+  from scoring_sent_items si
+  where si.hops > 1 and si.from_org_id in (select org_id from evaluated)
+),
 sent_multi as materialized (
   select h.from_org_id as org_id, h.item_id, t.level
-  from scoring_sent_items si
+  from sent_multi_items si
   join hops h on h.item_id = si.item_id and h.from_org_id = si.from_org_id
   join orgs t on t.id = h.to_org_id
-  where si.hops > 1 and si.from_org_id in (select org_id from evaluated)
-    and h.state <> 'withdrawn'
+  where h.state <> 'withdrawn'
     and h.submitted_at >= :start::timestamptz and h.submitted_at < :end::timestamptz
 ),
 sent_excess as materialized (
