@@ -55,6 +55,7 @@ export type SqlName =
   | 'ancestors'
   | 'adoption-rows-by-id'
   | 'adopt-facts'
+  | 'adoption-insert'
   | 'adoption-rows-by-periodical'
   | 'hop-parents'
   | 'instruction-facts'

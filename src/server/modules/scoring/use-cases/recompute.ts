@@ -296,28 +296,12 @@ async function syncLedger(ctx: UseCaseContext, scope: SQL, desired: readonly Des
  * Inserts automatic ledger rows. A concurrent recompute of the same cause may have inserted a row
  * meanwhile: the insert converges on it.
  */
-async function insertLedgerRows(
-  ctx: UseCaseContext,
-  rows: readonly (Desired | LedgerInsert)[],
-  /** A new adoption whose rows these are: inserted by the same statement (a CTE), one round trip for both. */
-  adoption?: typeof adoptions.$inferInsert,
-) {
+async function insertLedgerRows(ctx: UseCaseContext, rows: readonly (Desired | LedgerInsert)[]) {
   const inserts: LedgerInsert[] = rows.map((r) =>
     'id' in r
       ? r
       : { id: randomUUID(), ...r, manual: false, reason: null, createdBy: null, createdAt: ctx.now },
   );
-  // A new adoption's rows cannot meet existing ones (their cause is the adoption being inserted): a plain
-  // INSERT, which fires only the ledger's insert trigger (ON CONFLICT DO UPDATE fires the update trigger too).
-  if (adoption) {
-    if (inserts.length === 0) await ctx.tx.insert(adoptions).values(adoption);
-    const withAdoption = ctx.tx.with(
-      ctx.tx.$with('new_adoption').as(ctx.tx.insert(adoptions).values(adoption).returning()),
-    );
-    for (let i = 0; i < inserts.length; i += 500)
-      await (i === 0 ? withAdoption : ctx.tx).insert(scoreEntries).values(inserts.slice(i, i + 500));
-    return { inserted: inserts.length, updated: 0, deleted: 0 };
-  }
   for (let i = 0; i < inserts.length; i += 500)
     await ctx.tx
       .insert(scoreEntries)
@@ -335,6 +319,45 @@ async function insertLedgerRows(
         },
       });
   return { inserted: inserts.length, updated: 0, deleted: 0 };
+}
+
+/** A new adoption's row and its ledger rows (new, like their cause): one prepared statement. */
+async function insertAdoptionWithLedger(
+  ctx: UseCaseContext,
+  adoption: typeof adoptions.$inferInsert,
+  rows: readonly Desired[],
+) {
+  await runPrepared(ctx.tx, 'adoption-insert', {
+    adoption: JSON.stringify({
+      id: adoption.id,
+      hop_id: adoption.hopId,
+      item_id: adoption.itemId,
+      hub_id: adoption.hubId,
+      periodical_id: adoption.periodicalId,
+      version_id: adoption.versionId,
+      title: adoption.title,
+      type: adoption.type,
+      adopted_by: adoption.adoptedBy,
+      adopted_at: adoption.adoptedAt.toISOString(),
+    }),
+    entries: JSON.stringify(
+      rows.map((r) => ({
+        id: randomUUID(),
+        hub_id: r.hubId,
+        org_id: r.orgId,
+        kind: r.kind,
+        occurred_at: r.occurredAt.toISOString(),
+        points: r.points,
+        cause_id: r.causeId,
+        item_id: r.itemId,
+        explanation: r.explanation,
+        detail: r.detail,
+        rule_version: r.ruleVersion,
+        created_at: ctx.now.toISOString(),
+      })),
+    ),
+  });
+  return { inserted: rows.length, updated: 0, deleted: 0 };
 }
 
 /**
@@ -423,7 +446,7 @@ export async function prepareNewAdoption(
           facts,
         ]),
       );
-      return insertLedgerRows(c, desired, adoption.row);
+      return insertAdoptionWithLedger(c, adoption.row, desired);
     },
   };
 }
