@@ -94,6 +94,7 @@ export async function startServer(env: { databaseUrl?: string; dataDir?: string 
       ZX_SESSION_IDLE_MINUTES: '600',
       ZX_INACTIVE_DISABLE_DAYS: '100000',
       ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+      ...(process.env.ZX_DB_POOL_SIZE ? { ZX_DB_POOL_SIZE: process.env.ZX_DB_POOL_SIZE } : {}),
       ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
     },
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adoptions } from '../../src/server/modules/items/schema.js';
 import { directReportPoints } from '../../src/server/modules/orgs/schema.js';
 import { periodicals } from '../../src/server/modules/periodicals/schema.js';
 import { scoreEntries } from '../../src/server/modules/scoring/schema.js';
@@ -427,6 +428,28 @@ describe('validation and authorization', () => {
     expect(outside.json().details.field).toBe('orgId');
     const view = await ranking(tree.K.id, tree.K.editor);
     expect(view.abilities).toMatchObject({ edit_rules: false, compose_notice: true });
+  });
+});
+
+describe('concurrent adoptions', () => {
+  it('of one hop into one periodical: one succeeds, the other is 409 and writes no adoption or ledger row', async () => {
+    const fresh = await f.submittedItem('某街道开展冬季消防安全检查');
+    const hop = fresh.hops[0]!.id;
+    await f.receive(tree.K.editor, hop);
+    const answers = await Promise.all(
+      [tree.K.editor, tree.K.chief].map(async (u) =>
+        (await f.as(u)).post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K.periodicalId, type: 'single' }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const db = t.app.database.db;
+    const made = await db.select().from(adoptions).where(eq(adoptions.hopId, hop));
+    expect(made).toHaveLength(1);
+    // The ledger rows are the winner's, once each: the loser's statement wrote nothing.
+    const rows = await db.select().from(scoreEntries).where(eq(scoreEntries.itemId, fresh.id));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.causeId))).toEqual(new Set([made[0]!.id]));
+    expect(new Set(rows.map((r) => `${r.hubId}/${r.orgId}`)).size).toBe(rows.length);
   });
 });
 

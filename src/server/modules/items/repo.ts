@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { preparedSql, preparedStatement } from '../../db/prepared.js';
@@ -249,6 +249,19 @@ export interface CasResult {
 
 const casStatements = new Map<string, ReturnType<typeof preparedSql<CasRow>>>();
 
+/**
+ * Rows another module writes with a transition, in the transition's own statement: more CTEs after the
+ * event and audit ones, each reading `upd` (`from upd, …`) so that nothing is written unless the
+ * compare-and-set succeeded. One round trip instead of two; the statement is prepared once per shape.
+ */
+export interface AlongsideWrite {
+  /** The shape's name (part of the prepared statement's key): the same name, the same CTEs. */
+  name: string;
+  /** `name as (insert … from upd, …)`, comma-separated; placeholders are filled from `values`. */
+  ctes: SQL;
+  values: Record<string, unknown>;
+}
+
 interface CasRow {
   state: string;
   stage: number | null;
@@ -269,8 +282,8 @@ const AUDIT_FROM_EVENT = sql`au as (
     from ev
   )`;
 
-function casStatement(table: 'hops' | 'items', columns: readonly string[]) {
-  const key = `${table}:${columns.join(',')}`;
+function casStatement(table: 'hops' | 'items', columns: readonly string[], alongside?: AlongsideWrite) {
+  const key = `${table}:${columns.join(',')}${alongside ? `+${alongside.name}` : ''}`;
   const hit = casStatements.get(key);
   if (hit) return hit;
   const t = table === 'hops' ? hops : items;
@@ -295,7 +308,7 @@ function casStatement(table: 'hops' | 'items', columns: readonly string[]) {
       ${p('fromState')}, ${p('toState')}, ${p('comment')}, ${p('data')}::jsonb, ${p('now')}::timestamptz
     from upd
     returning id
-  ), ${AUDIT_FROM_EVENT}
+  ), ${AUDIT_FROM_EVENT}${alongside ? sql`, ${alongside.ctes}` : sql``}
   select upd.state, upd.stage, upd.row_version, upd.current_version_no, ev.id::text as event_id from upd, ev`;
   const name = `zx_cas_${table}_${createHash('sha1').update(key).digest('hex').slice(0, 12)}`;
   const statement = preparedSql<CasRow>(name, query);
@@ -307,6 +320,7 @@ export async function casTransition<T extends 'hops' | 'items'>(
   ctx: UseCaseContext,
   change: CasTransition<T>,
   event: EventInput,
+  alongside?: AlongsideWrite,
 ): Promise<CasResult | null> {
   const t = (change.table === 'hops' ? hops : items) as unknown as Record<string, PgColumn>;
   const columns = Object.keys(change.patch)
@@ -339,7 +353,8 @@ export async function casTransition<T extends 'hops' | 'items'>(
     const v = change.patch[c];
     values[`p_${c}`] = v === null ? null : t[c]!.mapToDriverValue(v);
   }
-  const [row] = await casStatement(change.table, columns)(ctx.tx, values);
+  if (alongside) Object.assign(values, alongside.values);
+  const [row] = await casStatement(change.table, columns, alongside)(ctx.tx, values);
   if (!row) return null;
   return {
     state: row.state,

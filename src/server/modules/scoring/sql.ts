@@ -124,6 +124,15 @@ export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Par
   return run(db, params) as Promise<T[]>;
 }
 
+/**
+ * A named fragment (not a whole statement) with every `:name` a placeholder, for a statement built
+ * elsewhere that fills them by name: the CTEs an adoption adds to its transition's statement.
+ */
+export function namedFragment(name: SqlName): { sql: SQL; params: readonly string[] } {
+  const c = compiledOf(name);
+  return { sql: joinChunks(c, (p) => sql`${sql.placeholder(p)}`), params: c.params };
+}
+
 /** The text of a named query with its includes, for review, EXPLAIN and the benchmark. */
 export function sqlText(name: SqlName): string {
   return expand(name, files);

@@ -222,29 +222,29 @@ export async function adoptHop(
   if (!adoption || !periodical || periodical.hubId !== hop.toOrgId)
     throw invalid('periodicalId', '只能采用到本单位的刊物');
   if (periodical.adopted) throw new AppError('conflict', `该稿件已被《${periodical.name}》采用`);
+  const id = randomUUID();
+  // The adoption is new, so its ledger rows are new too: computed from the facts read above and written by
+  // the transition's own statement, only if the hop moves.
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'adopt', {
     stageCount: facts.stageCount,
     comment: input.comment ?? null,
     data: { periodicalId: periodical.id, periodicalName: periodical.name, type: input.type },
-  });
-  const id = randomUUID();
-  // The adoption is new, so its ledger rows are new too: computed from the facts read above and inserted
-  // with the adoption row, in one statement.
-  await adoption.credit(ctx, {
-    id,
-    type: input.type,
-    row: {
+    alongside: adoption.writes(ctx, {
       id,
-      hopId: hop.id,
-      itemId: hop.itemId,
-      hubId: hop.toOrgId,
-      periodicalId: periodical.id,
-      versionId,
-      title: adoption.versionTitle,
       type: input.type,
-      adoptedBy: ctx.actor.userId,
-      adoptedAt: ctx.now,
-    },
+      row: {
+        id,
+        hopId: hop.id,
+        itemId: hop.itemId,
+        hubId: hop.toOrgId,
+        periodicalId: periodical.id,
+        versionId,
+        title: adoption.versionTitle,
+        type: input.type,
+        adoptedBy: ctx.actor.userId,
+        adoptedAt: ctx.now,
+      },
+    }),
   });
   return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });
 }

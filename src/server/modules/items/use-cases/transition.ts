@@ -14,7 +14,7 @@ import {
   type ItemAction,
   type ItemState,
 } from '../domain/states.js';
-import { casTransition } from '../repo.js';
+import { casTransition, type AlongsideWrite } from '../repo.js';
 import type { items } from '../schema.js';
 import { hops, type HopRow, type ItemRow } from '../schema.js';
 import type { HopTransitionResult, ItemTransitionResult } from '../schemas.js';
@@ -124,6 +124,8 @@ export async function transitionHop(
     comment?: string | null;
     data?: Record<string, unknown>;
     patch?: Partial<typeof hops.$inferInsert>;
+    /** Rows written in the transition's statement, only if it succeeds (an adoption and its ledger rows). */
+    alongside?: AlongsideWrite;
   },
 ): Promise<HopChange> {
   const to = nextHopState(action, { state: hop.state, stage: hop.stage, stageCount: opts.stageCount });
@@ -149,6 +151,7 @@ export async function transitionHop(
       comment: opts.comment ?? null,
       data: { toOrgId: hop.toOrgId, fromOrgId: hop.fromOrgId, ...opts.data },
     },
+    opts.alongside,
   );
   if (!updated) throw new AppError('stale_version', '该报送已被他人处理，请刷新后重试');
   return {

@@ -9,13 +9,14 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import type { UseCaseContext } from '../../../http/context.js';
 import type { AdoptionType } from '../../items/domain/catalog.js';
+import type { AlongsideWrite } from '../../items/repo.js';
 import { adoptions } from '../../items/schema.js';
 import type { OrgLevel } from '../../orgs/domain.js';
 import { DEFAULT_RULES, type ScoringRules } from '../domain.js';
 import { evaluatedUnitIds, loadRules, selfAndAncestorIds } from '../repo.js';
 import { creditAdoption, creditInstruction, type AdoptionFacts, type InstructionFacts } from '../rules.js';
 import { scoreEntries } from '../schema.js';
-import { runNamed, runPrepared } from '../sql.js';
+import { namedFragment, runNamed, runPrepared } from '../sql.js';
 
 type AutoKind = 'adoption' | 'instruction';
 type LedgerInsert = typeof scoreEntries.$inferInsert;
@@ -321,43 +322,51 @@ async function insertLedgerRows(ctx: UseCaseContext, rows: readonly (Desired | L
   return { inserted: inserts.length, updated: 0, deleted: 0 };
 }
 
-/** A new adoption's row and its ledger rows (new, like their cause): one prepared statement. */
-async function insertAdoptionWithLedger(
+const ADOPTION_INSERT = namedFragment('adoption-insert');
+
+/**
+ * A new adoption's row and its ledger rows (new, like their cause), as CTEs of the adopting transition's
+ * statement (sql/adoption-insert.sql).
+ */
+function adoptionWrite(
   ctx: UseCaseContext,
   adoption: typeof adoptions.$inferInsert,
   rows: readonly Desired[],
-) {
-  await runPrepared(ctx.tx, 'adoption-insert', {
-    adoption: JSON.stringify({
-      id: adoption.id,
-      hop_id: adoption.hopId,
-      item_id: adoption.itemId,
-      hub_id: adoption.hubId,
-      periodical_id: adoption.periodicalId,
-      version_id: adoption.versionId,
-      title: adoption.title,
-      type: adoption.type,
-      adopted_by: adoption.adoptedBy,
-      adopted_at: adoption.adoptedAt.toISOString(),
-    }),
-    entries: JSON.stringify(
-      rows.map((r) => ({
-        id: randomUUID(),
-        hub_id: r.hubId,
-        org_id: r.orgId,
-        kind: r.kind,
-        occurred_at: r.occurredAt.toISOString(),
-        points: r.points,
-        cause_id: r.causeId,
-        item_id: r.itemId,
-        explanation: r.explanation,
-        detail: r.detail,
-        rule_version: r.ruleVersion,
-        created_at: ctx.now.toISOString(),
-      })),
-    ),
-  });
-  return { inserted: rows.length, updated: 0, deleted: 0 };
+): AlongsideWrite {
+  return {
+    name: 'adoption-insert',
+    ctes: ADOPTION_INSERT.sql,
+    values: {
+      adoption: JSON.stringify({
+        id: adoption.id,
+        hop_id: adoption.hopId,
+        item_id: adoption.itemId,
+        hub_id: adoption.hubId,
+        periodical_id: adoption.periodicalId,
+        version_id: adoption.versionId,
+        title: adoption.title,
+        type: adoption.type,
+        adopted_by: adoption.adoptedBy,
+        adopted_at: adoption.adoptedAt.toISOString(),
+      }),
+      entries: JSON.stringify(
+        rows.map((r) => ({
+          id: randomUUID(),
+          hub_id: r.hubId,
+          org_id: r.orgId,
+          kind: r.kind,
+          occurred_at: r.occurredAt.toISOString(),
+          points: r.points,
+          cause_id: r.causeId,
+          item_id: r.itemId,
+          explanation: r.explanation,
+          detail: r.detail,
+          rule_version: r.ruleVersion,
+          created_at: ctx.now.toISOString(),
+        })),
+      ),
+    },
+  };
 }
 
 /**
@@ -400,17 +409,20 @@ interface AdoptFactsRow {
 /**
  * What a new adoption needs before it is written (adopt-facts.sql, one statement): the periodical, whether
  * the hop already has a live adoption into it, and the ledger's facts with each counting hub's verdict on
- * the candidate units. `credit` then writes the ledger rows of the adoption once its row exists.
+ * the candidate units. `writes` then gives the adoption row and its ledger rows to the adopting transition.
  */
 export interface NewAdoption {
   periodical: { id: string; hubId: string; name: string; adopted: boolean };
   /** The adopted version's title, for the adoption row. */
   versionTitle: string;
-  /** Inserts the adoption row and its ledger rows, in one statement. */
-  credit: (
+  /**
+   * The adoption row and its ledger rows, as writes of the adopting transition's own statement (computed
+   * from the facts read; nothing is written unless the transition succeeds).
+   */
+  writes: (
     ctx: UseCaseContext,
     adoption: { id: string; type: AdoptionType; row: typeof adoptions.$inferInsert },
-  ) => Promise<unknown>;
+  ) => AlongsideWrite;
 }
 
 export async function prepareNewAdoption(
@@ -427,7 +439,7 @@ export async function prepareNewAdoption(
       adopted: row.adopted,
     },
     versionTitle: row.version_title,
-    credit: (c, adoption) => {
+    writes: (c, adoption) => {
       const facts: AdoptionFacts = {
         adoptionId: adoption.id,
         itemId: input.itemId,
@@ -446,7 +458,7 @@ export async function prepareNewAdoption(
           facts,
         ]),
       );
-      return insertAdoptionWithLedger(c, adoption.row, desired);
+      return adoptionWrite(c, adoption.row, desired);
     },
   };
 }
