@@ -18,6 +18,9 @@ export interface ItemTarget {
 
 export interface Fixture {
   provinceId: string;
+  /** A hub that ranks every reporting unit (2,000 and the 100 departments), and its chief editor. */
+  wideHubId: string;
+  wideHubChief: string;
   provinceEditor: string;
   provinceChief: string;
   receive: HopTarget[];
@@ -138,8 +141,27 @@ export async function loadFixture(db: SqlRunner, opts: { pgbench: boolean }): Pr
     await db.exec(`analyze bench_pgb`);
   }
 
+  // The issue's "year's ranking for 2,000 units": no hub of the tree evaluates that many (the province ranks
+  // its 14 cities and 100 departments), so the run copy gets one that does — a hub whose
+  // 直报点 are all 2,100 reporting units. It stands apart (a root, so the province does not evaluate it) and
+  // has no rule set, so no adoption anywhere is credited by it and no other row of the benchmark changes;
+  // its ranking reads every unit's sent buckets, the costly part.
+  const wideHubId = '00000000-0000-4000-8000-00000000b2c0';
+  await db.exec(`
+    insert into orgs (id, name, short_name, kind, level, parent_id, is_hub)
+      values ('${wideHubId}', '全省直报点考评（基准）', '直报点考评', 'general_office', 'province', null, true)
+      on conflict (id) do nothing;
+    insert into direct_report_points (org_id, hub_id)
+      select o.id, '${wideHubId}' from orgs o where not o.is_hub on conflict do nothing;
+    insert into memberships (user_id, org_id, role, confirmed_at)
+      select u.id, '${wideHubId}', 'chief_editor', now() from users u where u.username = 'e1_5'
+      on conflict do nothing;
+  `);
+
   return {
     provinceId: province!.id,
+    wideHubId,
+    wideHubChief: 'e1_5',
     provinceEditor: 'e1_1',
     provinceChief: 'e1_5',
     receive: httpReceive.map(hopTarget),

@@ -433,6 +433,13 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}`),
     },
     {
+      // A hub whose 直报点 are all 2,100 reporting units (fixture.ts): the ranking "for 2,000 units".
+      name: `ranking 2,100 units, year ${f.year}`,
+      kind: 'read',
+      warm: true,
+      next: get(f.wideHubChief, `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}`),
+    },
+    {
       name: 'notice generation 编制通报 (month)',
       kind: 'write',
       warm: false,

@@ -196,6 +196,11 @@ function reserveForStatements(f: Fixture): CountedRequest[] {
     spec: { method: 'GET', url: `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}` },
   });
   out.push({
+    op: `ranking 2,100 units, year ${f.year}`,
+    user: f.wideHubChief,
+    spec: { method: 'GET', url: `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}` },
+  });
+  out.push({
     op: 'notice generation',
     user: f.provinceEditor,
     spec: {

@@ -27,6 +27,8 @@ function fixture(n: number): Fixture {
     provinceId: 'prov',
     provinceEditor: 'e1_1',
     provinceChief: 'e1_5',
+    wideHubId: 'wide',
+    wideHubChief: 'e1_5',
     receive: hops('rc'),
     return: hops('rt'),
     forward: hops('fw'),
