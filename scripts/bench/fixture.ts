@@ -147,6 +147,7 @@ export async function loadFixture(db: SqlRunner, opts: { pgbench: boolean }): Pr
   // has no rule set, so no adoption anywhere is credited by it and no other row of the benchmark changes;
   // its ranking reads every unit's sent buckets, the costly part.
   const wideHubId = '00000000-0000-4000-8000-00000000b2c0';
+  const wideHubChief = 'e1_5';
   await db.exec(`
     insert into orgs (id, name, short_name, kind, level, parent_id, is_hub)
       values ('${wideHubId}', '全省直报点考评（基准）', '直报点考评', 'general_office', 'province', null, true)
@@ -154,14 +155,14 @@ export async function loadFixture(db: SqlRunner, opts: { pgbench: boolean }): Pr
     insert into direct_report_points (org_id, hub_id)
       select o.id, '${wideHubId}' from orgs o where not o.is_hub on conflict do nothing;
     insert into memberships (user_id, org_id, role, confirmed_at)
-      select u.id, '${wideHubId}', 'chief_editor', now() from users u where u.username = 'e1_5'
+      select u.id, '${wideHubId}', 'chief_editor', now() from users u where u.username = '${wideHubChief}'
       on conflict do nothing;
   `);
 
   return {
     provinceId: province!.id,
     wideHubId,
-    wideHubChief: 'e1_5',
+    wideHubChief,
     provinceEditor: 'e1_1',
     provinceChief: 'e1_5',
     receive: httpReceive.map(hopTarget),

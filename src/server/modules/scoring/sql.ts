@@ -128,9 +128,8 @@ export function runPrepared<T>(db: Db, name: SqlName, params: Record<string, Par
  * A named fragment (not a whole statement) with every `:name` a placeholder, for a statement built
  * elsewhere that fills them by name: the CTEs an adoption adds to its transition's statement.
  */
-export function namedFragment(name: SqlName): { sql: SQL; params: readonly string[] } {
-  const c = compiledOf(name);
-  return { sql: joinChunks(c, (p) => sql`${sql.placeholder(p)}`), params: c.params };
+export function namedFragment(name: SqlName): SQL {
+  return joinChunks(compiledOf(name), (p) => sql`${sql.placeholder(p)}`);
 }
 
 /** The text of a named query with its includes, for review, EXPLAIN and the benchmark. */

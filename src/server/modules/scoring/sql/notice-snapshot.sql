@@ -8,7 +8,8 @@
 -- the planner keeps as written; `offset 0` keeps it from being copied into every use of a column):
 -- joined, the planner prefers a scan of every adoption of the province, 50 ms of CPU in three processes
 -- against 15 ms of lookups on the 1M-item data set. The few periodicals are joined once, by hash.
--- Titles are put together as json (text), made jsonb once per unit. ISO 8601 in UTC as the application writes times; the format quotes its colons (`:name` is a parameter).
+-- Titles are put together as json (text), made jsonb once per unit. Times in ISO 8601 UTC as the
+-- application writes them; the format quotes its colons (`:name` is a parameter).
 select jsonb_set(:head::jsonb, '{rows}', coalesce((
   select jsonb_agg(r.stat || jsonb_build_object('adoptedTitles', coalesce(t.list::jsonb, '[]'::jsonb)) order by r.ord)
   from jsonb_array_elements(:rows::jsonb) with ordinality as r(stat, ord)

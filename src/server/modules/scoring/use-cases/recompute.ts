@@ -322,7 +322,7 @@ async function insertLedgerRows(ctx: UseCaseContext, rows: readonly (Desired | L
   return { inserted: inserts.length, updated: 0, deleted: 0 };
 }
 
-const ADOPTION_INSERT = namedFragment('adoption-insert');
+const ADOPTION_INSERT = { name: 'adoption-insert', ctes: namedFragment('adoption-insert') } as const;
 
 /**
  * A new adoption's row and its ledger rows (new, like their cause), as CTEs of the adopting transition's
@@ -334,8 +334,7 @@ function adoptionWrite(
   rows: readonly Desired[],
 ): AlongsideWrite {
   return {
-    name: 'adoption-insert',
-    ctes: ADOPTION_INSERT.sql,
+    ...ADOPTION_INSERT,
     values: {
       adoption: JSON.stringify({
         id: adoption.id,

@@ -62,6 +62,8 @@ export interface UnitStats {
  * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
  * reference the consistency tests compare with.
  */
+const SOURCES = { aggregates: 'unit-stats', ledger: 'unit-stats-source' } as const;
+
 export async function unitStats(
   tx: Db,
   hubId: string,
@@ -75,8 +77,7 @@ export async function unitStats(
   // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
   // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
   // The reference query of the consistency checks is planned per call.
-  const run = source === 'ledger' ? runNamed : runPrepared;
-  const rows = await run<UnitStatsRow>(tx, source === 'ledger' ? 'unit-stats-source' : 'unit-stats', {
+  const rows = await (source === 'ledger' ? runNamed : runPrepared)<UnitStatsRow>(tx, SOURCES[source], {
     hubId,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
