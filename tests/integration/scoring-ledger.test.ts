@@ -33,6 +33,7 @@ interface Row {
   submitted: number;
   submittedByLevel: Record<string, number>;
   adopted: number;
+  adoptions: number;
   adoptedOfSubmitted: number;
   adoptionRate: number | null;
   instructions: number;
@@ -58,8 +59,22 @@ const ledger = async (hubId: string, user: string) => {
 const ranking = async (hubId: string, user: string, query = `period=month&month=${thisMonth()}`) => {
   const r = await (await f.as(user)).get(`/api/hubs/${hubId}/rankings?${query}`);
   expect(r.statusCode, r.body).toBe(200);
-  return r.json<{ rows: Row[]; abilities: Record<string, boolean> }>();
+  return r.json<RankingsView>();
 };
+interface RankingsView {
+  rows: Row[];
+  abilities: Record<string, boolean>;
+  page: { page: number; pageSize: number; total: number };
+  summary: {
+    units: number;
+    submitted: number;
+    adopted: number;
+    adoptions: number;
+    instructions: number;
+    submittedByLevel: Record<string, number>;
+  };
+  leaders: Record<'points' | 'submitted' | 'adopted', { orgId: string; label: string; value: number }[]>;
+}
 const sumFor = (rows: Entry[], orgId: string) =>
   Math.round(rows.filter((e) => e.orgId === orgId).reduce((s, e) => s + e.points, 0) * 100) / 100;
 
@@ -318,6 +333,44 @@ describe('rankings', () => {
     const year = await ranking(tree.C.id, tree.C.editor, `period=year&year=${thisYear()}`);
     expect(year.rows.find((x) => x.orgId === tree.K.id)).toMatchObject({ points: 0, zeroed: true, rank: 2 });
     expect(year.rows.find((x) => x.orgId === tree.K2.id)).toMatchObject({ points: 16, rank: 1 });
+  });
+
+  it('pages the ranked units; the sums and the chart’s leaders cover every unit whatever the page', async () => {
+    const q = `period=year&year=${thisYear()}`;
+    const all = await ranking(tree.K.id, tree.K.editor, q);
+    const n = all.rows.length;
+    expect(n).toBeGreaterThan(2);
+    const pages: RankingsView[] = [];
+    for (let page = 1; page <= n + 1; page++)
+      pages.push(await ranking(tree.K.id, tree.K.editor, `${q}&page=${page}&pageSize=1`));
+    expect(pages.flatMap((p) => p.rows)).toEqual(all.rows);
+    expect(pages[n]!.rows).toEqual([]);
+    const sum = (k: 'submitted' | 'adopted' | 'adoptions' | 'instructions') =>
+      all.rows.reduce((s, x) => s + x[k], 0);
+    for (const p of pages) {
+      expect(p.page).toMatchObject({ pageSize: 1, total: n });
+      expect(p.summary).toMatchObject({
+        units: n,
+        submitted: sum('submitted'),
+        adopted: sum('adopted'),
+        adoptions: sum('adoptions'),
+        instructions: sum('instructions'),
+      });
+      expect(p.summary.submittedByLevel.county).toBe(
+        all.rows.reduce((s, x) => s + x.submittedByLevel.county, 0),
+      );
+      expect(p.leaders).toEqual(all.leaders);
+    }
+    expect(all.leaders.points.map((x) => x.orgId)).toEqual(all.rows.slice(0, 15).map((x) => x.orgId));
+    const bySubmitted = all.leaders.submitted.map((x) => x.value);
+    expect(bySubmitted).toEqual([...bySubmitted].sort((a, b) => b - a));
+    expect(all.leaders.adopted[0]!.value).toBe(Math.max(...all.rows.map((x) => x.adopted)));
+    const e = await f.as(tree.K.editor);
+    for (const bad of ['pageSize=0', 'pageSize=501', 'page=0', 'page=x']) {
+      const r = await e.get(`/api/hubs/${tree.K.id}/rankings?${q}&${bad}`);
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().details.field, bad).toBe(bad.split('=')[0]);
+    }
   });
 
   it('an empty past period ranks everyone first, tied at 0', async () => {

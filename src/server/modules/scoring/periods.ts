@@ -177,13 +177,17 @@ export interface DateRange {
 }
 
 /**
- * How the pre-aggregated statistics cover a period: whole calendar months from the monthly buckets and
- * the days before the first and after the last whole month from the daily ones, so that the union is the
- * period exactly and nothing is counted twice. Empty ranges have from = to. The period must start and end
- * at midnight Beijing time (every Period of this module does); anything else is a programming error.
+ * How the pre-aggregated statistics cover a period: whole calendar years from the yearly buckets, the
+ * whole months before the first and after the last whole year from the monthly ones, and the days before
+ * the first and after the last whole month from the daily ones, so that the union is the period exactly
+ * and nothing is counted twice (a calendar year is one yearly bucket, a month one monthly bucket). Empty
+ * ranges have from = to. The period must start and end at midnight Beijing time (every Period of this
+ * module does); anything else is a programming error.
  */
 export interface PeriodBuckets {
-  months: DateRange;
+  years: DateRange;
+  headMonths: DateRange;
+  tailMonths: DateRange;
   headDays: DateRange;
   tailDays: DateRange;
 }
@@ -196,17 +200,53 @@ export function periodBuckets(period: Pick<Period, 'start' | 'end'>): PeriodBuck
   if (end < start) throw new Error('period ends before it starts');
   const s = beijingDate(start);
   const e = beijingDate(end);
-  const firstWhole = s.day === 1 ? dateString(s.year, s.month, 1) : nextMonthString(s.year, s.month);
-  const lastStart = dateString(e.year, e.month, 1);
   const from = beijingDateString(start);
   const to = beijingDateString(end);
-  if (firstWhole < lastStart)
+  const firstMonth = s.day === 1 ? from : nextMonthString(s.year, s.month);
+  const lastMonth = dateString(e.year, e.month, 1);
+  if (firstMonth >= lastMonth) {
+    const none = { from: to, to };
+    return { years: none, headMonths: none, tailMonths: none, headDays: { from, to }, tailDays: none };
+  }
+  const headDays = { from, to: firstMonth };
+  const tailDays = { from: lastMonth, to };
+  const firstYear = firstMonth.endsWith('-01-01')
+    ? firstMonth
+    : dateString(Number(firstMonth.slice(0, 4)) + 1, 1, 1);
+  const lastYear = dateString(Number(lastMonth.slice(0, 4)), 1, 1);
+  if (firstYear >= lastYear) {
+    const none = { from: lastMonth, to: lastMonth };
     return {
-      months: { from: firstWhole, to: lastStart },
-      headDays: { from, to: firstWhole },
-      tailDays: { from: lastStart, to },
+      years: none,
+      headMonths: { from: firstMonth, to: lastMonth },
+      tailMonths: none,
+      headDays,
+      tailDays,
     };
-  return { months: { from, to: from }, headDays: { from, to }, tailDays: { from: to, to } };
+  }
+  return {
+    years: { from: firstYear, to: lastYear },
+    headMonths: { from: firstMonth, to: firstYear },
+    tailMonths: { from: lastYear, to: lastMonth },
+    headDays,
+    tailDays,
+  };
+}
+
+/** The parameters of sql/bucket-ranges.sql. */
+export function bucketRangeParams(b: PeriodBuckets) {
+  return {
+    yearFrom: b.years.from,
+    yearTo: b.years.to,
+    headMonthFrom: b.headMonths.from,
+    headMonthTo: b.headMonths.to,
+    tailMonthFrom: b.tailMonths.from,
+    tailMonthTo: b.tailMonths.to,
+    headFrom: b.headDays.from,
+    headTo: b.headDays.to,
+    tailFrom: b.tailDays.from,
+    tailTo: b.tailDays.to,
+  };
 }
 
 function dateString(year: number, month: number, day: number): string {

@@ -147,10 +147,10 @@ export const noticeRecipients = pgTable(
 /*
  * Pre-aggregated statistics (统计汇总), kept by triggers on score_entries, hops and orgs in the same
  * transaction as every write (drizzle/0011_scoring_aggregates.sql): the ranking of any period reads whole
- * months plus the days at its edges instead of every ledger row and hop. Counts of distinct items are the
+ * years, the whole months beside them and the days at its edges instead of every ledger row and hop. Counts of distinct items are the
  * row counts here minus the excess of the few (unit, item) pairs holding more than one row, read from the
- * ledger and hops themselves (see sql/unit-stats.sql). `grain` is 'day' or 'month'; `bucket` the Beijing
- * date (the first of the month for months). sql/aggregates-check.sql recomputes them from the sources.
+ * ledger and hops themselves (see sql/unit-stats.sql). `grain` is 'day', 'month' or 'year' (drizzle/0022:
+ * a year's ranking reads one bucket per unit); `bucket` the Beijing date (the first of the month or year). sql/aggregates-check.sql recomputes them from the sources.
  */
 
 /** Ledger sums per (hub, unit, bucket, kind, periodical): points, rows, rows with an item. */
@@ -158,7 +158,7 @@ export const scoringLedgerBuckets = pgTable(
   'scoring_ledger_buckets',
   {
     hubId: uuid('hub_id').notNull(),
-    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
     bucket: date('bucket').notNull(),
     orgId: uuid('org_id').notNull(),
     kind: text('kind').notNull(),
@@ -195,12 +195,17 @@ export const scoringSentBuckets = pgTable(
   'scoring_sent_buckets',
   {
     fromOrgId: uuid('from_org_id').notNull(),
-    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
     bucket: date('bucket').notNull(),
     level: text('level').notNull(),
     hops: integer('hops').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.fromOrgId, t.grain, t.bucket, t.level] })],
+  (t) => [
+    primaryKey({ columns: [t.fromOrgId, t.grain, t.bucket, t.level] }),
+    // The ranking of a large hub reads one grain's buckets of every unit in one range scan (a year: a row
+    // per unit and level) and hash-joins the units it evaluates; the key above serves one unit's history.
+    index('scoring_sent_buckets_grain_idx').on(t.grain, t.bucket, t.fromOrgId, t.level),
+  ],
 );
 
 /** Counted hops per (sending unit, item): more than one marks a pair whose distinct count needs care. */
@@ -224,7 +229,7 @@ export const scoringCohortBuckets = pgTable(
   'scoring_cohort_buckets',
   {
     hubId: uuid('hub_id').notNull(),
-    grain: text('grain', { enum: ['day', 'month'] }).notNull(),
+    grain: text('grain', { enum: ['day', 'month', 'year'] }).notNull(),
     bucket: date('bucket').notNull(),
     orgId: uuid('org_id').notNull(),
     hops: integer('hops').notNull(),

@@ -143,6 +143,16 @@ function periodRefine(
 export const PeriodQuery = z.strictObject(periodShape).superRefine(periodRefine);
 export type PeriodQueryT = z.infer<typeof PeriodQuery>;
 
+/** The ranking's page: 100 units by default, at most 500 (the Excel export has every unit). */
+export const RANKING_PAGE_SIZE = 100;
+export const RankingsQuery = z
+  .strictObject({
+    ...periodShape,
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(RANKING_PAGE_SIZE),
+  })
+  .superRefine(periodRefine);
+
 export function periodSpecOf(
   q: Pick<PeriodQueryT, 'period' | 'month' | 'quarter' | 'year' | 'from' | 'to'>,
 ): PeriodSpec {
@@ -342,6 +352,7 @@ export const ScoreEntrySchema = z.object({
 export const ScoreEntryList = z.object({ rows: z.array(ScoreEntrySchema) });
 
 const hubRef = z.object({ id: str, name: str });
+const leader = z.object({ orgId: str, label: str, value: num });
 export const Rankings = z.object({
   hub: hubRef,
   period: z.object({ kind: z.enum(RANKING_PERIODS), label: str, start: str, end: str }),
@@ -371,6 +382,16 @@ export const Rankings = z.object({
       tied: z.boolean(),
     }),
   ),
+  page: z.object({ page: num, pageSize: num, total: num }),
+  summary: z.object({
+    units: num,
+    submittedByLevel: levels(num),
+    submitted: num,
+    adopted: num,
+    adoptions: num,
+    instructions: num,
+  }),
+  leaders: z.object({ points: z.array(leader), submitted: z.array(leader), adopted: z.array(leader) }),
   abilities: z.object({
     edit_rules: z.boolean(),
     add_entry: z.boolean(),

@@ -36,18 +36,29 @@ import {
 
 type Measure = 'points' | 'submitted' | 'adopted';
 
+const PAGE_SIZE = 100;
+
 /** 排名统计: the units a hub evaluates over a period, ties explicit (并列). */
 export default function RankingsPage() {
   const me = useMe();
   const { hub, picker } = useScoringHub(me);
   const [period, setPeriod] = usePeriodParam();
   const [measure, setMeasure] = useState<Measure>('points');
+  // The server ranks every unit and answers one page with the sums and the chart (a province's 直报点
+  // can be 2,000 units); a new hub or period starts again at page 1.
+  const [paging, setPaging] = useState({ page: 1, pageSize: PAGE_SIZE });
+  const periodKey = `${hub?.id ?? ''} ${JSON.stringify(period)}`;
+  const [pagingFor, setPagingFor] = useState(periodKey);
+  if (pagingFor !== periodKey) {
+    setPagingFor(periodKey);
+    setPaging((p) => ({ ...p, page: 1 }));
+  }
   const data = useLoad(
     () =>
       hub
-        ? api.get<RankingsView>(`/api/hubs/${hub.id}/rankings`, periodQuery(period))
+        ? api.get<RankingsView>(`/api/hubs/${hub.id}/rankings`, { ...periodQuery(period), ...paging })
         : Promise.resolve(null),
-    [hub?.id, JSON.stringify(period)],
+    [hub?.id, JSON.stringify(period), paging.page, paging.pageSize],
   );
   const r = data.data;
 
@@ -58,7 +69,7 @@ export default function RankingsPage() {
       </PageContainer>
     );
 
-  const levels = TARGET_LEVELS.filter((l) => r?.rows.some((x) => x.submittedByLevel[l] > 0));
+  const levels = TARGET_LEVELS.filter((l) => (r?.summary.submittedByLevel[l] ?? 0) > 0);
   const columns: ColumnsType<RankingRow> = [
     {
       title: '排名',
@@ -165,11 +176,8 @@ export default function RankingsPage() {
   ];
 
   const rows = r?.rows ?? [];
-  const chart = [...rows]
-    .sort((a, b) => b[measure] - a[measure])
-    .slice(0, 15)
-    .map((x) => ({ label: x.orgShortName || x.orgName, value: x[measure] }));
-  const total = (k: 'submitted' | 'adopted') => rows.reduce((s, x) => s + x[k], 0);
+  const chart = (r?.leaders[measure] ?? []).map((x) => ({ label: x.label, value: x.value }));
+  const total = (k: 'submitted' | 'adopted') => r?.summary[k] ?? 0;
 
   return (
     <PageContainer
@@ -220,7 +228,12 @@ export default function RankingsPage() {
         </Col>
         <Col xs={12} md={6}>
           <Card>
-            <Statistic title="考核单位" value={rows.length} suffix="个" loading={data.loading && !r} />
+            <Statistic
+              title="考核单位"
+              value={r?.summary.units ?? 0}
+              suffix="个"
+              loading={data.loading && !r}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6}>
@@ -249,7 +262,17 @@ export default function RankingsPage() {
           loading={data.loading}
           columns={columns}
           dataSource={rows}
-          pagination={false}
+          pagination={{
+            current: r?.page.page ?? paging.page,
+            pageSize: paging.pageSize,
+            total: r?.page.total ?? 0,
+            hideOnSinglePage: true,
+            showSizeChanger: true,
+            pageSizeOptions: [50, 100, 200, 500],
+            showTotal: (n) => `共 ${n} 个单位`,
+            onChange: (page, pageSize) =>
+              setPaging({ page: pageSize === paging.pageSize ? page : 1, pageSize }),
+          }}
           scroll={{ x: 'max-content' }}
           data-testid="rankings"
           locale={{ emptyText: <Empty description="本期间没有考核单位的数据" /> }}

@@ -7,6 +7,7 @@ import {
   Lagging,
   LaggingQuery,
   PeriodQuery,
+  RankingsQuery,
   periodSpecOf,
   QuotaProgress,
   Rankings,
@@ -35,11 +36,14 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
         tags,
         summary: '考核单位排名（月/季/年/自定义期间，北京时间）',
         params: HubParams,
-        querystring: PeriodQuery,
+        querystring: RankingsQuery,
         response: { 200: Rankings },
       },
     },
-    async (req) => rankings(readContext(req), req.params.id, periodSpecOf(req.query)),
+    async (req) => {
+      const { page, pageSize } = req.query;
+      return rankings(readContext(req), req.params.id, periodSpecOf(req.query), { page, pageSize });
+    },
   );
 
   app.get(

@@ -6,8 +6,7 @@ with ledger_expected as (
   select hub_id, g.grain, g.bucket, org_id, kind, coalesce(detail ->> 'periodicalId', '') as periodical_id,
     sum(points) as points, count(*) as entries, count(item_id) as items
   from score_entries
-  cross join lateral (values ('day', scoring_beijing_day(occurred_at)),
-    ('month', scoring_beijing_month(occurred_at))) as g(grain, bucket)
+  cross join lateral scoring_buckets(occurred_at) as g
   group by 1, 2, 3, 4, 5, 6
 ),
 ledger_diff as (
@@ -45,8 +44,7 @@ counted as (
 sent_expected as (
   select from_org_id, g.grain, g.bucket, level, count(*) as hops
   from counted
-  cross join lateral (values ('day', scoring_beijing_day(submitted_at)),
-    ('month', scoring_beijing_month(submitted_at))) as g(grain, bucket)
+  cross join lateral scoring_buckets(submitted_at) as g
   group by 1, 2, 3, 4
 ),
 sent_diff as (
@@ -74,8 +72,7 @@ cohort_expected as (
   select i.hub_id, g.grain, g.bucket, c.from_org_id as org_id, count(*) as hops
   from counted c
   join items_expected i on i.org_id = c.from_org_id and i.item_id = c.item_id and i.auto_adoptions > 0
-  cross join lateral (values ('day', scoring_beijing_day(c.submitted_at)),
-    ('month', scoring_beijing_month(c.submitted_at))) as g(grain, bucket)
+  cross join lateral scoring_buckets(c.submitted_at) as g
   group by 1, 2, 3, 4
 ),
 cohort_diff as (

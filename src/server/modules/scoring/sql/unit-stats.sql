@@ -10,9 +10,10 @@
 --   instructions       instruction rows of the ledger in the period
 --   points             ledger sum in the period; for a whole year 0 when missed solicitations >= :zeroAt
 --   rank / tied        standard competition ranking by points at 2 decimals; tied when the rank is shared
--- Read from the aggregates (drizzle/0011_scoring_aggregates.sql, kept by triggers in the writing
--- transaction): monthly buckets for the whole months [:monthFrom, :monthTo), daily ones for the edges
--- [:headFrom, :headTo) and [:tailFrom, :tailTo) (periods.periodBuckets). Sums and row counts add up; a
+--   position           1, 2 … in the order shown (rank, then adopted, submitted, the units' order)
+-- Read from the aggregates (drizzle/0011_scoring_aggregates.sql and 0022, kept by triggers in the writing
+-- transaction): yearly buckets for the whole years, monthly ones for the whole months beside them, daily
+-- ones for the edges (bucket-ranges.sql, periods.periodBuckets). Sums and row counts add up; a
 -- distinct count is the row count minus the excess of the (unit, item) pairs with more than one row, few,
 -- found by the counters' partial indexes and counted from the ledger and hops themselves. The same
 -- figures from the ledger and hops alone: unit-stats-source.sql (the consistency tests compare them).
@@ -26,9 +27,7 @@ ledger_buckets as materialized (
   from scoring_ledger_buckets b
   where b.hub_id = :hubId::uuid
     and b.org_id in (select org_id from evaluated)
-    and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
-      or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
-        or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
+    and {{bucket-ranges}}
 ),
 -- Adoption rows of (unit, item) pairs holding more than one: the excess over distinct items. The pairs
 -- come first, from the counters' partial index (few), then their rows by key: whatever the parameters,
@@ -76,25 +75,20 @@ per_periodical as materialized (
   where n > 0
   group by org_id
 ),
--- Per unit, a range scan of the primary key (from_org_id, grain, bucket, level); `offset 0` keeps it a
--- per-unit index scan rather than a scan of every unit's buckets.
+-- One range scan of the grain index per bucket range (a year: a row per unit and level of every unit),
+-- hash-joined with the evaluated units: cheaper for a 2,000-unit hub than a probe of the key per unit,
+-- and a few thousand rows at most for a small one.
 sent_buckets as materialized (
-  select e.org_id,
+  select b.from_org_id as org_id,
     sum(b.hops) filter (where b.level = 'county') as county,
     sum(b.hops) filter (where b.level = 'city') as city,
     sum(b.hops) filter (where b.level = 'province') as province,
     sum(b.hops) filter (where b.level = 'national') as national,
     sum(b.hops) as total
-  from evaluated e
-  cross join lateral (
-    select b.level, b.hops from scoring_sent_buckets b
-    where b.from_org_id = e.org_id
-      and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
-        or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
-          or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
-    offset 0
-  ) b
-  group by e.org_id
+  from scoring_sent_buckets b
+  where {{bucket-ranges}}
+    and b.from_org_id in (select org_id from evaluated)
+  group by b.from_org_id
 ),
 -- Counted hops of (unit, item) pairs sent more than once, in the period (the pairs first, likewise).
 sent_multi_items as materialized (
@@ -135,9 +129,7 @@ cohort_buckets as materialized (
   from scoring_cohort_buckets b
   where b.hub_id = :hubId::uuid
     and b.org_id in (select org_id from evaluated)
-    and ((b.grain = 'month' and b.bucket >= :monthFrom::date and b.bucket < :monthTo::date)
-      or (b.grain = 'day' and ((b.bucket >= :headFrom::date and b.bucket < :headTo::date)
-        or (b.bucket >= :tailFrom::date and b.bucket < :tailTo::date))))
+    and {{bucket-ranges}}
   group by b.org_id
 ),
 cohort_excess as materialized (
@@ -183,10 +175,39 @@ totals as materialized (
 ),
 scored as materialized (
   select t.*, case when t.zeroed then 0 else round(t.ledger_points, 4) end as points from totals t
+),
+ranked as materialized (
+  select scored.*,
+    (rank() over (order by round(scored.points, 2) desc))::int as rank,
+    (count(*) over (partition by round(scored.points, 2)) > 1) as tied
+  from scored
+),
+positioned as materialized (
+  select ranked.*,
+    (row_number() over (order by rank, adopted desc, submitted desc, sort_order, org_id))::int as position
+  from ranked
+),
+-- A page of the ranking (positions (:offset, :offset + :limit]) and the :leaders first units by points,
+-- by submissions and by adoptions (the chart), with the sums over every unit on each row: a 2,000-unit
+-- hub answers a page and its summary, not 2,000 rows. The statistics of notices and exports ask for every
+-- row (offset 0, the largest limit, no leaders).
+summed as materialized (
+  select positioned.*,
+    (row_number() over (order by submitted desc, position))::int as by_submitted,
+    (row_number() over (order by adopted desc, position))::int as by_adopted,
+    count(*) over ()::int as units,
+    sum(submitted_county) over ()::int as total_county,
+    sum(submitted_city) over ()::int as total_city,
+    sum(submitted_province) over ()::int as total_province,
+    sum(submitted_national) over ()::int as total_national,
+    sum(submitted) over ()::int as total_submitted,
+    sum(adopted) over ()::int as total_adopted,
+    sum(adoptions) over ()::int as total_adoptions,
+    sum(instructions) over ()::int as total_instructions
+  from positioned
 )
-select
-  scored.*,
-  (rank() over (order by round(scored.points, 2) desc))::int as rank,
-  (count(*) over (partition by round(scored.points, 2)) > 1) as tied
-from scored
-order by rank, adopted desc, submitted desc, sort_order, org_id
+select summed.*, (position > :offset::bigint and position <= :offset::bigint + :limit::bigint) as in_page
+from summed
+where (position > :offset::bigint and position <= :offset::bigint + :limit::bigint)
+  or position <= :leaders::int or by_submitted <= :leaders::int or by_adopted <= :leaders::int
+order by position

@@ -4,7 +4,7 @@ import { abilities } from '../../../policy/authorize.js';
 import { resolvePeriod, type PeriodSpec } from '../periods.js';
 import { hubWithRules } from '../repo.js';
 import { laggingUnits } from './quotas.js';
-import { unitStats } from './stats.js';
+import { rankingPage, unitStats } from './stats.js';
 
 function periodOr400(spec: PeriodSpec) {
   const period = resolvePeriod(spec);
@@ -12,14 +12,25 @@ function periodOr400(spec: PeriodSpec) {
   return period;
 }
 
-/** 排名 among the units a hub evaluates over a period (sql/unit-stats.sql). */
-export async function rankings(ctx: UseCaseContext, hubId: string, spec: PeriodSpec) {
+/** How many units the ranking chart shows for each measure. */
+export const CHART_LEADERS = 15;
+
+/**
+ * 排名 among the units a hub evaluates over a period (sql/unit-stats.sql): one page of the ranked units
+ * with the sums over all of them and the chart's leaders; without `page`, every unit (the Excel export).
+ */
+export async function rankings(
+  ctx: UseCaseContext,
+  hubId: string,
+  spec: PeriodSpec,
+  page?: { page: number; pageSize: number },
+) {
   const {
     hub,
     rules: { rules },
   } = await hubWithRules(ctx, hubId, 'view');
   const period = periodOr400(spec);
-  const rows = await unitStats(ctx.tx, hubId, rules, period);
+  const ranked = await rankingPage(ctx.tx, hubId, rules, period, page ?? null, CHART_LEADERS);
   return {
     hub: { id: hub.id, name: hub.name },
     period: {
@@ -28,13 +39,8 @@ export async function rankings(ctx: UseCaseContext, hubId: string, spec: PeriodS
       start: period.start.toISOString(),
       end: period.end.toISOString(),
     },
-    periodicals:
-      rows[0]?.adoptedByPeriodical.map((p) => ({
-        periodicalId: p.periodicalId,
-        periodicalName: p.periodicalName,
-      })) ?? [],
     annualZeroingApplied: period.isYear && rules.missedSolicitationsZeroAt > 0,
-    rows,
+    ...ranked,
     abilities: abilities(
       ctx.actor,
       'scoring',

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
-import { periodBuckets, type Period } from '../periods.js';
+import { bucketRangeParams, periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
 import { runNamed, runPrepared } from '../sql.js';
@@ -32,6 +32,23 @@ interface UnitStatsRow {
   tied: boolean;
 }
 
+/** What unit-stats.sql adds to each row: its place, the chart's orders and the sums over every unit. */
+interface RankedRow extends UnitStatsRow {
+  position: number;
+  by_submitted: number;
+  by_adopted: number;
+  units: number;
+  total_county: number;
+  total_city: number;
+  total_province: number;
+  total_national: number;
+  total_submitted: number;
+  total_adopted: number;
+  total_adoptions: number;
+  total_instructions: number;
+  in_page: boolean;
+}
+
 export interface UnitStats {
   orgId: string;
   orgName: string;
@@ -56,6 +73,16 @@ export interface UnitStats {
   tied: boolean;
 }
 
+/** Which rows of the ranking a query returns (sql/unit-stats.sql): positions (offset, offset + limit] and
+ * the `leaders` first by points, submissions and adoptions. */
+interface RowWindow {
+  offset: number;
+  limit: number;
+  leaders: number;
+}
+
+const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
+
 /**
  * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
  * pre-aggregated buckets with window functions, names included), with periodical labels joined
@@ -71,25 +98,108 @@ export async function unitStats(
   period: Period,
   source: 'aggregates' | 'ledger' = 'aggregates',
 ): Promise<UnitStats[]> {
+  const { rows, present } = await statsRows(tx, hubId, rules, period, source, EVERY_ROW);
+  return rows.map(present);
+}
+
+export interface RankingLeader {
+  orgId: string;
+  label: string;
+  value: number;
+}
+
+export interface RankingPage {
+  /** The counted periodicals of the rules, in their order (the columns of adoptedByPeriodical). */
+  periodicals: { periodicalId: string; periodicalName: string }[];
+  rows: UnitStats[];
+  page: { page: number; pageSize: number; total: number };
+  summary: {
+    units: number;
+    submittedByLevel: Record<TargetLevel, number>;
+    submitted: number;
+    adopted: number;
+    adoptions: number;
+    instructions: number;
+  };
+  /** The first units by points, submissions and adoptions (the ranking chart). */
+  leaders: Record<'points' | 'submitted' | 'adopted', RankingLeader[]>;
+}
+
+/**
+ * One page of the ranking (every unit when `page` is null), the sums over every unit and the chart's
+ * leaders, from one statement: the database ranks every unit and returns the page and the leaders only.
+ */
+export async function rankingPage(
+  tx: Db,
+  hubId: string,
+  rules: ScoringRules,
+  period: Period,
+  page: { page: number; pageSize: number } | null,
+  leaders: number,
+): Promise<RankingPage> {
+  const window = page
+    ? { offset: (page.page - 1) * page.pageSize, limit: page.pageSize, leaders }
+    : { ...EVERY_ROW, leaders };
+  const { rows, present, periodicals } = await statsRows(tx, hubId, rules, period, 'aggregates', window);
+  const first = rows[0];
+  const total = first?.units ?? 0;
+  const leadersBy = (key: 'position' | 'by_submitted' | 'by_adopted', value: (r: RankedRow) => number) =>
+    rows
+      .filter((r) => r[key] <= leaders)
+      .sort((a, b) => a[key] - b[key])
+      .map((r) => ({ orgId: r.org_id, label: r.org_short_name || r.org_name, value: value(r) }));
+  return {
+    periodicals,
+    rows: rows.filter((r) => r.in_page).map(present),
+    page: page ? { ...page, total } : { page: 1, pageSize: total, total },
+    summary: {
+      units: total,
+      submittedByLevel: {
+        county: first?.total_county ?? 0,
+        city: first?.total_city ?? 0,
+        province: first?.total_province ?? 0,
+        national: first?.total_national ?? 0,
+      },
+      submitted: first?.total_submitted ?? 0,
+      adopted: first?.total_adopted ?? 0,
+      adoptions: first?.total_adoptions ?? 0,
+      instructions: first?.total_instructions ?? 0,
+    },
+    leaders: {
+      points: leadersBy('position', (r) => round2(Number(r.points))),
+      submitted: leadersBy('by_submitted', (r) => r.submitted),
+      adopted: leadersBy('by_adopted', (r) => r.adopted),
+    },
+  };
+}
+
+async function statsRows(
+  tx: Db,
+  hubId: string,
+  rules: ScoringRules,
+  period: Period,
+  source: 'aggregates' | 'ledger',
+  window: RowWindow,
+): Promise<{
+  rows: RankedRow[];
+  present: (r: UnitStatsRow) => UnitStats;
+  periodicals: RankingPage['periodicals'];
+}> {
   const units = await evaluatedUnitIds(tx, hubId);
   const b = periodBuckets(period);
   // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
   // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
   // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
-  // The reference query of the consistency checks is planned per call.
-  const rows = await (source === 'ledger' ? runNamed : runPrepared)<UnitStatsRow>(tx, SOURCES[source], {
+  // The reference query of the consistency checks is planned per call (and returns every row).
+  const rows = await (source === 'ledger' ? runNamed : runPrepared)<RankedRow>(tx, SOURCES[source], {
     hubId,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
-    monthFrom: b.months.from,
-    monthTo: b.months.to,
-    headFrom: b.headDays.from,
-    headTo: b.headDays.to,
-    tailFrom: b.tailDays.from,
-    tailTo: b.tailDays.to,
+    ...bucketRangeParams(b),
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
+    ...window,
   });
   const pIds = rules.periodicals.map((p) => p.periodicalId);
   const pRows = pIds.length
@@ -99,7 +209,7 @@ export async function unitStats(
         .where(inArray(periodicals.id, pIds))
     : [];
   const pName = new Map(pRows.map((p) => [p.id, p.name]));
-  return rows.map((r) => ({
+  const present = (r: UnitStatsRow): UnitStats => ({
     orgId: r.org_id,
     orgName: r.org_name,
     orgShortName: r.org_short_name,
@@ -129,5 +239,7 @@ export async function unitStats(
     zeroed: r.zeroed,
     rank: Number(r.rank),
     tied: r.tied,
-  }));
+  });
+  const periodicalList = pIds.map((id) => ({ periodicalId: id, periodicalName: pName.get(id) ?? '' }));
+  return { rows, present, periodicals: periodicalList };
 }
