@@ -357,7 +357,7 @@ describe('rankings', () => {
         instructions: sum('instructions'),
       });
       expect(p.summary.submittedByLevel.county).toBe(
-        all.rows.reduce((s, x) => s + x.submittedByLevel.county, 0),
+        all.rows.reduce((s, x) => s + (x.submittedByLevel.county ?? 0), 0),
       );
       expect(p.leaders).toEqual(all.leaders);
     }

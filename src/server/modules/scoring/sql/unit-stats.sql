@@ -75,20 +75,36 @@ per_periodical as materialized (
   where n > 0
   group by org_id
 ),
--- One range scan of the grain index per bucket range (a year: a row per unit and level of every unit),
--- hash-joined with the evaluated units: cheaper for a 2,000-unit hub than a probe of the key per unit,
--- and a few thousand rows at most for a small one.
-sent_buckets as materialized (
-  select b.from_org_id as org_id,
-    sum(b.hops) filter (where b.level = 'county') as county,
-    sum(b.hops) filter (where b.level = 'city') as city,
-    sum(b.hops) filter (where b.level = 'province') as province,
-    sum(b.hops) filter (where b.level = 'national') as national,
-    sum(b.hops) as total
+-- The period's sent buckets of the evaluated units, read one of two ways chosen by :probeUnits (the
+-- application's, by the number of units: stats.ts): a probe of the key (from_org_id, grain, bucket, level)
+-- per unit, cheapest for a hub of a few hundred units; or one range scan of the grain index per bucket
+-- range hash-joined with the units, cheapest for a 2,000-unit hub (a year: a row per unit and level). The
+-- branch not chosen stops at its one-time filter and reads nothing, so one prepared plan serves both.
+sent_rows as materialized (
+  select e.org_id, b.level, b.hops
+  from evaluated e
+  cross join lateral (
+    select b.level, b.hops from scoring_sent_buckets b
+    where b.from_org_id = e.org_id and {{bucket-ranges}}
+    offset 0
+  ) b
+  where :probeUnits::boolean
+  union all
+  select b.from_org_id, b.level, b.hops
   from scoring_sent_buckets b
-  where {{bucket-ranges}}
+  where not :probeUnits::boolean
+    and {{bucket-ranges}}
     and b.from_org_id in (select org_id from evaluated)
-  group by b.from_org_id
+),
+sent_buckets as materialized (
+  select org_id,
+    sum(hops) filter (where level = 'county') as county,
+    sum(hops) filter (where level = 'city') as city,
+    sum(hops) filter (where level = 'province') as province,
+    sum(hops) filter (where level = 'national') as national,
+    sum(hops) as total
+  from sent_rows
+  group by org_id
 ),
 -- Counted hops of (unit, item) pairs sent more than once, in the period (the pairs first, likewise).
 sent_multi_items as materialized (
@@ -176,38 +192,49 @@ totals as materialized (
 scored as materialized (
   select t.*, case when t.zeroed then 0 else round(t.ledger_points, 4) end as points from totals t
 ),
+-- The order is decided on narrow rows (a unit's keys), the wide ones joined back for the rows returned:
+-- sorting 2,000 wide rows four times had cost more than the statistics themselves.
 ranked as materialized (
-  select scored.*,
-    (rank() over (order by round(scored.points, 2) desc))::int as rank,
-    (count(*) over (partition by round(scored.points, 2)) > 1) as tied
+  select org_id, adopted, submitted, sort_order,
+    (rank() over (order by round(points, 2) desc))::int as rank,
+    (count(*) over (partition by round(points, 2)) > 1) as tied
   from scored
 ),
 positioned as materialized (
-  select ranked.*,
+  select org_id, adopted, submitted, rank, tied,
     (row_number() over (order by rank, adopted desc, submitted desc, sort_order, org_id))::int as position
   from ranked
+),
+ordered as materialized (
+  select org_id, rank, tied, position,
+    (row_number() over (order by submitted desc, position))::int as by_submitted,
+    (row_number() over (order by adopted desc, position))::int as by_adopted
+  from positioned
 ),
 -- A page of the ranking (positions (:offset, :offset + :limit]) and the :leaders first units by points,
 -- by submissions and by adoptions (the chart), with the sums over every unit on each row: a 2,000-unit
 -- hub answers a page and its summary, not 2,000 rows. The statistics of notices and exports ask for every
 -- row (offset 0, the largest limit, no leaders).
-summed as materialized (
-  select positioned.*,
-    (row_number() over (order by submitted desc, position))::int as by_submitted,
-    (row_number() over (order by adopted desc, position))::int as by_adopted,
-    count(*) over ()::int as units,
-    sum(submitted_county) over ()::int as total_county,
-    sum(submitted_city) over ()::int as total_city,
-    sum(submitted_province) over ()::int as total_province,
-    sum(submitted_national) over ()::int as total_national,
-    sum(submitted) over ()::int as total_submitted,
-    sum(adopted) over ()::int as total_adopted,
-    sum(adoptions) over ()::int as total_adoptions,
-    sum(instructions) over ()::int as total_instructions
-  from positioned
+chosen as materialized (
+  select * from ordered
+  where (position > :offset::bigint and position <= :offset::bigint + :limit::bigint)
+    or position <= :leaders::int or by_submitted <= :leaders::int or by_adopted <= :leaders::int
+),
+all_units as materialized (
+  select count(*)::int as units,
+    coalesce(sum(submitted_county), 0)::int as total_county,
+    coalesce(sum(submitted_city), 0)::int as total_city,
+    coalesce(sum(submitted_province), 0)::int as total_province,
+    coalesce(sum(submitted_national), 0)::int as total_national,
+    coalesce(sum(submitted), 0)::int as total_submitted,
+    coalesce(sum(adopted), 0)::int as total_adopted,
+    coalesce(sum(adoptions), 0)::int as total_adoptions,
+    coalesce(sum(instructions), 0)::int as total_instructions
+  from scored
 )
-select summed.*, (position > :offset::bigint and position <= :offset::bigint + :limit::bigint) as in_page
-from summed
-where (position > :offset::bigint and position <= :offset::bigint + :limit::bigint)
-  or position <= :leaders::int or by_submitted <= :leaders::int or by_adopted <= :leaders::int
-order by position
+select scored.*, c.rank, c.tied, c.position, c.by_submitted, c.by_adopted, all_units.*,
+  (c.position > :offset::bigint and c.position <= :offset::bigint + :limit::bigint) as in_page
+from chosen c
+join scored on scored.org_id = c.org_id
+cross join all_units
+order by c.position
