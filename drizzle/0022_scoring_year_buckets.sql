@@ -7,8 +7,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   from (values ('day'), ('month'), ('year')) as g(grain)
 $$;
 --> statement-breakpoint
-CREATE INDEX "scoring_sent_buckets_grain_idx" ON "scoring_sent_buckets" USING btree ("grain","bucket","from_org_id","level");
---> statement-breakpoint
 CREATE OR REPLACE FUNCTION scoring_apply_ledger(
   p_hub uuid[], p_org uuid[], p_kind text[], p_item uuid[], p_manual boolean[], p_at timestamptz[],
   p_points numeric[], p_periodical text[], p_sign int[]

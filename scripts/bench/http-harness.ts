@@ -424,20 +424,30 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: `ranking province, month ${f.month}`,
       kind: 'read',
       warm: true,
-      next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=month&month=${f.month}`),
+      next: get(
+        f.provinceChief,
+        `/api/hubs/${f.provinceId}/rankings?period=month&month=${f.month}&page=1&pageSize=100`,
+      ),
     },
     {
       name: `ranking province, year ${f.year}`,
       kind: 'read',
       warm: true,
-      next: get(f.provinceChief, `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}`),
+      next: get(
+        f.provinceChief,
+        `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,
+      ),
     },
     {
-      // A hub whose 直报点 are all 2,100 reporting units (fixture.ts): the ranking "for 2,000 units".
-      name: `ranking 2,100 units, year ${f.year}`,
+      // A hub whose 直报点 are all 2,100 reporting units (fixture.ts): the ranking "for 2,000 units", every
+      // unit ranked per request, the answer the page the UI asks for (100 rows, the sums, the chart).
+      name: `ranking 2,100 units, year ${f.year}, page of 100`,
       kind: 'read',
       warm: true,
-      next: get(f.wideHubChief, `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}`),
+      next: get(
+        f.wideHubChief,
+        `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,
+      ),
     },
     {
       name: 'notice generation 编制通报 (month)',

@@ -193,12 +193,18 @@ function reserveForStatements(f: Fixture): CountedRequest[] {
   out.push({
     op: `ranking province, year ${f.year}`,
     user: f.provinceChief,
-    spec: { method: 'GET', url: `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}` },
+    spec: {
+      method: 'GET',
+      url: `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,
+    },
   });
   out.push({
-    op: `ranking 2,100 units, year ${f.year}`,
+    op: `ranking 2,100 units, year ${f.year}, page of 100`,
     user: f.wideHubChief,
-    spec: { method: 'GET', url: `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}` },
+    spec: {
+      method: 'GET',
+      url: `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,
+    },
   });
   out.push({
     op: 'notice generation',

@@ -39,6 +39,13 @@ function prng(seed: number) {
 }
 const r = prng(20261125);
 
+/** A version-4-shaped UUID from the generator: row ids decide which rows `id::text like …` picks, so they
+ * come from the seed too and every run does the same operations on the same rows. */
+function seededUuid(): string {
+  const hex = (n: number) => Array.from({ length: n }, () => r.int(16).toString(16)).join('');
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[r.int(4)]}${hex(3)}-${hex(12)}`;
+}
+
 /** An instant near a Beijing midnight (either side) or anywhere in a day, from Nov 2026 to Feb 2028. */
 function randomInstant(): string {
   const day = Date.UTC(2026, 10, 1) + r.int(480) * 86_400_000 - 8 * 3600_000; // a Beijing midnight
@@ -77,13 +84,13 @@ async function insertEntries(n: number, on: Db = db): Promise<void> {
     const auto = (kind === 'adoption' || kind === 'instruction') && r.next() < 0.8;
     const periodical = kind === 'adoption' ? r.pick([tree.K.periodicalId, tree.P.periodicalId, null]) : null;
     return {
-      id: randomUUID(),
+      id: seededUuid(),
       hub,
       org,
       kind,
       at: randomInstant(),
       points: (r.int(2_000_000) - 500_000) / 10_000,
-      cause: auto ? randomUUID() : null,
+      cause: auto ? seededUuid() : null,
       item: kind === 'adoption' || r.next() < 0.2 ? (r.next() < 0.1 ? null : r.pick(items)) : null,
       detail: periodical ? JSON.stringify({ periodicalId: periodical }) : null,
       manual: !auto,
@@ -104,6 +111,7 @@ async function insertHops(n: number, on: Db = db): Promise<void> {
   const rows = Array.from({ length: n }, () => {
     const from = r.pick([tree.T.id, tree.S.id, tree.D.id, tree.K.id, tree.K2.id, tree.C.id]);
     return {
+      id: seededUuid(),
       item: r.pick(items),
       from,
       to: r.pick([tree.K.id, tree.C.id, tree.P.id]),
@@ -114,7 +122,7 @@ async function insertHops(n: number, on: Db = db): Promise<void> {
   await exec(
     sql`insert into hops (id, item_id, root_hop_id, from_org_id, to_org_id, version_id, state, urgency, submitted_at,
           updated_at)
-        select gen_random_uuid(), (x ->> 'item')::uuid, gen_random_uuid(), (x ->> 'from')::uuid, (x ->> 'to')::uuid,
+        select (x ->> 'id')::uuid, (x ->> 'item')::uuid, (x ->> 'id')::uuid, (x ->> 'from')::uuid, (x ->> 'to')::uuid,
           v.id, x ->> 'state', 'normal', (x ->> 'at')::timestamptz, now()
         from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) x
         join item_versions v on v.item_id = (x ->> 'item')::uuid`,
@@ -181,12 +189,9 @@ async function expectRankingsFromAggregatesEqualLedger(): Promise<void> {
   for (const hub of [tree.K.id, tree.C.id, tree.P.id])
     for (const spec of PERIODS) {
       const period = resolvePeriod(spec)!;
+      const fromAggregates = await unitStats(db, hub, rules, period);
       const fromLedger = await unitStats(db, hub, rules, period, 'ledger');
-      // Both ways of reading the sent buckets: a probe per unit (small hubs) and the grain's range scan.
-      for (const source of ['aggregates-probe', 'aggregates-scan'] as const) {
-        const fromAggregates = await unitStats(db, hub, rules, period, source);
-        expect({ hub, spec, source, rows: fromAggregates }).toEqual({ hub, spec, source, rows: fromLedger });
-      }
+      expect({ hub, spec, rows: fromAggregates }).toEqual({ hub, spec, rows: fromLedger });
     }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   beijingMidnight,
+  bucketRanges,
   periodBuckets,
   resolvePeriod,
   type PeriodSpec,
@@ -174,11 +175,28 @@ describe('periodBuckets: whole years, the whole months beside them, the days at 
           ) &&
           (days(b.years) === 0 || (days(b.headMonths) < 366 && days(b.tailMonths) < 366)) &&
           (days(b.headMonths) + days(b.years) === 0 || (days(b.headDays) < 31 && days(b.tailDays) < 31));
-        if (!ok) wrong.push(`${from}..${to}`);
+        const rangeDates = bucketRanges(b)
+          .flatMap(([, d, to]) => dates(d, to))
+          .sort();
+        if (!ok || rangeDates.join() !== dates(from, end).join()) wrong.push(`${from}..${to}`);
       }
     }
     expect(wrong).toEqual([]);
   }, 60_000);
+
+  it('as ranges: a year is one, a month one, a ragged range its days, months and years in order', () => {
+    expect(bucketRanges(spec({ kind: 'year', year: 2026 }))).toEqual([['year', '2026-01-01', '2027-01-01']]);
+    expect(bucketRanges(spec({ kind: 'month', year: 2026, month: 12 }))).toEqual([
+      ['month', '2026-12-01', '2027-01-01'],
+    ]);
+    expect(bucketRanges(spec({ kind: 'custom', from: '2026-11-29', to: '2028-02-01' }))).toEqual([
+      ['day', '2026-11-29', '2026-12-01'],
+      ['month', '2026-12-01', '2027-01-01'],
+      ['year', '2027-01-01', '2028-01-01'],
+      ['month', '2028-01-01', '2028-02-01'],
+      ['day', '2028-02-01', '2028-02-02'],
+    ]);
+  });
 
   it('every month of 2024–2029 (leap Februaries included) is one monthly bucket', () => {
     for (let year = 2024; year <= 2029; year++)

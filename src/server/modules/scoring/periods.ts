@@ -233,20 +233,21 @@ export function periodBuckets(period: Pick<Period, 'start' | 'end'>): PeriodBuck
   };
 }
 
-/** The parameters of sql/bucket-ranges.sql. */
-export function bucketRangeParams(b: PeriodBuckets) {
-  return {
-    yearFrom: b.years.from,
-    yearTo: b.years.to,
-    headMonthFrom: b.headMonths.from,
-    headMonthTo: b.headMonths.to,
-    tailMonthFrom: b.tailMonths.from,
-    tailMonthTo: b.tailMonths.to,
-    headFrom: b.headDays.from,
-    headTo: b.headDays.to,
-    tailFrom: b.tailDays.from,
-    tailTo: b.tailDays.to,
-  };
+export type BucketRange = ['day' | 'month' | 'year', string, string];
+
+/**
+ * The non-empty bucket ranges of a period, [grain, from, to), the form sql/unit-stats.sql reads them in,
+ * each one index range per unit: a year is one range, a month one, a ragged custom range at most five.
+ */
+export function bucketRanges(b: PeriodBuckets): BucketRange[] {
+  const all: BucketRange[] = [
+    ['day', b.headDays.from, b.headDays.to],
+    ['month', b.headMonths.from, b.headMonths.to],
+    ['year', b.years.from, b.years.to],
+    ['month', b.tailMonths.from, b.tailMonths.to],
+    ['day', b.tailDays.from, b.tailDays.to],
+  ];
+  return all.filter(([, from, to]) => from < to);
 }
 
 function dateString(year: number, month: number, day: number): string {

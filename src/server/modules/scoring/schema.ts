@@ -200,12 +200,7 @@ export const scoringSentBuckets = pgTable(
     level: text('level').notNull(),
     hops: integer('hops').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.fromOrgId, t.grain, t.bucket, t.level] }),
-    // The ranking of a large hub reads one grain's buckets of every unit in one range scan (a year: a row
-    // per unit and level) and hash-joins the units it evaluates; the key above serves one unit's history.
-    index('scoring_sent_buckets_grain_idx').on(t.grain, t.bucket, t.fromOrgId, t.level),
-  ],
+  (t) => [primaryKey({ columns: [t.fromOrgId, t.grain, t.bucket, t.level] })],
 );
 
 /** Counted hops per (sending unit, item): more than one marks a pair whose distinct count needs care. */

@@ -13,7 +13,7 @@
 --   position           1, 2 … in the order shown (rank, then adopted, submitted, the units' order)
 -- Read from the aggregates (drizzle/0011_scoring_aggregates.sql and 0022, kept by triggers in the writing
 -- transaction): yearly buckets for the whole years, monthly ones for the whole months beside them, daily
--- ones for the edges (bucket-ranges.sql, periods.periodBuckets). Sums and row counts add up; a
+-- ones for the edges (periods.periodBuckets, passed as :bucketRanges). Sums and row counts add up; a
 -- distinct count is the row count minus the excess of the (unit, item) pairs with more than one row, few,
 -- found by the counters' partial indexes and counted from the ledger and hops themselves. The same
 -- figures from the ledger and hops alone: unit-stats-source.sql (the consistency tests compare them).
@@ -22,12 +22,22 @@
 -- apart they cost less to plan than the one join tree inlining makes of them: on the 1M-item province a
 -- year's ranking planned in 5.5 ms and ran in 4.8, now 2.4 and 3.0; a month's ran in 12.5, now 7.
 with evaluated as materialized (select jsonb_array_elements_text(:unitIds::jsonb)::uuid as org_id),
+-- The period's non-empty bucket ranges, [grain, from, to) (periods.bucketRanges): a year is one, a month
+-- one, a ragged custom range at most five. Every bucket table is read range by range, one index range on
+-- the leading columns of its key each.
+bucket_ranges as materialized (
+  select k ->> 0 as grain, (k ->> 1)::date as from_day, (k ->> 2)::date as to_day
+  from jsonb_array_elements(:bucketRanges::jsonb) k
+),
 ledger_buckets as materialized (
   select b.org_id, b.kind, b.periodical_id, b.points, b.entries, b.items
-  from scoring_ledger_buckets b
-  where b.hub_id = :hubId::uuid
-    and b.org_id in (select org_id from evaluated)
-    and {{bucket-ranges}}
+  from bucket_ranges k
+  cross join lateral (
+    select b.* from scoring_ledger_buckets b
+    where b.hub_id = :hubId::uuid and b.grain = k.grain and b.bucket >= k.from_day and b.bucket < k.to_day
+    offset 0
+  ) b
+  where b.org_id in (select org_id from evaluated)
 ),
 -- Adoption rows of (unit, item) pairs holding more than one: the excess over distinct items. The pairs
 -- come first, from the counters' partial index (few), then their rows by key: whatever the parameters,
@@ -75,26 +85,19 @@ per_periodical as materialized (
   where n > 0
   group by org_id
 ),
--- The period's sent buckets of the evaluated units, read one of two ways chosen by :probeUnits (the
--- application's, by the number of units: stats.ts): a probe of the key (from_org_id, grain, bucket, level)
--- per unit, cheapest for a hub of a few hundred units; or one range scan of the grain index per bucket
--- range hash-joined with the units, cheapest for a 2,000-unit hub (a year: a row per unit and level). The
--- branch not chosen stops at its one-time filter and reads nothing, so one prepared plan serves both.
+-- The period's sent buckets of the evaluated units: one range of the key (from_org_id, grain, bucket,
+-- level) per unit and bucket range, one for a year or a month. 2,100 units' year: 2,100 index ranges, a
+-- few ms; a scan of the bucket's rows of every unit hash-joined with the units was measured no faster at
+-- 2,100 units and slower for a province's 114.
 sent_rows as materialized (
   select e.org_id, b.level, b.hops
   from evaluated e
+  cross join bucket_ranges k
   cross join lateral (
     select b.level, b.hops from scoring_sent_buckets b
-    where b.from_org_id = e.org_id and {{bucket-ranges}}
+    where b.from_org_id = e.org_id and b.grain = k.grain and b.bucket >= k.from_day and b.bucket < k.to_day
     offset 0
   ) b
-  where :probeUnits::boolean
-  union all
-  select b.from_org_id, b.level, b.hops
-  from scoring_sent_buckets b
-  where not :probeUnits::boolean
-    and {{bucket-ranges}}
-    and b.from_org_id in (select org_id from evaluated)
 ),
 sent_buckets as materialized (
   select org_id,
@@ -142,10 +145,13 @@ submitted as materialized (
 ),
 cohort_buckets as materialized (
   select b.org_id, sum(b.hops) as hops
-  from scoring_cohort_buckets b
-  where b.hub_id = :hubId::uuid
-    and b.org_id in (select org_id from evaluated)
-    and {{bucket-ranges}}
+  from bucket_ranges k
+  cross join lateral (
+    select b.org_id, b.hops from scoring_cohort_buckets b
+    where b.hub_id = :hubId::uuid and b.grain = k.grain and b.bucket >= k.from_day and b.bucket < k.to_day
+    offset 0
+  ) b
+  where b.org_id in (select org_id from evaluated)
   group by b.org_id
 ),
 cohort_excess as materialized (

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
-import { bucketRangeParams, periodBuckets, type Period } from '../periods.js';
+import { bucketRanges, periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
 import { runNamed, runPrepared } from '../sql.js';
@@ -81,20 +81,7 @@ interface RowWindow {
   leaders: number;
 }
 
-/**
- * Up to this many evaluated units the sent buckets are read by a probe of the key per unit, beyond it by a
- * range scan of the whole grain (sql/unit-stats.sql sent_rows). Measured on the 1M-item province: a month
- * for the province's 114 units 3.4 ms by probes, 7.2 by the scan; for 2,100 units 47 ms by probes, 40 by
- * the scan (a year 46 and 40): the probes' ~20 µs a unit against a scan of every unit's rows of the grain.
- */
-const PROBE_UNITS_UP_TO = 400;
-
-const SOURCES = {
-  aggregates: 'unit-stats',
-  'aggregates-probe': 'unit-stats',
-  'aggregates-scan': 'unit-stats',
-  ledger: 'unit-stats-source',
-} as const;
+const SOURCES = { aggregates: 'unit-stats', ledger: 'unit-stats-source' } as const;
 
 const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
 
@@ -102,10 +89,9 @@ const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
  * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
  * pre-aggregated buckets with window functions, names included), with periodical labels joined
  * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
- * reference the consistency tests compare with; 'aggregates-probe' and 'aggregates-scan' force either
- * way of reading the sent buckets (PROBE_UNITS_UP_TO), so that the tests compare both with it.
+ * reference the consistency tests compare with.
  */
-type StatsSource = 'aggregates' | 'aggregates-probe' | 'aggregates-scan' | 'ledger';
+type StatsSource = keyof typeof SOURCES;
 
 export async function unitStats(
   tx: Db,
@@ -202,20 +188,16 @@ async function statsRows(
   periodicals: RankingPage['periodicals'];
 }> {
   const units = await evaluatedUnitIds(tx, hubId);
-  const b = periodBuckets(period);
   // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
   // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
   // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
   // The reference query of the consistency checks is planned per call (and returns every row).
-  const probeUnits =
-    source === 'aggregates' ? units.size <= PROBE_UNITS_UP_TO : source === 'aggregates-probe';
   const rows = await (source === 'ledger' ? runNamed : runPrepared)<RankedRow>(tx, SOURCES[source], {
     hubId,
-    probeUnits,
     unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
-    ...bucketRangeParams(b),
+    bucketRanges: JSON.stringify(bucketRanges(periodBuckets(period))),
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
     ...window,
