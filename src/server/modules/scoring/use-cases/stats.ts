@@ -82,6 +82,7 @@ interface RowWindow {
 }
 
 const SOURCES = { aggregates: 'unit-stats', ledger: 'unit-stats-source' } as const;
+type StatsSource = keyof typeof SOURCES;
 
 const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
 
@@ -91,8 +92,6 @@ const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
  * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
  * reference the consistency tests compare with.
  */
-type StatsSource = keyof typeof SOURCES;
-
 export async function unitStats(
   tx: Db,
   hubId: string,
