@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { orgsWithRole, type UseCaseContext } from '../../../http/context.js';
 import { BUSINESS_ROLES } from '../../orgs/domain.js';
-import { AppError, invalid, notFound } from '../../../http/errors.js';
+import { AppError, notFound } from '../../../http/errors.js';
 import { authorize, can } from '../../../policy/authorize.js';
 import { auditLog } from '../../audit/schema.js';
 import { notify } from '../../notifications/notify.js';
 import { orgs } from '../../orgs/schema.js';
 import { ADOPTION_TYPE_LABELS } from '../../items/domain/catalog.js';
-import { resolvePeriod, type PeriodSpec } from '../periods.js';
+import type { PeriodSpec } from '../periods.js';
 import { auditScoring, auditScoringRow, hubFor, hubWithRules } from '../repo.js';
 import { noticeRecipients, notices } from '../schema.js';
 import { namedQuery } from '../sql.js';
 import { laggingUnits } from './quotas.js';
+import { requestedPeriod } from './requested-period.js';
 import { unitStats } from './stats.js';
 
 /** What a 通报 froze: plain JSON, never recomputed. */
@@ -50,8 +51,7 @@ export async function createNotice(
     hub,
     rules: { rules },
   } = await hubWithRules(ctx, hubId, 'compose_notice');
-  const period = resolvePeriod(input.period);
-  if (!period) throw invalid('period', '统计期间无效');
+  const period = requestedPeriod(input.period);
   const stats = await unitStats(ctx.tx, hubId, rules, period);
   const lagging = await laggingUnits(ctx, hubId, period, stats);
   const laggingBy = new Map(lagging.map((l) => [l.orgId, l]));

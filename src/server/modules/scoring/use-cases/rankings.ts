@@ -1,16 +1,10 @@
 import type { UseCaseContext } from '../../../http/context.js';
-import { invalid } from '../../../http/errors.js';
 import { abilities } from '../../../policy/authorize.js';
-import { resolvePeriod, type PeriodSpec } from '../periods.js';
+import type { PeriodSpec } from '../periods.js';
 import { hubWithRules } from '../repo.js';
 import { laggingUnits } from './quotas.js';
+import { requestedPeriod } from './requested-period.js';
 import { rankingPage, unitStats } from './stats.js';
-
-function periodOr400(spec: PeriodSpec) {
-  const period = resolvePeriod(spec);
-  if (!period) throw invalid('period', '统计期间无效');
-  return period;
-}
 
 /** How many units the ranking chart shows for each measure. */
 export const CHART_LEADERS = 15;
@@ -29,7 +23,7 @@ export async function rankings(
     hub,
     rules: { rules },
   } = await hubWithRules(ctx, hubId, 'view');
-  const period = periodOr400(spec);
+  const period = requestedPeriod(spec);
   const ranked = await rankingPage(ctx.tx, hubId, rules, period, page ?? null, CHART_LEADERS);
   return {
     hub: { id: hub.id, name: hub.name },
@@ -56,7 +50,7 @@ export async function lagging(ctx: UseCaseContext, hubId: string, spec: PeriodSp
     hub,
     rules: { rules },
   } = await hubWithRules(ctx, hubId, 'view');
-  const period = periodOr400(spec);
+  const period = requestedPeriod(spec);
   const stats = await unitStats(ctx.tx, hubId, rules, period);
   return {
     hub: { id: hub.id, name: hub.name },

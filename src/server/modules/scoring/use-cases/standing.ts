@@ -5,11 +5,12 @@ import { authorize } from '../../../policy/authorize.js';
 import { UNIT_ROLES } from '../../orgs/domain.js';
 import { orgs } from '../../orgs/schema.js';
 import { ENTRY_KIND_LABELS } from '../domain.js';
-import { resolvePeriod, type PeriodSpec } from '../periods.js';
+import type { PeriodSpec } from '../periods.js';
 import { loadRules } from '../repo.js';
 import { scoreEntries } from '../schema.js';
 import { runNamed } from '../sql.js';
 import { quotaProgress } from './quotas.js';
+import { requestedPeriod } from './requested-period.js';
 import { unitStats } from './stats.js';
 
 const ENTRY_LIMIT = 300;
@@ -34,8 +35,7 @@ export async function unitStanding(
   // Someone outside the unit learns nothing about it: the same 404 as a missing unit.
   if (!myUnits.includes(orgId)) throw notFound('单位');
   authorize(ctx.actor, 'scoring', 'view_standing', { hubId: '', orgId });
-  const period = resolvePeriod(q.period);
-  if (!period) throw invalid('period', '统计期间无效');
+  const period = requestedPeriod(q.period);
   const pairs = await runNamed<{ org_id: string; hub_id: string }>(ctx.tx, 'evaluators-of', {
     orgIds: JSON.stringify([orgId]),
   });
