@@ -144,7 +144,7 @@ export const PeriodQuery = z.strictObject(periodShape).superRefine(periodRefine)
 export type PeriodQueryT = z.infer<typeof PeriodQuery>;
 
 /** The ranking's page: 100 units by default, at most 500 (the Excel export has every unit). */
-export const RANKING_PAGE_SIZE = 100;
+const RANKING_PAGE_SIZE = 100;
 export const RankingsQuery = z
   .strictObject({
     ...periodShape,

@@ -46,13 +46,12 @@ export default function RankingsPage() {
   const [measure, setMeasure] = useState<Measure>('points');
   // The server ranks every unit and answers one page with the sums and the chart (a province's 直报点
   // can be 2,000 units); a new hub or period starts again at page 1.
-  const [paging, setPaging] = useState({ page: 1, pageSize: PAGE_SIZE });
   const periodKey = `${hub?.id ?? ''} ${JSON.stringify(period)}`;
-  const [pagingFor, setPagingFor] = useState(periodKey);
-  if (pagingFor !== periodKey) {
-    setPagingFor(periodKey);
-    setPaging((p) => ({ ...p, page: 1 }));
-  }
+  const [pageState, setPageState] = useState({ for: periodKey, page: 1, pageSize: PAGE_SIZE });
+  const paging = {
+    page: pageState.for === periodKey ? pageState.page : 1,
+    pageSize: pageState.pageSize,
+  };
   const data = useLoad(
     () =>
       hub
@@ -271,7 +270,7 @@ export default function RankingsPage() {
             pageSizeOptions: [50, 100, 200, 500],
             showTotal: (n) => `共 ${n} 个单位`,
             onChange: (page, pageSize) =>
-              setPaging({ page: pageSize === paging.pageSize ? page : 1, pageSize }),
+              setPageState({ for: periodKey, page: pageSize === paging.pageSize ? page : 1, pageSize }),
           }}
           scroll={{ x: 'max-content' }}
           data-testid="rankings"

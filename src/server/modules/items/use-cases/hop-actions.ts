@@ -231,19 +231,15 @@ export async function adoptHop(
     data: { periodicalId: periodical.id, periodicalName: periodical.name, type: input.type },
     alongside: adoption.writes(ctx, {
       id,
+      hopId: hop.id,
+      itemId: hop.itemId,
+      hubId: hop.toOrgId,
+      periodicalId: periodical.id,
+      versionId,
+      title: adoption.versionTitle,
       type: input.type,
-      row: {
-        id,
-        hopId: hop.id,
-        itemId: hop.itemId,
-        hubId: hop.toOrgId,
-        periodicalId: periodical.id,
-        versionId,
-        title: adoption.versionTitle,
-        type: input.type,
-        adoptedBy: ctx.actor.userId,
-        adoptedAt: ctx.now,
-      },
+      adoptedBy: ctx.actor.userId,
+      adoptedAt: ctx.now,
     }),
   });
   return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });

@@ -7,7 +7,7 @@ import { requestedPeriod } from './requested-period.js';
 import { rankingPage, unitStats } from './stats.js';
 
 /** How many units the ranking chart shows for each measure. */
-export const CHART_LEADERS = 15;
+const CHART_LEADERS = 15;
 
 /**
  * 排名 among the units a hub evaluates over a period (sql/unit-stats.sql): one page of the ranked units

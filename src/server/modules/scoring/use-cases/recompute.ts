@@ -410,6 +410,9 @@ interface AdoptFactsRow {
  * the hop already has a live adoption into it, and the ledger's facts with each counting hub's verdict on
  * the candidate units. `writes` then gives the adoption row and its ledger rows to the adopting transition.
  */
+/** The adoption row to write: its id and type are also the ledger facts' (the cause of every row). */
+export type NewAdoptionRow = typeof adoptions.$inferInsert & { id: string; type: AdoptionType };
+
 export interface NewAdoption {
   periodical: { id: string; hubId: string; name: string; adopted: boolean };
   /** The adopted version's title, for the adoption row. */
@@ -418,10 +421,7 @@ export interface NewAdoption {
    * The adoption row and its ledger rows, as writes of the adopting transition's own statement (computed
    * from the facts read; nothing is written unless the transition succeeds).
    */
-  writes: (
-    ctx: UseCaseContext,
-    adoption: { id: string; type: AdoptionType; row: typeof adoptions.$inferInsert },
-  ) => AlongsideWrite;
+  writes: (ctx: UseCaseContext, adoption: NewAdoptionRow) => AlongsideWrite;
 }
 
 export async function prepareNewAdoption(
@@ -457,7 +457,7 @@ export async function prepareNewAdoption(
           facts,
         ]),
       );
-      return adoptionWrite(c, adoption.row, desired);
+      return adoptionWrite(c, adoption, desired);
     },
   };
 }
