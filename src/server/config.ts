@@ -26,6 +26,11 @@ export interface Config {
   /** Session idle timeout and absolute lifetime, minutes. */
   sessionIdleMinutes: number;
   sessionAbsoluteMinutes: number;
+  /**
+   * How long a reading request may reuse the session another one of this instance read (0: never). Changes
+   * invalidate it at once on every instance (modules/auth/session-cache.ts); this is only the backstop.
+   */
+  sessionCacheSeconds: number;
   /** Per-IP login attempts per minute (SECURITY.md §4). */
   loginPerMinute: number;
   /** Reveals of personal data (a phone in plain) per user per hour (SECURITY.md §22). */
@@ -105,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditKey: env.ZX_AUDIT_KEY ?? (mode === 'demo' ? 'zhengxun-demo-audit-key' : ''),
     sessionIdleMinutes: Number(env.ZX_SESSION_IDLE_MINUTES ?? 30),
     sessionAbsoluteMinutes: Number(env.ZX_SESSION_ABSOLUTE_MINUTES ?? 720),
+    sessionCacheSeconds: Math.min(60, Math.max(0, Number(env.ZX_SESSION_CACHE_SECONDS ?? 10))),
     loginPerMinute: Number(env.ZX_LOGIN_PER_MINUTE ?? 6),
     revealPerHour: Number(env.ZX_REVEAL_PER_HOUR ?? 30),
     passwordMaxAgeDays: Number(env.ZX_PASSWORD_MAX_AGE_DAYS ?? 90),

@@ -23,6 +23,10 @@ export async function buildTestApp(
     dataDir,
     loginPerMinute: 10_000,
     mode: 'demo' as const,
+    // Tests change users and sessions behind the server's back and ask again at once, quicker than a
+    // notification crosses PostgreSQL's LISTEN connection: the session cache has tests of its own
+    // (session-cache.test.ts, multi-instance.test.ts) and the browser tests run with it on.
+    sessionCacheSeconds: 0,
     ...opts.config,
   };
   const app = await buildApp({ database, config, logger: false, live: opts.live ?? {} });

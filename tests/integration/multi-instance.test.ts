@@ -78,6 +78,8 @@ describe.runIf(ENGINE === 'postgres')('two instances behind nginx', () => {
       LOG_LEVEL: 'warn',
       DATA_DIR: dir,
       ZX_LOGIN_PER_MINUTE: '1000',
+      // Far beyond the test: only the invalidation notifications can end a kept session in time.
+      ZX_SESSION_CACHE_SECONDS: '60',
     };
     // The first instance migrates and loads the demo data; the second starts on the migrated database.
     const a = start(process.execPath, ['dist/server/zhengxun.mjs'], { ...env, PORT: String(ports[0]) });
@@ -148,6 +150,49 @@ http {
       upstreams.add(me.headers.get('x-upstream') ?? '');
     }
     expect(upstreams.size).toBe(2);
+  });
+
+  it('a session ended or changed through one instance is no longer honoured from the other’s cache', async () => {
+    const res = await login('thq_xxy', 'Zhengxun@2026');
+    expect(res.status).toBe(200);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const units = async (at: string) => {
+      const me = await fetch(`${at}/api/auth/me`, { headers: { cookie } });
+      return me.status === 200 ? ((await me.json()) as { units: unknown[] }).units.length : me.status;
+    };
+    // Both instances read the session and keep it.
+    const [a, b] = instances as [string, string];
+    const before = await units(b);
+    expect(before).toBeGreaterThan(0);
+    expect(await units(a)).toBe(before);
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ org_id: string; role: string }>(
+        `delete from memberships m using users u where u.id = m.user_id and u.username = 'thq_xxy' returning m.*`,
+      );
+      await expect.poll(() => units(b), { timeout: 3_000, interval: 20 }).toBe(0);
+      await c.query(
+        `insert into memberships (user_id, org_id, role, confirmed_at)
+           select u.id, r.org_id, r.role, now() from users u, jsonb_to_recordset($1::jsonb) r(org_id uuid, role text)
+           where u.username = 'thq_xxy'`,
+        [JSON.stringify(rows.map((r) => ({ org_id: r.org_id, role: r.role })))],
+      );
+      await expect.poll(() => units(b), { timeout: 3_000, interval: 20 }).toBe(before);
+    } finally {
+      await c.end();
+    }
+    const out = await fetch(`${a}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(out.status).toBe(200);
+    await expect.poll(() => units(b), { timeout: 3_000, interval: 20 }).toBe(401);
   });
 
   it('counts failed logins across instances and locks the account for both', async () => {

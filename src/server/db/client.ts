@@ -19,9 +19,15 @@ export interface Database {
   /**
    * LISTENs on a channel: `onPayload` gets every NOTIFY committed by any connection (on PostgreSQL, any
    * instance of the server). PostgreSQL listens on a connection of its own that is re-opened when it drops;
-   * `onPayload(null)` then says notifications may have been missed while it was down.
+   * `onPayload(null)` then says notifications may have been missed while it was down. `onState` hears when
+   * the subscription is in force (true, also once at the start) and when it is lost (false) — for those
+   * that must not trust what they hold while nothing tells them of changes.
    */
-  listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string | null) => void,
+    onState?: (up: boolean) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,7 @@ export async function openDatabase(opts: {
       exec: async (text) => {
         await pool.query(text);
       },
-      listen: (channel, onPayload) => listenPostgres(opts.url!, channel, onPayload),
+      listen: (channel, onPayload, onState) => listenPostgres(opts.url!, channel, onPayload, onState),
       close: () => pool.end(),
     };
   }
@@ -73,9 +79,12 @@ export async function openDatabase(opts: {
     exec: async (text) => {
       await client.exec(text);
     },
-    listen: async (channel, onPayload) => {
+    listen: async (channel, onPayload, onState) => {
+      // In process: the subscription cannot drop while the database is open.
       const stop = await client.listen(channel, (payload) => onPayload(payload));
+      onState?.(true);
       return async () => {
+        onState?.(false);
         if (!client.closed) await stop();
       };
     },
@@ -93,6 +102,7 @@ async function listenPostgres(
   url: string,
   channel: string,
   onPayload: (payload: string | null) => void,
+  onState: (up: boolean) => void = () => undefined,
 ): Promise<() => Promise<void>> {
   if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
   let stopped = false;
@@ -106,6 +116,7 @@ async function listenPostgres(
     });
     const retry = () => {
       if (stopped || client !== c) return;
+      onState(false);
       client = null;
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
@@ -132,12 +143,14 @@ async function listenPostgres(
       return;
     }
     delay = 1000;
+    onState(true);
     // Whatever was notified while the connection was down is lost: say so, so listeners can resync.
     if (!first) onPayload(null);
   };
   await connect(true);
   return async () => {
     stopped = true;
+    onState(false);
     if (timer) clearTimeout(timer);
     const c = client;
     client = null;

@@ -58,8 +58,13 @@ import {
   type ResolvedSession,
   type SessionPolicy,
 } from './sessions.js';
+import { SESSION_CACHE_DEFAULTS, SESSION_CHANNEL, SessionCache } from './session-cache.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** This instance's sessions of reading requests (session-cache.ts); null when turned off. */
+    sessionCache: SessionCache | null;
+  }
   interface FastifyRequest {
     session: ResolvedSession | null;
     /** Set when a handler wrote the audit row of its own refusal, so the error handler does not write another. */
@@ -109,6 +114,26 @@ export const authPlugin = fp(async (appBase) => {
   const cookie = cookieName(app.config.secureCookies);
   app.decorateRequest('session', null);
   app.decorateRequest('refusalAudited', false);
+  const cache =
+    app.config.sessionCacheSeconds > 0
+      ? new SessionCache({ ...SESSION_CACHE_DEFAULTS, ttlMs: app.config.sessionCacheSeconds * 1000 })
+      : null;
+  app.decorate('sessionCache', cache);
+  let stopListening: (() => Promise<void>) | null = null;
+  app.addHook('onReady', async () => {
+    if (!cache) return;
+    stopListening = await app.database.listen(
+      SESSION_CHANNEL,
+      (userId) => cache.invalidate(userId || null),
+      (up) => cache.setListening(up),
+    );
+  });
+  app.addHook('preClose', async () => {
+    cache?.setListening(false);
+    const stop = stopListening;
+    stopListening = null;
+    if (stop) await stop();
+  });
 
   app.addHook('onRequest', async (req) => {
     // API requests, and any other route that declares an access rule (/files/:id).
@@ -120,7 +145,7 @@ export const authPlugin = fp(async (appBase) => {
         token,
         new Date(),
         sessionPolicy(await loadSecurityPolicy(app.database.db)),
-        !isBackgroundRequest(req),
+        { touch: !isBackgroundRequest(req), cache, fresh: !SAFE_METHODS.has(req.method) },
       );
   });
 

@@ -6,6 +6,7 @@ import { randomToken, sha256 } from '../../crypto/provider.js';
 import type { Actor, Membership } from '../../http/context.js';
 import { memberships, users } from '../orgs/schema.js';
 import { sessions } from './schema.js';
+import type { SessionCache, SessionRow } from './session-cache.js';
 
 export const ADMIN_IDLE_MINUTES = 15;
 
@@ -52,7 +53,7 @@ const sessionStatement = preparedStatement('zx_session', (db) =>
   db
     .select({
       // Not the password hash, second-factor secrets or other columns.
-      s: { lastSeenAt: sessions.lastSeenAt, csrfToken: sessions.csrfToken },
+      s: { lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, csrfToken: sessions.csrfToken },
       u: {
         id: users.id,
         username: users.username,
@@ -74,6 +75,15 @@ const sessionStatement = preparedStatement('zx_session', (db) =>
     ),
 );
 
+export interface ResolveOptions {
+  /** False for requests the browser makes on its own (polls, the notification stream): they are no activity. */
+  touch?: boolean;
+  /** This instance's cache of sessions (session-cache.ts); without it, every call reads the database. */
+  cache?: SessionCache | null;
+  /** Read the committed session even when the cache holds it: every state-changing request does. */
+  fresh?: boolean;
+}
+
 /**
  * Resolves a cookie token to its session and actor, enforcing the idle timeout (shorter for the three
  * administrators) and the absolute lifetime; an expired session is deleted.
@@ -83,13 +93,19 @@ export async function resolveSession(
   token: string,
   now: Date,
   policy: SessionPolicy,
-  /** False for requests the browser makes on its own (polls, the notification stream): they are no activity. */
-  touch = true,
+  { touch = true, cache = null, fresh = false }: ResolveOptions = {},
 ): Promise<ResolvedSession | null> {
   const idHash = sha256(token);
-  // One statement on every request, built once and prepared by name (db/prepared.ts).
-  const [row] = await sessionStatement(db, { idHash, now: now.toISOString() });
+  const nowMs = now.getTime();
+  let row: SessionRow | null | undefined = cache && !fresh ? cache.get(idHash, nowMs) : null;
+  if (!row) {
+    const generation = cache?.begin() ?? 0;
+    // One statement on every request, built once and prepared by name (db/prepared.ts).
+    [row] = await sessionStatement(db, { idHash, now: now.toISOString() });
+    if (row && cache) cache.store(idHash, row, generation, nowMs);
+  }
   if (!row || row.u.disabled) {
+    cache?.forgetSession(idHash);
     if (row) await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
@@ -100,13 +116,16 @@ export async function resolveSession(
   const idle = isAdmin
     ? Math.min(policy.adminIdleMinutes ?? ADMIN_IDLE_MINUTES, policy.idleMinutes)
     : policy.idleMinutes;
-  if (now.getTime() - row.s.lastSeenAt.getTime() > idle * 60_000) {
+  if (nowMs - row.s.lastSeenAt.getTime() > idle * 60_000) {
+    cache?.forgetSession(idHash);
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
   // Touch at most once a minute to keep reads cheap.
-  if (touch && now.getTime() - row.s.lastSeenAt.getTime() > 60_000)
+  if (touch && nowMs - row.s.lastSeenAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+    cache?.touched(idHash, now);
+  }
   return {
     idHash,
     csrfToken: row.s.csrfToken,
