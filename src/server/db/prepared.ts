@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Query, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
@@ -69,5 +70,32 @@ export function preparedSql<T>(
     const session = db._.session as unknown as SessionLike;
     const prepared = session.prepareQuery(built, undefined, name, false) as PreparedQuery<{ rows: T[] }>;
     return (await prepared.execute(values)).rows;
+  };
+}
+
+/**
+ * A statement whose text varies with its filters (a list with optional conditions, `IN` lists as long as
+ * the actor's units): built by drizzle on each call, then run as a named prepared statement whose name is a
+ * digest of its text, so each connection parses and plans a given text once instead of on every page (on
+ * the 1M-item province an item-list page planned in 0.33 ms and ran in 0.37). The select list must be the
+ * same for every call (its result fields are taken from the first).
+ */
+export function preparedByText(
+  prefix: string,
+): <T>(db: Db, builder: { toSQL(): Query; prepare(name: string): PreparedQuery<T> }) => Promise<T> {
+  let shape: { fields: unknown; joins: unknown } | null = null;
+  return <T>(db: Db, builder: { toSQL(): Query; prepare(name: string): PreparedQuery<T> }): Promise<T> => {
+    const query = builder.toSQL();
+    const name = `${prefix}_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`;
+    if (!shape) {
+      const first = builder.prepare(name) as PreparedQuery<T> & PreparedInternals;
+      shape = { fields: first.fields, joins: first.joinsNotNullableMap };
+      return first.execute();
+    }
+    const session = db._.session as unknown as SessionLike;
+    const prepared = session.prepareQuery(query, shape.fields, name, true) as PreparedQuery<T> &
+      PreparedInternals;
+    prepared.joinsNotNullableMap = shape.joins;
+    return prepared.execute();
   };
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, ilike, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { preparedByText } from '../../db/prepared.js';
 import { qualified } from '../../db/qualified.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
 import { invalid } from '../../http/errors.js';
@@ -88,6 +89,10 @@ export interface ItemListFilter {
 }
 
 /** The unit-side lists: my items, the unit's items, the review and sign-off queues. */
+/** The lists' pages: each filter combination's text parsed and planned once per connection. */
+const itemPage = preparedByText('zx_items');
+const inboxPage = preparedByText('zx_inbox');
+
 export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
   const where: SQL[] = [visibleItemsWhere(actor)];
   switch (f.box) {
@@ -114,33 +119,36 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
     const c = decodeCursor(f.cursor);
     where.push(keysetBefore(items.updatedAt, items.id, c));
   }
-  const rows = await db
-    .select({
-      id: items.id,
-      title: items.title,
-      state: items.state,
-      category: items.category,
-      urgency: items.urgency,
-      orgId: items.orgId,
-      orgName: orgs.name,
-      authorName: userName(items.authorId),
-      currentVersionNo: items.currentVersionNo,
-      updatedAt: items.updatedAt,
-      submittedAt: items.submittedAt,
-      hopStates: sql<
-        HopState[]
-      >`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${qualified(items.id)} and ${hops.parentHopId} is null), '{}')`,
-      /** Periodicals with a live adoption of the item: the list shows 已采用 (《…》) for them. */
-      adoptedIn: sql<
-        string[]
-      >`coalesce((select array_agg(distinct p.name) from adoptions a join periodicals p on p.id = a.periodical_id where a.item_id = ${qualified(items.id)} and a.revoked_at is null), '{}')`,
-    })
-    .from(items)
-    // The unit's name joined (the one join: measured no slower than a subquery here, unlike the inbox's three).
-    .innerJoin(orgs, eq(orgs.id, items.orgId))
-    .where(and(...where))
-    .orderBy(desc(items.updatedAt), desc(items.id))
-    .limit(f.limit + 1);
+  const rows = await itemPage(
+    db,
+    db
+      .select({
+        id: items.id,
+        title: items.title,
+        state: items.state,
+        category: items.category,
+        urgency: items.urgency,
+        orgId: items.orgId,
+        orgName: orgs.name,
+        authorName: userName(items.authorId),
+        currentVersionNo: items.currentVersionNo,
+        updatedAt: items.updatedAt,
+        submittedAt: items.submittedAt,
+        hopStates: sql<
+          HopState[]
+        >`coalesce((select array_agg(${hops.state}) from ${hops} where ${hops.itemId} = ${qualified(items.id)} and ${hops.parentHopId} is null), '{}')`,
+        /** Periodicals with a live adoption of the item: the list shows 已采用 (《…》) for them. */
+        adoptedIn: sql<
+          string[]
+        >`coalesce((select array_agg(distinct p.name) from adoptions a join periodicals p on p.id = a.periodical_id where a.item_id = ${qualified(items.id)} and a.revoked_at is null), '{}')`,
+      })
+      .from(items)
+      // The unit's name joined (the one join: measured no slower than a subquery here, unlike the inbox's three).
+      .innerJoin(orgs, eq(orgs.id, items.orgId))
+      .where(and(...where))
+      .orderBy(desc(items.updatedAt), desc(items.id))
+      .limit(f.limit + 1),
+  );
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
@@ -187,30 +195,33 @@ export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
     const c = decodeCursor(f.cursor);
     where.push(keysetBefore(hops.submittedAt, hops.id, c));
   }
-  const rows = await db
-    .select({
-      hopId: hops.id,
-      itemId: items.id,
-      title: items.title,
-      category: items.category,
-      urgency: hops.urgency,
-      state: hops.state,
-      stage: hops.stage,
-      forwarded: sql<boolean>`${hops.parentHopId} is not null`,
-      fromOrgId: hops.fromOrgId,
-      fromOrgName: orgName(hops.fromOrgId),
-      toOrgId: hops.toOrgId,
-      toOrgName: orgName(hops.toOrgId),
-      originOrgName: orgName(items.orgId),
-      submittedAt: hops.submittedAt,
-      receivedAt: hops.receivedAt,
-      signForDeadline: hops.signForDeadline,
-    })
-    .from(hops)
-    .innerJoin(items, eq(items.id, hops.itemId))
-    .where(and(...where))
-    .orderBy(desc(hops.submittedAt), desc(hops.id))
-    .limit(f.limit + 1);
+  const rows = await inboxPage(
+    db,
+    db
+      .select({
+        hopId: hops.id,
+        itemId: items.id,
+        title: items.title,
+        category: items.category,
+        urgency: hops.urgency,
+        state: hops.state,
+        stage: hops.stage,
+        forwarded: sql<boolean>`${hops.parentHopId} is not null`,
+        fromOrgId: hops.fromOrgId,
+        fromOrgName: orgName(hops.fromOrgId),
+        toOrgId: hops.toOrgId,
+        toOrgName: orgName(hops.toOrgId),
+        originOrgName: orgName(items.orgId),
+        submittedAt: hops.submittedAt,
+        receivedAt: hops.receivedAt,
+        signForDeadline: hops.signForDeadline,
+      })
+      .from(hops)
+      .innerJoin(items, eq(items.id, hops.itemId))
+      .where(and(...where))
+      .orderBy(desc(hops.submittedAt), desc(hops.id))
+      .limit(f.limit + 1),
+  );
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
