@@ -130,6 +130,13 @@ http {
       body: JSON.stringify({ username, password }),
     });
 
+  /** The Cookie header a browser would send back after this answer. */
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+
   it('serves the app shell at the root through the balancer', async () => {
     const res = await fetch(`${base}/`);
     expect(res.status).toBe(200);
@@ -139,10 +146,7 @@ http {
   it('a session made on one instance is honoured by the other', async () => {
     const res = await login('thq_xxy', 'Zhengxun@2026');
     expect(res.status).toBe(200);
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = cookieOf(res);
     const upstreams = new Set<string>();
     for (let i = 0; i < 6; i++) {
       const me = await fetch(`${base}/api/items?box=mine`, { headers: { cookie } });
@@ -156,10 +160,7 @@ http {
     const res = await login('thq_xxy', 'Zhengxun@2026');
     expect(res.status).toBe(200);
     const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = cookieOf(res);
     const units = async (at: string) => {
       const me = await fetch(`${at}/api/auth/me`, { headers: { cookie } });
       return me.status === 200 ? ((await me.json()) as { units: unknown[] }).units.length : me.status;
@@ -206,10 +207,7 @@ http {
 
   it('pushes a notification committed anywhere to the streams on every instance and through nginx', async () => {
     const res = await login('thq_xxy', 'Zhengxun@2026');
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = cookieOf(res);
     const streams = await Promise.all(
       [...instances, base].map(async (at) => {
         const controller = new AbortController();

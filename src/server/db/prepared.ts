@@ -22,6 +22,42 @@ interface SessionLike {
   prepareQuery(query: Query, fields: unknown, name: string, isResponseInArrayMode: boolean): unknown;
 }
 
+/** A drizzle query builder: its text, and drizzle's own prepared query (which maps the result rows). */
+interface Builder<T> {
+  toSQL(): Query;
+  prepare(name: string): PreparedQuery<T>;
+}
+
+/** How drizzle maps a select's rows (its ordered fields and nullable joins), the same for every run. */
+interface RowShape {
+  fields: unknown;
+  joins: unknown;
+}
+
+/** The first run of a builder: drizzle prepares it under `name`; the row shape is kept for the next runs. */
+function prepareFirst<T>(builder: Builder<T>, name: string): { first: PreparedQuery<T>; shape: RowShape } {
+  const first = builder.prepare(name) as PreparedQuery<T> & PreparedInternals;
+  return { first, shape: { fields: first.fields, joins: first.joinsNotNullableMap } };
+}
+
+/**
+ * An already built query run as the named prepared statement `name` on the caller's session (the
+ * transaction's connection), its rows mapped by drizzle exactly as `prepare()` maps them.
+ */
+function runShaped<T>(
+  db: Db,
+  query: Query,
+  shape: RowShape,
+  name: string,
+  values?: Record<string, unknown>,
+): Promise<T> {
+  const session = db._.session as unknown as SessionLike;
+  const prepared = session.prepareQuery(query, shape.fields, name, true) as PreparedQuery<T> &
+    PreparedInternals;
+  prepared.joinsNotNullableMap = shape.joins;
+  return prepared.execute(values);
+}
+
 /**
  * A hot-path statement whose query is built once. Drizzle's builder costs 0.1–0.7 ms of CPU per call (it
  * walks the query tree with `is()` checks at every node), and the statements every request runs (the
@@ -34,22 +70,17 @@ interface SessionLike {
  */
 export function preparedStatement<T>(
   name: string,
-  build: (db: Db) => { toSQL(): Query; prepare(name: string): PreparedQuery<T> },
+  build: (db: Db) => Builder<T>,
 ): (db: Db, values: Record<string, unknown>) => Promise<T> {
-  let built: { query: Query; fields: unknown; joins: unknown } | null = null;
+  let built: { query: Query; shape: RowShape } | null = null;
   return (db, values) => {
     if (!built) {
       const builder = build(db);
-      const first = builder.prepare(name);
-      const internals = first as PreparedQuery<T> & PreparedInternals;
-      built = { query: builder.toSQL(), fields: internals.fields, joins: internals.joinsNotNullableMap };
+      const { first, shape } = prepareFirst(builder, name);
+      built = { query: builder.toSQL(), shape };
       return first.execute(values);
     }
-    const session = db._.session as unknown as SessionLike;
-    const prepared = session.prepareQuery(built.query, built.fields, name, true) as PreparedQuery<T> &
-      PreparedInternals;
-    prepared.joinsNotNullableMap = built.joins;
-    return prepared.execute(values);
+    return runShaped(db, built.query, built.shape, name, values);
   };
 }
 
@@ -80,22 +111,16 @@ export function preparedSql<T>(
  * the 1M-item province an item-list page planned in 0.33 ms and ran in 0.37). The select list must be the
  * same for every call (its result fields are taken from the first).
  */
-export function preparedByText(
-  prefix: string,
-): <T>(db: Db, builder: { toSQL(): Query; prepare(name: string): PreparedQuery<T> }) => Promise<T> {
-  let shape: { fields: unknown; joins: unknown } | null = null;
-  return <T>(db: Db, builder: { toSQL(): Query; prepare(name: string): PreparedQuery<T> }): Promise<T> => {
+export function preparedByText(prefix: string): <T>(db: Db, builder: Builder<T>) => Promise<T> {
+  let shape: RowShape | null = null;
+  return <T>(db: Db, builder: Builder<T>): Promise<T> => {
     const query = builder.toSQL();
     const name = `${prefix}_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`;
     if (!shape) {
-      const first = builder.prepare(name) as PreparedQuery<T> & PreparedInternals;
-      shape = { fields: first.fields, joins: first.joinsNotNullableMap };
+      const { first, shape: kept } = prepareFirst(builder, name);
+      shape = kept;
       return first.execute();
     }
-    const session = db._.session as unknown as SessionLike;
-    const prepared = session.prepareQuery(query, shape.fields, name, true) as PreparedQuery<T> &
-      PreparedInternals;
-    prepared.joinsNotNullableMap = shape.joins;
-    return prepared.execute();
+    return runShaped(db, query, shape, name);
   };
 }

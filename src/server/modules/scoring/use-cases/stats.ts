@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
@@ -6,6 +7,7 @@ import type { ScoringRules, TargetLevel } from '../domain.js';
 import { bucketRanges, periodBuckets, type Period } from '../periods.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
+import type { Rankings } from '../schemas.js';
 import { runNamed, runPrepared } from '../sql.js';
 
 interface UnitStatsRow {
@@ -103,28 +105,13 @@ export async function unitStats(
   return rows.map(present);
 }
 
-export interface RankingLeader {
-  orgId: string;
-  label: string;
-  value: number;
-}
-
-export interface RankingPage {
-  /** The counted periodicals of the rules, in their order (the columns of adoptedByPeriodical). */
-  periodicals: { periodicalId: string; periodicalName: string }[];
+/**
+ * One page of a ranking with the sums over every unit and the chart's leaders: the answer's own parts
+ * (schemas.ts `Rankings`), rows as the statistics present them.
+ */
+export type RankingPage = Pick<z.infer<typeof Rankings>, 'periodicals' | 'page' | 'summary' | 'leaders'> & {
   rows: UnitStats[];
-  page: { page: number; pageSize: number; total: number };
-  summary: {
-    units: number;
-    submittedByLevel: Record<TargetLevel, number>;
-    submitted: number;
-    adopted: number;
-    adoptions: number;
-    instructions: number;
-  };
-  /** The first units by points, submissions and adoptions (the ranking chart). */
-  leaders: Record<'points' | 'submitted' | 'adopted', RankingLeader[]>;
-}
+};
 
 /**
  * One page of the ranking (every unit when `page` is null), the sums over every unit and the chart's
