@@ -74,7 +74,12 @@ export interface RunningServer {
 }
 
 /** Spawns `node dist/server/zhengxun.mjs` and waits until the printed address answers. */
-export async function startServer(env: { databaseUrl?: string; dataDir?: string }): Promise<RunningServer> {
+export async function startServer(env: {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** More of the server's environment (e.g. a cache turned off). */
+  extra?: Record<string, string>;
+}): Promise<RunningServer> {
   const port = await freePort();
   const t0 = performance.now();
   // BENCH_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
@@ -96,6 +101,7 @@ export async function startServer(env: { databaseUrl?: string; dataDir?: string 
       ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
       ...(process.env.ZX_DB_POOL_SIZE ? { ZX_DB_POOL_SIZE: process.env.ZX_DB_POOL_SIZE } : {}),
       ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
+      ...env.extra,
     },
   });
   track(child);

@@ -218,6 +218,28 @@ function reserveForStatements(f: Fixture): CountedRequest[] {
   return out;
 }
 
+/**
+ * The rankings again on a server whose rankings cache is off (ZX_RANKING_CACHE_SECONDS=0): what each request
+ * costs when the ranking is computed, as after every change to its hub's ledger or its units' submissions.
+ */
+async function computedRankings(
+  engine: Row['engine'],
+  env: { databaseUrl?: string; dataDir?: string },
+  ops: Operation[],
+  budget: Budget,
+): Promise<Row[]> {
+  const rankings = ops
+    .filter((o) => o.name.startsWith('ranking'))
+    .map((o) => ({ ...o, name: `${o.name}, computed (cache off)` }));
+  if (!rankings.length) return [];
+  const server = await startServer({ ...env, extra: { ZX_RANKING_CACHE_SECONDS: '0' } });
+  try {
+    return await measure(engine, server.base, rankings, clientCounts, budget);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[]; notes: string[] }> {
   const notes: string[] = [];
   const db = await preparePostgres(base, items, args.rebuild, log, args.database);
@@ -271,6 +293,7 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
   } finally {
     await server.stop();
   }
+  rows.push(...(await computedRankings('PostgreSQL', { databaseUrl: db.url }, single, budget)));
   if (multi.length) {
     const balanced = await startBalanced(db.url, 2);
     log(
@@ -315,6 +338,7 @@ async function pgliteSection(): Promise<{ rows: Row[]; notes: string[] }> {
   } finally {
     await server.stop();
   }
+  rows.push(...(await computedRankings('PGlite', { dataDir }, ops, budget)));
   return { rows, notes };
 }
 

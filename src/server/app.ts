@@ -44,6 +44,7 @@ import { smtpChannel, type MailChannel } from './modules/delivery/channel.js';
 import { MailSender } from './modules/delivery/outbox.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
+import { rankingCachePlugin } from './modules/scoring/routes/ranking-cache.js';
 import { securityHeaders } from './http/security-headers.js';
 import { findBadText, type BadText } from './text/unicode.js';
 
@@ -198,6 +199,7 @@ export async function buildApp(opts: {
   await app.register(itemRoutes);
   await app.register(hopRoutes);
   await app.register(periodicalRoutes);
+  await app.register(rankingCachePlugin);
   await app.register(scoringRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes, opts.live ?? {});

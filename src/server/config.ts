@@ -31,6 +31,7 @@ export interface Config {
    * invalidate it at once on every instance (modules/auth/session-cache.ts); this is only the backstop.
    */
   sessionCacheSeconds: number;
+  rankingCacheSeconds: number;
   /** Per-IP login attempts per minute (SECURITY.md §4). */
   loginPerMinute: number;
   /** Reveals of personal data (a phone in plain) per user per hour (SECURITY.md §22). */
@@ -111,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: Number(env.ZX_SESSION_IDLE_MINUTES ?? 30),
     sessionAbsoluteMinutes: Number(env.ZX_SESSION_ABSOLUTE_MINUTES ?? 720),
     sessionCacheSeconds: Math.min(60, Math.max(0, Number(env.ZX_SESSION_CACHE_SECONDS ?? 10))),
+    rankingCacheSeconds: Math.min(3600, Math.max(0, Number(env.ZX_RANKING_CACHE_SECONDS ?? 600))),
     loginPerMinute: Number(env.ZX_LOGIN_PER_MINUTE ?? 6),
     revealPerHour: Number(env.ZX_REVEAL_PER_HOUR ?? 30),
     passwordMaxAgeDays: Number(env.ZX_PASSWORD_MAX_AGE_DAYS ?? 90),

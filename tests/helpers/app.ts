@@ -27,6 +27,9 @@ export async function buildTestApp(
     // notification crosses PostgreSQL's LISTEN connection: the session cache has tests of its own
     // (session-cache.test.ts, multi-instance.test.ts) and the browser tests run with it on.
     sessionCacheSeconds: 0,
+    // Likewise the rankings cache: its own tests are scoring-aggregates.test.ts (every change notified) and
+    // multi-instance.test.ts; the browser tests run with it on.
+    rankingCacheSeconds: 0,
     ...opts.config,
   };
   const app = await buildApp({ database, config, logger: false, live: opts.live ?? {} });

@@ -80,6 +80,7 @@ describe.runIf(ENGINE === 'postgres')('two instances behind nginx', () => {
       ZX_LOGIN_PER_MINUTE: '1000',
       // Far beyond the test: only the invalidation notifications can end a kept session in time.
       ZX_SESSION_CACHE_SECONDS: '60',
+      ZX_RANKING_CACHE_SECONDS: '600',
     };
     // The first instance migrates and loads the demo data; the second starts on the migrated database.
     const a = start(process.execPath, ['dist/server/zhengxun.mjs'], { ...env, PORT: String(ports[0]) });
@@ -194,6 +195,46 @@ http {
     });
     expect(out.status).toBe(200);
     await expect.poll(() => units(b), { timeout: 3_000, interval: 20 }).toBe(401);
+  });
+
+  it('a ranking one instance keeps follows a score entry committed through the other', async () => {
+    const res = await login('fy_zb', 'Zhengxun@2026');
+    expect(res.status).toBe(200);
+    const me = (await res.json()) as { csrfToken: string; units: { id: string; isHub?: boolean }[] };
+    const hubId = me.units.find((u) => u.isHub)!.id;
+    const cookie = cookieOf(res);
+    const [a, b] = instances as [string, string];
+    const d = new Date(Date.now() + 8 * 3_600_000);
+    const month = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    const ranking = async (at: string) => {
+      const r = await fetch(
+        `${at}/api/hubs/${hubId}/rankings?period=month&month=${month}&page=1&pageSize=100`,
+        {
+          headers: { cookie },
+        },
+      );
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { rows: { orgId: string; points: number }[] }).rows;
+    };
+    // Both instances compute the ranking and keep it.
+    const before = await ranking(b);
+    expect(await ranking(a)).toEqual(before);
+    expect(await ranking(b)).toEqual(before);
+    const unit = before[before.length - 1]!;
+    const added = await fetch(`${a}/api/hubs/${hubId}/score-entries`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'manual_bonus',
+        orgId: unit.orgId,
+        points: 7,
+        reason: '两个实例的排名缓存',
+      }),
+    });
+    expect(added.status, await added.text()).toBe(201);
+    const pointsOf = async (at: string) => (await ranking(at)).find((r) => r.orgId === unit.orgId)?.points;
+    await expect.poll(() => pointsOf(b), { timeout: 3_000, interval: 20 }).toBe(unit.points + 7);
+    expect(await pointsOf(a)).toBe(unit.points + 7);
   });
 
   it('counts failed logins across instances and locks the account for both', async () => {

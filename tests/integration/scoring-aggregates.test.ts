@@ -11,10 +11,16 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/commands.js';
 import { queryRows, type Db } from '../../src/server/db/client.js';
+import { NotifiedCache } from '../../src/server/db/notified-cache.js';
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
 import { resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
 import { aggregateDifferences } from '../../src/server/modules/scoring/repo.js';
-import { unitStats } from '../../src/server/modules/scoring/use-cases/stats.js';
+import {
+  rankingPage,
+  SCORING_CHANNEL,
+  unitStats,
+  type RankedRow,
+} from '../../src/server/modules/scoring/use-cases/stats.js';
 import { testDatabase } from '../helpers/db.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
 
@@ -344,4 +350,69 @@ describe('pre-aggregated statistics', () => {
     }
     await expectRankingsFromAggregatesEqualLedger();
   }, 120_000);
+
+  it('kept in the rankings cache, equal fresh ones after every change notified', async () => {
+    // The cache as the server runs it (routes/ranking-cache.ts), on this database's LISTEN.
+    const cache = new NotifiedCache<RankedRow[]>({ ttlMs: 600_000, maxEntries: 1_000 });
+    let seen: string | null = null;
+    const stop = await database.listen(
+      SCORING_CHANNEL,
+      (subject) => {
+        cache.invalidate(subject || null);
+        seen = subject;
+      },
+      (up) => cache.setListening(up),
+    );
+    let marks = 0;
+    /** Every notification of what committed so far has been handled: they arrive in commit order. */
+    const delivered = async () => {
+      const mark = `mark-${++marks}`;
+      await exec(sql`select pg_notify(${SCORING_CHANNEL}, ${mark})`);
+      await expect.poll(() => seen, { timeout: 5_000, interval: 2 }).toBe(mark);
+    };
+    const rules = { ...DEFAULT_RULES, missedSolicitationsZeroAt: 3 };
+    const periods = [PERIODS[2]!, PERIODS[4]!, PERIODS[5]!].map((spec) => resolvePeriod(spec)!);
+    const page = { page: 1, pageSize: 3 };
+    /** Every hub's ranking, cached (kept or computed now) and computed afresh: the same. */
+    const expectCachedEqualFresh = async (step: string) => {
+      await delivered();
+      for (const hub of [tree.K.id, tree.C.id, tree.P.id])
+        for (const period of periods) {
+          const cached = await rankingPage(db, hub, rules, period, page, 2, cache);
+          const fresh = await rankingPage(db, hub, rules, period, page, 2, null);
+          expect({ step, hub, period: period.label, cached }).toEqual({
+            step,
+            hub,
+            period: period.label,
+            cached: fresh,
+          });
+        }
+    };
+    try {
+      await expectCachedEqualFresh('start');
+      const missesBefore = cache.misses;
+      await expectCachedEqualFresh('nothing changed');
+      expect(cache.misses).toBe(missesBefore);
+      for (let i = 0; i < 30; i++) {
+        await randomOperation();
+        await expectCachedEqualFresh(`random operation ${i}`);
+      }
+      const treeChanges = [
+        sql`update orgs set name = '改名后的乡镇' where id = ${tree.T.id}`,
+        sql`update orgs set sort_order = sort_order + 100 where id = ${tree.S.id}`,
+        sql`update orgs set level = 'province' where id = ${tree.C.id}`,
+        sql`update orgs set level = 'city' where id = ${tree.C.id}`,
+        sql`insert into direct_report_points (org_id, hub_id) values (${tree.T.id}, ${tree.P.id})`,
+        sql`delete from direct_report_points where org_id = ${tree.T.id} and hub_id = ${tree.P.id}`,
+      ];
+      for (const [i, change] of treeChanges.entries()) {
+        await exec(change);
+        await expectCachedEqualFresh(`tree change ${i}`);
+      }
+      // Most reads after a change were served from memory: a change drops only its subjects' rankings.
+      expect(cache.hits).toBeGreaterThan(cache.misses / 4);
+    } finally {
+      await stop();
+    }
+  }, 300_000);
 });

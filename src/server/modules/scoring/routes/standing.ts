@@ -20,7 +20,7 @@ export async function standingRoutes(appBase: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const { orgId, hubId, ...period } = req.query;
-      return unitStanding(readContext(req), { orgId, hubId, period: periodSpecOf(period) });
+      return unitStanding(readContext(req), { orgId, hubId, period: periodSpecOf(period) }, app.rankingCache);
     },
   );
 }

@@ -42,7 +42,13 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
     },
     async (req) => {
       const { page, pageSize } = req.query;
-      return rankings(readContext(req), req.params.id, periodSpecOf(req.query), { page, pageSize });
+      return rankings(
+        readContext(req),
+        req.params.id,
+        periodSpecOf(req.query),
+        { page, pageSize },
+        app.rankingCache,
+      );
     },
   );
 
@@ -59,7 +65,13 @@ export async function scoringStatsRoutes(appBase: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const r = await rankings(readContext(req), req.params.id, periodSpecOf(req.query));
+      const r = await rankings(
+        readContext(req),
+        req.params.id,
+        periodSpecOf(req.query),
+        undefined,
+        app.rankingCache,
+      );
       return reply
         .header('content-type', XLSX)
         .header(

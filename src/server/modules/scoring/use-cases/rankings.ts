@@ -4,7 +4,7 @@ import type { PeriodSpec } from '../periods.js';
 import { hubWithRules } from '../repo.js';
 import { laggingUnits } from './quotas.js';
 import { requestedPeriod } from './requested-period.js';
-import { rankingPage, unitStats } from './stats.js';
+import { rankingPage, unitStats, type RankingCache } from './stats.js';
 
 /** How many units the ranking chart shows for each measure. */
 const CHART_LEADERS = 15;
@@ -12,19 +12,22 @@ const CHART_LEADERS = 15;
 /**
  * 排名 among the units a hub evaluates over a period (sql/unit-stats.sql): one page of the ranked units
  * with the sums over all of them and the chart's leaders; without `page`, every unit (the Excel export).
+ * The ranked rows come from `cache` when it holds them (reading requests only: `ctx.tx` must not be a
+ * transaction that wrote); who may see them is decided on every request.
  */
 export async function rankings(
   ctx: UseCaseContext,
   hubId: string,
   spec: PeriodSpec,
   page?: { page: number; pageSize: number },
+  cache: RankingCache | null = null,
 ) {
   const {
     hub,
     rules: { rules },
   } = await hubWithRules(ctx, hubId, 'view');
   const period = requestedPeriod(spec);
-  const ranked = await rankingPage(ctx.tx, hubId, rules, period, page ?? null, CHART_LEADERS);
+  const ranked = await rankingPage(ctx.tx, hubId, rules, period, page ?? null, CHART_LEADERS, cache);
   return {
     hub: { id: hub.id, name: hub.name },
     period: {

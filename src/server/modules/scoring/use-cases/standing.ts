@@ -11,7 +11,7 @@ import { scoreEntries } from '../schema.js';
 import { runNamed } from '../sql.js';
 import { quotaProgress } from './quotas.js';
 import { requestedPeriod } from './requested-period.js';
-import { unitStats } from './stats.js';
+import { unitStats, type RankingCache } from './stats.js';
 
 const ENTRY_LIMIT = 300;
 
@@ -19,11 +19,13 @@ const ENTRY_LIMIT = 300;
  * 本单位积分与排名: a unit's own standing with one hub that evaluates it — its figures and points over the
  * period (the same unit-stats.sql as the hub's ranking), its rank position among the hub's units (only the
  * position and the number of units: other units' figures reach it through the hub's issued 通报), the
- * ledger rows that make up its points, and its quota progress in the current quota periods.
+ * ledger rows that make up its points, and its quota progress in the current quota periods. The hub's
+ * ranked rows come from `cache` when it holds them (reading requests only).
  */
 export async function unitStanding(
   ctx: UseCaseContext,
   q: { orgId?: string | undefined; hubId?: string | undefined; period: PeriodSpec },
+  cache: RankingCache | null = null,
 ) {
   const myUnits = orgsWithRole(ctx.actor, UNIT_ROLES);
   const unitRows = myUnits.length
@@ -54,7 +56,7 @@ export async function unitStanding(
   };
   if (!hubId) return { ...empty, unit, period: periodOut, entries: [], entriesTruncated: false, quotas: [] };
   const { rules } = await loadRules(ctx.tx, hubId);
-  const all = await unitStats(ctx.tx, hubId, rules, period);
+  const all = await unitStats(ctx.tx, hubId, rules, period, 'aggregates', cache);
   const mine = all.find((s) => s.orgId === orgId);
   const entries = await ctx.tx
     .select()

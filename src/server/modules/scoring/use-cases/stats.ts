@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
+import type { NotifiedCache } from '../../../db/notified-cache.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
@@ -35,7 +36,7 @@ interface UnitStatsRow {
 }
 
 /** What unit-stats.sql adds to each row: its place, the chart's orders and the sums over every unit. */
-interface RankedRow extends UnitStatsRow {
+export interface RankedRow extends UnitStatsRow {
   position: number;
   by_submitted: number;
   by_adopted: number;
@@ -92,7 +93,7 @@ const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
  * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
  * pre-aggregated buckets with window functions, names included), with periodical labels joined
  * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
- * reference the consistency tests compare with.
+ * reference the consistency tests compare with. `cache`: reading requests only (see `RankingCache`).
  */
 export async function unitStats(
   tx: Db,
@@ -100,8 +101,9 @@ export async function unitStats(
   rules: ScoringRules,
   period: Period,
   source: StatsSource = 'aggregates',
+  cache: RankingCache | null = null,
 ): Promise<UnitStats[]> {
-  const { rows, present } = await statsRows(tx, hubId, rules, period, source, EVERY_ROW);
+  const { rows, present } = await statsRows(tx, hubId, rules, period, source, EVERY_ROW, cache);
   return rows.map(present);
 }
 
@@ -124,11 +126,20 @@ export async function rankingPage(
   period: Period,
   page: { page: number; pageSize: number } | null,
   leaders: number,
+  cache: RankingCache | null = null,
 ): Promise<RankingPage> {
   const window = page
     ? { offset: (page.page - 1) * page.pageSize, limit: page.pageSize, leaders }
     : { ...EVERY_ROW, leaders };
-  const { rows, present, periodicals } = await statsRows(tx, hubId, rules, period, 'aggregates', window);
+  const { rows, present, periodicals } = await statsRows(
+    tx,
+    hubId,
+    rules,
+    period,
+    'aggregates',
+    window,
+    cache,
+  );
   const first = rows[0];
   const total = first?.units ?? 0;
   const leadersBy = (key: 'position' | 'by_submitted' | 'by_adopted', value: (r: RankedRow) => number) =>
@@ -161,6 +172,17 @@ export async function rankingPage(
   };
 }
 
+/**
+ * Ranked rows of the hubs' rankings kept between reading requests (db/notified-cache.ts): a row's figures
+ * come from the hub's ledger and its units' hops and names, and every change to them notifies
+ * `zx_scoring` (drizzle/0024_ranking_cache_invalidation.sql) with the hub's or the unit's id, or `*` when
+ * the tree changed (which units a hub evaluates, a unit's name or level).
+ */
+export type RankingCache = NotifiedCache<RankedRow[]>;
+
+/** The channel the scoring triggers notify (drizzle/0024_ranking_cache_invalidation.sql). */
+export const SCORING_CHANNEL = 'zx_scoring';
+
 async function statsRows(
   tx: Db,
   hubId: string,
@@ -168,26 +190,38 @@ async function statsRows(
   period: Period,
   source: StatsSource,
   window: RowWindow,
+  cache: RankingCache | null = null,
 ): Promise<{
   rows: RankedRow[];
   present: (r: UnitStatsRow) => UnitStats;
   periodicals: RankingPage['periodicals'];
 }> {
-  const units = await evaluatedUnitIds(tx, hubId);
-  // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
-  // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
-  // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
-  // The reference query of the consistency checks is planned per call (and returns every row).
-  const rows = await (source === 'ledger' ? runNamed : runPrepared)<RankedRow>(tx, SOURCES[source], {
+  const params = {
     hubId,
-    unitIds: JSON.stringify([...units]),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
     bucketRanges: JSON.stringify(bucketRanges(periodBuckets(period))),
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
     ...window,
-  });
+  };
+  const compute = async () => {
+    const units = await evaluatedUnitIds(tx, hubId);
+    // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
+    // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
+    // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
+    // The reference query of the consistency checks is planned per call (and returns every row).
+    const value = await (source === 'ledger' ? runNamed : runPrepared)<RankedRow>(tx, SOURCES[source], {
+      ...params,
+      unitIds: JSON.stringify([...units]),
+    });
+    // The hub (its ledger) and every unit it evaluates (their hops, names): what a notification names.
+    return { value, subjects: [hubId, ...units] };
+  };
+  const rows =
+    cache && source === 'aggregates'
+      ? await cache.read(JSON.stringify(params), compute)
+      : (await compute()).value;
   const pIds = rules.periodicals.map((p) => p.periodicalId);
   const pRows = pIds.length
     ? await tx

@@ -1,0 +1,177 @@
+/**
+ * Answers computed from the database, kept in this instance's memory until the database says that what
+ * they were computed from changed. Each answer is stored with its subjects (ids: a hub, its units …);
+ * triggers in the changing transaction NOTIFY a subject (or `*`, everything), delivered to every instance
+ * at the commit, and `invalidate` drops every answer of that subject.
+ *
+ * Exact up to the notification's delivery, never more stale:
+ * - an answer computed while one of its subjects changed is not kept (`begin` gives the generation the
+ *   computation starts from; `store` refuses it if any of its subjects was notified since), so a stale
+ *   answer is never stored after its notification has come in;
+ * - while the LISTEN connection is down nothing is served or kept, and everything held is dropped when
+ *   it goes down or comes back (what was notified meanwhile is lost);
+ * - `ttlMs` bounds the life of every answer, however quiet the channel.
+ *
+ * Only for reads outside a transaction that changed the data (a transaction's own uncommitted writes must
+ * never be kept: it may roll back). Concurrent misses of one key share one computation (`read`), so a
+ * burst of readers after a change costs the database one statement, not one each.
+ */
+export interface NotifiedCacheOptions {
+  /** The longest an answer is served: the bound on staleness should a notification ever be lost. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+/** A computed answer and the subjects whose change must drop it. */
+export interface Computed<V> {
+  value: V;
+  subjects: Iterable<string>;
+}
+
+interface Entry<V> {
+  value: V;
+  subjects: string[];
+  until: number;
+}
+
+interface Running<V> {
+  generation: number;
+  promise: Promise<Computed<V>>;
+}
+
+/** How many subjects' last change is remembered before they are forgotten all at once (conservatively). */
+const CHANGED_LIMIT = 100_000;
+
+export class NotifiedCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly bySubject = new Map<string, Set<string>>();
+  private readonly running = new Map<string, Running<V>>();
+  /** Counts notifications; `changedAt` holds the count at each subject's last, `everythingAt` at the last `*`. */
+  private generation = 0;
+  private everythingAt = 0;
+  private readonly changedAt = new Map<string, number>();
+  private listening = false;
+  /** Answers served from memory, and computed (counted for the tests and the operator). */
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly options: NotifiedCacheOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The generation a computation starts from (before its statement's snapshot is taken). */
+  begin(): number {
+    return this.generation;
+  }
+
+  get(key: string, nowMs: number): V | undefined {
+    if (!this.listening) return undefined;
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (nowMs >= e.until) {
+      this.forget(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  /** Whether no subject of an answer computed from `generation` on has been notified since. */
+  unchangedSince(generation: number, subjects: Iterable<string>): boolean {
+    if (!this.listening || this.everythingAt > generation) return false;
+    if (this.generation === generation) return true;
+    for (const s of subjects) if ((this.changedAt.get(s) ?? 0) > generation) return false;
+    return true;
+  }
+
+  /** Keeps an answer computed from `generation` on, unless one of its subjects changed meanwhile. */
+  store(key: string, computed: Computed<V>, generation: number, nowMs: number): boolean {
+    const subjects = [...computed.subjects];
+    if (!this.unchangedSince(generation, subjects)) return false;
+    if (this.entries.size >= this.options.maxEntries && !this.entries.has(key)) {
+      // The oldest kept (a Map iterates in insertion order).
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.forget(oldest);
+    }
+    this.forget(key);
+    this.entries.set(key, { value: computed.value, subjects, until: nowMs + this.options.ttlMs });
+    for (const s of subjects) {
+      let keys = this.bySubject.get(s);
+      if (!keys) this.bySubject.set(s, (keys = new Set()));
+      keys.add(key);
+    }
+    return true;
+  }
+
+  /**
+   * The answer for `key`: kept, or being computed for another reader since before any change to its
+   * subjects, or computed now (and kept). `compute` runs outside any transaction that wrote.
+   */
+  async read(key: string, compute: () => Promise<Computed<V>>): Promise<V> {
+    const kept = this.get(key, Date.now());
+    if (kept !== undefined) {
+      this.hits++;
+      return kept;
+    }
+    const other = this.listening ? this.running.get(key) : undefined;
+    if (other) {
+      const shared = await other.promise.catch(() => null);
+      if (shared && this.unchangedSince(other.generation, shared.subjects)) {
+        this.hits++;
+        return shared.value;
+      }
+    }
+    this.misses++;
+    const generation = this.begin();
+    const promise = compute();
+    const mine: Running<V> = { generation, promise };
+    if (this.listening) this.running.set(key, mine);
+    try {
+      const computed = await promise;
+      this.store(key, computed, generation, Date.now());
+      return computed.value;
+    } finally {
+      if (this.running.get(key) === mine) this.running.delete(key);
+    }
+  }
+
+  /** A notification: `subject` changed (`*` or null: anything may have). */
+  invalidate(subject: string | null): void {
+    this.generation++;
+    if (subject === null || subject === '*') {
+      this.everythingAt = this.generation;
+      this.changedAt.clear();
+      this.entries.clear();
+      this.bySubject.clear();
+      return;
+    }
+    if (this.changedAt.size >= CHANGED_LIMIT) {
+      this.everythingAt = this.generation;
+      this.changedAt.clear();
+    }
+    this.changedAt.set(subject, this.generation);
+    for (const key of [...(this.bySubject.get(subject) ?? [])]) this.forget(key);
+  }
+
+  /**
+   * Whether the invalidation channel is connected. Either way everything is forgotten, and a computation
+   * that started before is not kept: what was notified while it was down is lost.
+   */
+  setListening(up: boolean): void {
+    this.invalidate(null);
+    this.running.clear();
+    this.listening = up;
+  }
+
+  private forget(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    for (const s of e.subjects) {
+      const keys = this.bySubject.get(s);
+      keys?.delete(key);
+      if (keys?.size === 0) this.bySubject.delete(s);
+    }
+  }
+}

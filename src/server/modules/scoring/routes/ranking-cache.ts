@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { NotifiedCache } from '../../../db/notified-cache.js';
+import { SCORING_CHANNEL, type RankingCache } from '../use-cases/stats.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This instance's ranked rows of reading requests (use-cases/stats.ts); null when turned off. */
+    rankingCache: RankingCache | null;
+  }
+}
+
+/** Enough for every hub of a province and a few periods and pages each. */
+const MAX_ENTRIES = 2_000;
+
+/**
+ * The rankings' cache (`rankingCacheSeconds`, 0 turns it off), listening on `zx_scoring` from the moment
+ * the server is ready: served only while the LISTEN connection is up (db/notified-cache.ts).
+ */
+export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
+  const seconds = app.config.rankingCacheSeconds;
+  const cache: RankingCache | null =
+    seconds > 0 ? new NotifiedCache({ ttlMs: seconds * 1000, maxEntries: MAX_ENTRIES }) : null;
+  app.decorate('rankingCache', cache);
+  let stop: (() => Promise<void>) | null = null;
+  app.addHook('onReady', async () => {
+    if (!cache) return;
+    stop = await app.database.listen(
+      SCORING_CHANNEL,
+      (subject) => cache.invalidate(subject || null),
+      (up) => cache.setListening(up),
+    );
+  });
+  app.addHook('preClose', async () => {
+    cache?.setListening(false);
+    const s = stop;
+    stop = null;
+    if (s) await s();
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { NotifiedCache, type Computed } from '../../src/server/db/notified-cache.js';
+
+const T0 = Date.UTC(2026, 10, 26, 2, 0, 0);
+
+function listening(options = { ttlMs: 10_000, maxEntries: 100 }) {
+  const c = new NotifiedCache<string>(options);
+  c.setListening(true);
+  return c;
+}
+
+const answer = (value: string, ...subjects: string[]): Computed<string> => ({ value, subjects });
+
+/** A computation the test finishes when it wants, counting how often it ran. */
+function gate() {
+  let runs = 0;
+  let release: (c: Computed<string>) => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const compute = () => {
+    runs++;
+    return new Promise<Computed<string>>((res, rej) => {
+      release = res;
+      fail = rej;
+    });
+  };
+  return {
+    compute,
+    runs: () => runs,
+    release: (c: Computed<string>) => release(c),
+    fail: (e: Error) => fail(e),
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('notified cache (answers kept until the database notifies a change to their subjects)', () => {
+  it('serves a stored answer until its time to live', () => {
+    const c = listening();
+    expect(c.store('k', answer('v', 'hub', 'u1'), c.begin(), T0)).toBe(true);
+    expect(c.get('k', T0 + 9_999)).toBe('v');
+    expect(c.get('k', T0 + 10_000)).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
+  it('drops exactly the answers of a notified subject; `*` and null drop everything', () => {
+    const c = listening();
+    c.store('province', answer('p', 'P', 'C1', 'C2'), c.begin(), T0);
+    c.store('city1', answer('c1', 'C1', 'K1', 'K2'), c.begin(), T0);
+    c.store('city2', answer('c2', 'C2', 'K3'), c.begin(), T0);
+    c.invalidate('K1');
+    expect([c.get('province', T0), c.get('city1', T0), c.get('city2', T0)]).toEqual(['p', undefined, 'c2']);
+    c.invalidate('C2');
+    expect([c.get('province', T0), c.get('city2', T0)]).toEqual([undefined, undefined]);
+    c.invalidate('unrelated');
+    c.store('city1', answer('c1', 'C1', 'K1'), c.begin(), T0);
+    c.invalidate('*');
+    expect(c.get('city1', T0)).toBeUndefined();
+    c.store('city1', answer('c1', 'C1', 'K1'), c.begin(), T0);
+    c.invalidate(null);
+    expect(c.size).toBe(0);
+  });
+
+  it('refuses an answer computed while one of its subjects changed, keeps one whose subjects did not', () => {
+    const c = listening();
+    const g = c.begin();
+    c.invalidate('K2');
+    expect(c.store('a', answer('stale', 'C1', 'K1', 'K2'), g, T0)).toBe(false);
+    expect(c.store('b', answer('fine', 'C2', 'K3'), g, T0)).toBe(true);
+    expect([c.get('a', T0), c.get('b', T0)]).toEqual([undefined, 'fine']);
+    const g2 = c.begin();
+    c.invalidate('*');
+    expect(c.store('b', answer('fine', 'C2', 'K3'), g2, T0)).toBe(false);
+  });
+
+  it('neither serves nor keeps while the channel is down, and forgets what it held when it drops', () => {
+    const c = new NotifiedCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+    expect(c.store('k', answer('v', 's'), c.begin(), T0)).toBe(false);
+    c.setListening(true);
+    const g = c.begin();
+    c.store('k', answer('v', 's'), g, T0);
+    c.setListening(false);
+    expect(c.get('k', T0)).toBeUndefined();
+    c.setListening(true);
+    expect(c.get('k', T0)).toBeUndefined();
+    // Begun before the outage: what was notified meanwhile is lost, so it is not kept.
+    expect(c.store('k', answer('v', 's'), g, T0)).toBe(false);
+  });
+
+  it('evicts the oldest answer beyond its capacity, with its subjects', () => {
+    const c = listening({ ttlMs: 10_000, maxEntries: 2 });
+    c.store('a', answer('1', 'x'), c.begin(), T0);
+    c.store('b', answer('2', 'y'), c.begin(), T0);
+    c.store('c', answer('3', 'x'), c.begin(), T0);
+    expect([c.get('a', T0), c.get('b', T0), c.get('c', T0)]).toEqual([undefined, '2', '3']);
+    c.invalidate('x');
+    expect([c.get('b', T0), c.get('c', T0)]).toEqual(['2', undefined]);
+  });
+
+  it('remembers a bounded number of changed subjects, then treats every earlier computation as changed', () => {
+    const c = listening();
+    const g = c.begin();
+    for (let i = 0; i < 100_001; i++) c.invalidate(`s${i}`);
+    expect(c.unchangedSince(g, ['never-notified'])).toBe(false);
+    const g2 = c.begin();
+    c.invalidate('s1');
+    expect(c.unchangedSince(g2, ['never-notified'])).toBe(true);
+    expect(c.unchangedSince(g2, ['s1'])).toBe(false);
+  });
+
+  it('runs one computation for concurrent readers of a key, and keeps it', async () => {
+    const c = listening();
+    const g = gate();
+    const first = c.read('k', g.compute);
+    const second = c.read('k', g.compute);
+    await tick();
+    g.release(answer('v', 'hub', 'u1'));
+    expect(await Promise.all([first, second])).toEqual(['v', 'v']);
+    expect(g.runs()).toBe(1);
+    expect(await c.read('k', g.compute)).toBe('v');
+    expect({ hits: c.hits, misses: c.misses }).toEqual({ hits: 2, misses: 1 });
+  });
+
+  it('a reader does not take a shared answer whose subjects changed while it ran: it computes its own', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    const second = gate();
+    const b = c.read('k', second.compute);
+    await tick();
+    c.invalidate('u1');
+    first.release(answer('before', 'hub', 'u1'));
+    expect(await a).toBe('before');
+    await tick();
+    expect(second.runs()).toBe(1);
+    second.release(answer('after', 'hub', 'u1'));
+    expect(await b).toBe('after');
+    // Neither kept the first's: the second's began after the change, and is kept.
+    expect(c.get('k', Date.now())).toBe('after');
+  });
+
+  it('a failed computation fails its own reader only: one waiting for it computes its own', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    const second = gate();
+    const b = c.read('k', second.compute);
+    await tick();
+    first.fail(new Error('statement timeout'));
+    await expect(a).rejects.toThrow('statement timeout');
+    await tick();
+    second.release(answer('v', 'hub'));
+    expect(await b).toBe('v');
+    expect(c.get('k', Date.now())).toBe('v');
+  });
+
+  it('computes every time, shares and keeps nothing, while not listening', async () => {
+    const c = new NotifiedCache<string>({ ttlMs: 10_000, maxEntries: 10 });
+    const first = gate();
+    const second = gate();
+    const a = c.read('k', first.compute);
+    const b = c.read('k', second.compute);
+    await tick();
+    expect([first.runs(), second.runs()]).toEqual([1, 1]);
+    first.release(answer('v1', 's'));
+    second.release(answer('v2', 's'));
+    expect(await Promise.all([a, b])).toEqual(['v1', 'v2']);
+    expect(c.size).toBe(0);
+  });
+});
