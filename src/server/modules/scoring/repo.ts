@@ -83,6 +83,26 @@ export async function evaluatedUnitIds(tx: Db, hubId: string): Promise<Set<strin
   return new Set(rows.map((r) => r.org_id));
 }
 
+/**
+ * Which of `orgIds` each hub evaluates (sql/evaluators-of.sql, the inverse of evaluated-units.sql), keyed by
+ * hub: enough for the ledger's rules, which only ever ask whether a fact's own units are evaluated. No
+ * statement when there is no unit to ask about.
+ */
+export async function evaluatedAmong(tx: Db, orgIds: Iterable<string>): Promise<Map<string, Set<string>>> {
+  const ids = [...new Set(orgIds)];
+  const byHub = new Map<string, Set<string>>();
+  if (ids.length === 0) return byHub;
+  const pairs = await runNamed<{ org_id: string; hub_id: string }>(tx, 'evaluators-of', {
+    orgIds: JSON.stringify(ids),
+  });
+  for (const p of pairs) {
+    let units = byHub.get(p.hub_id);
+    if (!units) byHub.set(p.hub_id, (units = new Set()));
+    units.add(p.org_id);
+  }
+  return byHub;
+}
+
 /** The org and every org above it. */
 export async function selfAndAncestorIds(tx: Db, orgId: string): Promise<string[]> {
   const rows = await runNamed<{ id: string }>(tx, 'ancestors', { orgId });

@@ -13,7 +13,7 @@ import type { AlongsideWrite } from '../../items/repo.js';
 import { adoptions } from '../../items/schema.js';
 import type { OrgLevel } from '../../orgs/domain.js';
 import { DEFAULT_RULES, type ScoringRules } from '../domain.js';
-import { evaluatedUnitIds, loadRules, selfAndAncestorIds } from '../repo.js';
+import { evaluatedAmong, evaluatedUnitIds, loadRules, selfAndAncestorIds } from '../repo.js';
 import { creditAdoption, creditInstruction, type AdoptionFacts, type InstructionFacts } from '../rules.js';
 import { scoreEntries } from '../schema.js';
 import { namedFragment, runNamed, runPrepared } from '../sql.js';
@@ -368,6 +368,13 @@ function adoptionWrite(
   };
 }
 
+/** Every unit a fact could credit: the ledger's rules ask whether these, and only these, are evaluated. */
+function factUnits(
+  facts: readonly Pick<AdoptionFacts, 'originOrgId' | 'coReporterOrgIds' | 'chainFromOrgIds'>[],
+): string[] {
+  return facts.flatMap((f) => [f.originOrgId, ...f.coReporterOrgIds, ...f.chainFromOrgIds]);
+}
+
 /**
  * The hook for the adoption use cases (adopt, revoke): recomputes the rows this adoption causes in every
  * hub's ledger that counts its periodical, in the caller's transaction.
@@ -380,11 +387,17 @@ export async function recomputeForAdoption(ctx: UseCaseContext, adoptionId: stri
   if (!a) return { inserted: 0, updated: 0, deleted: 0 };
   const ruleSets = await runNamed<RuleSetRow>(ctx.tx, 'counting-rule-sets', { periodicalId: a.periodicalId });
   const facts = await adoptionFacts(ctx.tx, { adoptionIds: [adoptionId] });
-  const desired: Desired[] = [];
-  for (const rs of ruleSets) {
-    const evaluated = await evaluatedUnitIds(ctx.tx, rs.hub_id);
-    desired.push(...adoptionRows(rs.hub_id, { ...DEFAULT_RULES, ...rs.rules }, rs.version, evaluated, facts));
-  }
+  // One statement for every counting hub, about the facts' own units (none for a revoked adoption).
+  const evaluatedBy = await evaluatedAmong(ctx.tx, factUnits(facts));
+  const desired = ruleSets.flatMap((rs) =>
+    adoptionRows(
+      rs.hub_id,
+      { ...DEFAULT_RULES, ...rs.rules },
+      rs.version,
+      evaluatedBy.get(rs.hub_id) ?? new Set(),
+      facts,
+    ),
+  );
   return syncLedger(
     ctx,
     and(eq(scoreEntries.kind, 'adoption'), eq(scoreEntries.causeId, adoptionId))!,
@@ -471,9 +484,10 @@ export async function recomputeForInstruction(ctx: UseCaseContext, instructionId
     const ruleSets = await runNamed<RuleSetRow>(ctx.tx, 'counting-rule-sets-for-instruction', {
       leaderOrgId,
     });
+    const evaluatedBy = await evaluatedAmong(ctx.tx, factUnits(facts));
     for (const rs of ruleSets) {
-      const evaluated = await evaluatedUnitIds(ctx.tx, rs.hub_id);
       const rules = { ...DEFAULT_RULES, ...rs.rules };
+      const evaluated = evaluatedBy.get(rs.hub_id) ?? new Set<string>();
       desired.push(
         ...instructionRows(rs.hub_id, rules, rs.version, evaluated, new Set([leaderOrgId]), facts),
       );
