@@ -4,6 +4,7 @@
  * on them, and the URLs of the reads. Also the rows pgbench needs (its id table and sessions).
  */
 import type { SqlRunner } from './dataset.js';
+import { encodeCursor } from '../../src/server/http/cursor.js';
 
 export interface HopTarget {
   hopId: string;
@@ -42,9 +43,9 @@ export interface Fixture {
   pgbenchPool: number;
 }
 
-/** The product's keyset cursor (src/server/modules/items/queries.ts encodeCursor). */
+/** The product's keyset cursor. */
 function cursor(at: string | Date, id: string): string {
-  return Buffer.from(`${new Date(at).toISOString()}|${id}`).toString('base64url');
+  return encodeCursor(new Date(at), id);
 }
 
 function thirds<T>(a: T[]): [T[], T[], T[]] {

@@ -4,25 +4,13 @@ import type { Db } from '../../db/client.js';
 import { preparedByText } from '../../db/prepared.js';
 import { qualified } from '../../db/qualified.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
+import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { invalid } from '../../http/errors.js';
 import { HUB_ROLES, UNIT_ROLES } from '../orgs/domain.js';
 import { orgs, users } from '../orgs/schema.js';
 import type { Category, Urgency } from './domain/catalog.js';
 import type { HopState, ItemState } from './domain/states.js';
 import { hops, itemCoReporters, items } from './schema.js';
-
-/** Keyset cursor over (timestamp desc, id desc): stable under inserts, no OFFSET scans. */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
-    throw invalid('cursor', '分页游标无效');
-  return { at, id };
-}
 
 /**
  * Rows after `c` in (timestamp desc, id desc) order, as one row comparison: PostgreSQL reads it as an index

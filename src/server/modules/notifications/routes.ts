@@ -4,7 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
 import { orgsWithRole, type Actor, type UseCaseContext } from '../../http/context.js';
-import { invalid, notFound } from '../../http/errors.js';
+import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { notFound } from '../../http/errors.js';
 import { Timestamp } from '../../http/responses.js';
 import { BUSINESS_ROLES } from '../orgs/domain.js';
 import { orgs } from '../orgs/schema.js';
@@ -53,20 +54,12 @@ function visibleTo(actor: Actor) {
     : or(and(inArray(notifications.orgId, mine), isNull(notifications.userId)), own);
 }
 
-function decode(cursor: string | undefined): { at: string; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id))
-    throw invalid('cursor', '分页游标无效');
-  return { at, id };
-}
-
 /** The current user's notifications, newest first (keyset), with their own read state. */
 export async function listNotifications(
   ctx: UseCaseContext,
   q: { unread?: 'true' | 'false' | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const c = decode(q.cursor);
+  const c = q.cursor ? decodeCursor(q.cursor) : null;
   const readJoin = and(
     eq(notificationReads.notificationId, notifications.id),
     eq(notificationReads.userId, ctx.actor.userId),
@@ -82,7 +75,7 @@ export async function listNotifications(
         q.unread === 'true' ? isNull(notificationReads.readAt) : undefined,
         q.unread === 'false' ? sql`${notificationReads.readAt} is not null` : undefined,
         c
-          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`
+          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`
           : undefined,
       ),
     )
@@ -107,10 +100,7 @@ export async function listNotifications(
       createdAt: n.createdAt,
       readAt,
     })),
-    nextCursor:
-      rows.length > q.limit && last
-        ? Buffer.from(`${last.n.createdAt.toISOString()}|${last.n.id}`).toString('base64url')
-        : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.n.createdAt, last.n.id) : null,
     unreadCount: count?.n ?? 0,
   };
 }

@@ -7,7 +7,8 @@ import { orgs, users } from '../../orgs/schema.js';
 import { issueNumberLabel } from '../../periodicals/format.js';
 import { isMemberOf } from '../../periodicals/policy.js';
 import { issueEntries, issueEntrySources, periodicalIssues, periodicals } from '../../periodicals/schema.js';
-import { decodeCursor, encodeCursor, keysetBefore } from '../../items/queries.js';
+import { decodeCursor, encodeCursor } from '../../../http/cursor.js';
+import { keysetBefore } from '../../items/queries.js';
 import { followUpTasks, instructionFlags, leaderInstructions } from '../schema.js';
 import { flaggingHubFor, leadersOf } from './flags.js';
 import { presentInstructions } from './present.js';
@@ -126,10 +127,6 @@ interface DeskRow {
   flagged_by: string | null;
 }
 
-function deskCursor(at: Date, key: string): string {
-  return Buffer.from(`${at.toISOString()}|${key}`).toString('base64url');
-}
-
 /**
  * 待批示: what awaits the leader — items and issues put before them (open flags) and issues their unit
  * received that they have neither instructed on nor marked 已阅; newest first, keyset on (time, key).
@@ -227,7 +224,7 @@ export async function leaderDesk(ctx: UseCaseContext, q: { cursor?: string | und
           : null,
       };
     }),
-    nextCursor: rows.length > q.limit && last ? deskCursor(new Date(last.at), last.key) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor(new Date(last.at), last.key) : null,
   };
 }
 

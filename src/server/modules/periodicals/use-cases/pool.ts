@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, notExists, sql } from 'drizzle-orm';
 import { keysetBefore } from '../../items/queries.js';
 import type { UseCaseContext } from '../../../http/context.js';
-import { invalid } from '../../../http/errors.js';
+import { decodeCursor, encodeCursor } from '../../../http/cursor.js';
 import { ADOPTION_TYPE_LABELS } from '../../items/domain/catalog.js';
 import { adoptions, hops, items, itemVersions } from '../../items/schema.js';
 import { orgs } from '../../orgs/schema.js';
@@ -11,24 +11,6 @@ import { issueEntrySources } from '../schema.js';
 export interface Page<T> {
   rows: T[];
   nextCursor: string | null;
-}
-
-/** Keyset cursors are opaque base64url JSON: a time and an id. */
-export function encodeCursor(at: Date, id: string, extra?: number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id, extra ?? 0])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): { at: Date; id: string; extra: number } | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') throw new Error('shape');
-    const at = new Date(v[0]);
-    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(v[1])) throw new Error('values');
-    return { at, id: v[1], extra: typeof v[2] === 'number' ? v[2] : 0 };
-  } catch {
-    throw invalid('cursor', '分页游标无效');
-  }
 }
 
 /**
@@ -41,7 +23,7 @@ export async function listPool(
   q: { cursor?: string | undefined; limit: number },
 ) {
   await loadPeriodicalFor(ctx, periodicalId, 'compile');
-  const c = decodeCursor(q.cursor);
+  const c = q.cursor ? decodeCursor(q.cursor) : null;
   const rows = await ctx.tx
     .select({
       id: adoptions.id,

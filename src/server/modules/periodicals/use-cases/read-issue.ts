@@ -9,7 +9,7 @@ import { issueNumberLabel } from '../format.js';
 import { issueReads, issueRecipients, periodicalIssues, periodicals } from '../schema.js';
 import type { LoadedIssue } from '../repo.js';
 import { orgs } from '../../orgs/schema.js';
-import { decodeCursor, encodeCursor } from './pool.js';
+import { decodeCursor, encodeCursor } from '../../../http/cursor.js';
 
 /** The actor's orgs among the issue's current recipients (members with a business role only). */
 export function readerOrgIds(ctx: UseCaseContext, loaded: LoadedIssue): string[] {
@@ -73,7 +73,7 @@ export async function listIssuesOfPeriodical(
   },
 ) {
   const p = await loadPeriodicalFor(ctx, periodicalId, 'list_issues');
-  const c = decodeCursor(q.cursor);
+  const c = q.cursor ? decodeCursor(q.cursor) : null;
   const rows = await ctx.tx
     .select()
     .from(periodicalIssues)
@@ -130,7 +130,7 @@ export async function listReceived(
     .groupBy(issueRecipients.issueId)
     .as('sent');
   const readFlag = sql<number>`(case when ${issueReads.readAt} is null then 0 else 1 end)`;
-  const c = decodeCursor(q.cursor);
+  const c = q.cursor ? decodeCursor(q.cursor) : null;
   const rows = await ctx.tx
     .select({
       id: periodicalIssues.id,
