@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, ilike, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { preparedByText } from '../../db/prepared.js';
+import { preparedByText, preparedShapes } from '../../db/prepared.js';
 import { qualified } from '../../db/qualified.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
@@ -79,7 +79,6 @@ export interface ItemListFilter {
 /** The unit-side lists: my items, the unit's items, the review and sign-off queues. */
 /** The lists' pages: each filter combination's text parsed and planned once per connection. */
 const itemPage = preparedByText('zx_items');
-const inboxPage = preparedByText('zx_inbox');
 
 export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
   const where: SQL[] = [visibleItemsWhere(actor)];
@@ -159,6 +158,68 @@ export interface InboxFilter {
   limit: number;
 }
 
+/** Which of the inbox's filters a request uses, and how many hubs it covers: the statement's shape. */
+interface InboxShape {
+  out: boolean;
+  hubs: number;
+  state: boolean;
+  category: boolean;
+  urgency: boolean;
+  fromOrgId: boolean;
+  q: boolean;
+  since: boolean;
+  until: boolean;
+  cursor: boolean;
+}
+
+const p = sql.placeholder;
+
+/** A hub's inbox page of one shape, every value a placeholder (`inboxPage` runs it with the values). */
+function inboxQuery(db: Db, s: InboxShape) {
+  const hubs = Array.from({ length: s.hubs }, (_, i) => p(`hub${i}`));
+  const where: SQL[] = [
+    s.out ? inArray(hops.fromOrgId, hubs) : inArray(hops.toOrgId, hubs),
+    ne(hops.state, 'withdrawn'),
+  ];
+  if (s.state) where.push(eq(hops.state, p('state')));
+  if (s.category) where.push(eq(items.category, p('category')));
+  if (s.urgency) where.push(eq(hops.urgency, p('urgency')));
+  if (s.fromOrgId) where.push(eq(hops.fromOrgId, p('fromOrgId')));
+  if (s.q) where.push(ilike(items.title, p('q')));
+  if (s.since) where.push(sql`${hops.submittedAt} >= ${p('since')}::timestamptz`);
+  if (s.until) where.push(sql`${hops.submittedAt} <= ${p('until')}::timestamptz`);
+  if (s.cursor)
+    where.push(
+      sql`(${hops.submittedAt}, ${hops.id}) < (${p('cursorAt')}::timestamptz, ${p('cursorId')}::uuid)`,
+    );
+  return db
+    .select({
+      hopId: hops.id,
+      itemId: items.id,
+      title: items.title,
+      category: items.category,
+      urgency: hops.urgency,
+      state: hops.state,
+      stage: hops.stage,
+      forwarded: sql<boolean>`${hops.parentHopId} is not null`,
+      fromOrgId: hops.fromOrgId,
+      fromOrgName: orgName(hops.fromOrgId),
+      toOrgId: hops.toOrgId,
+      toOrgName: orgName(hops.toOrgId),
+      originOrgName: orgName(items.orgId),
+      submittedAt: hops.submittedAt,
+      receivedAt: hops.receivedAt,
+      signForDeadline: hops.signForDeadline,
+    })
+    .from(hops)
+    .innerJoin(items, eq(items.id, hops.itemId))
+    .where(and(...where))
+    .orderBy(desc(hops.submittedAt), desc(hops.id))
+    .limit(p('limit'));
+}
+
+const inboxPage = preparedShapes('zx_inbox', inboxQuery);
+
 /**
  * A hub's 收件箱: hops addressed to the hubs the actor works for (or, outgoing, the hops those hubs
  * forwarded upward, e.g. to find the ones sent back), newest first, keyset-paginated.
@@ -168,48 +229,33 @@ export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
   if (f.hubId && !hubIds.includes(f.hubId)) throw invalid('hubId', '您不是该单位的编辑');
   const scope = f.hubId ? [f.hubId] : hubIds;
   if (scope.length === 0) return { rows: [], nextCursor: null };
-  const where: SQL[] = [
-    f.direction === 'out' ? inArray(hops.fromOrgId, scope) : inArray(hops.toOrgId, scope),
-    ne(hops.state, 'withdrawn'),
-  ];
-  if (f.state) where.push(eq(hops.state, f.state));
-  if (f.category) where.push(eq(items.category, f.category));
-  if (f.urgency) where.push(eq(hops.urgency, f.urgency));
-  if (f.fromOrgId) where.push(eq(hops.fromOrgId, f.fromOrgId));
-  if (f.q) where.push(ilike(items.title, `%${escapeLike(f.q)}%`));
-  if (f.since) where.push(gte(hops.submittedAt, f.since));
-  if (f.until) where.push(lte(hops.submittedAt, f.until));
-  if (f.cursor) {
-    const c = decodeCursor(f.cursor);
-    where.push(keysetBefore(hops.submittedAt, hops.id, c));
-  }
-  const rows = await inboxPage(
-    db,
-    db
-      .select({
-        hopId: hops.id,
-        itemId: items.id,
-        title: items.title,
-        category: items.category,
-        urgency: hops.urgency,
-        state: hops.state,
-        stage: hops.stage,
-        forwarded: sql<boolean>`${hops.parentHopId} is not null`,
-        fromOrgId: hops.fromOrgId,
-        fromOrgName: orgName(hops.fromOrgId),
-        toOrgId: hops.toOrgId,
-        toOrgName: orgName(hops.toOrgId),
-        originOrgName: orgName(items.orgId),
-        submittedAt: hops.submittedAt,
-        receivedAt: hops.receivedAt,
-        signForDeadline: hops.signForDeadline,
-      })
-      .from(hops)
-      .innerJoin(items, eq(items.id, hops.itemId))
-      .where(and(...where))
-      .orderBy(desc(hops.submittedAt), desc(hops.id))
-      .limit(f.limit + 1),
-  );
+  const c = f.cursor ? decodeCursor(f.cursor) : null;
+  const shape: InboxShape = {
+    out: f.direction === 'out',
+    hubs: scope.length,
+    state: f.state !== undefined,
+    category: f.category !== undefined,
+    urgency: f.urgency !== undefined,
+    fromOrgId: f.fromOrgId !== undefined,
+    q: !!f.q,
+    since: f.since !== undefined,
+    until: f.until !== undefined,
+    cursor: c !== null,
+  };
+  const values: Record<string, unknown> = {
+    ...Object.fromEntries(scope.map((id, i) => [`hub${i}`, id])),
+    state: f.state,
+    category: f.category,
+    urgency: f.urgency,
+    fromOrgId: f.fromOrgId,
+    q: f.q ? `%${escapeLike(f.q)}%` : undefined,
+    since: f.since?.toISOString(),
+    until: f.until?.toISOString(),
+    cursorAt: c?.at.toISOString(),
+    cursorId: c?.id,
+    limit: f.limit + 1,
+  };
+  const rows = await inboxPage(db, shape, values);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
