@@ -96,6 +96,30 @@ describe('notified cache (answers kept until the database notifies a change to t
     expect([c.get('b', T0), c.get('c', T0)]).toEqual(['2', undefined]);
   });
 
+  it('keeps what its answers weigh together under a bound, the oldest going first', () => {
+    const c = new NotifiedCache<string>({
+      ttlMs: 10_000,
+      maxEntries: 100,
+      maxWeight: 10,
+      weigh: (v) => v.length,
+    });
+    c.setListening(true);
+    c.store('a', answer('xxxx', 's1'), c.begin(), T0);
+    c.store('b', answer('yyyy', 's2'), c.begin(), T0);
+    expect(c.totalWeight).toBe(8);
+    c.store('c', answer('zzzz', 's3'), c.begin(), T0);
+    expect([c.get('a', T0), c.get('b', T0), c.get('c', T0)]).toEqual([undefined, 'yyyy', 'zzzz']);
+    expect(c.totalWeight).toBe(8);
+    // Replacing an answer counts it once; one heavier than the bound is never kept.
+    c.store('c', answer('zz', 's3'), c.begin(), T0);
+    expect(c.totalWeight).toBe(6);
+    expect(c.store('d', answer('x'.repeat(11), 's4'), c.begin(), T0)).toBe(false);
+    c.invalidate('s2');
+    expect(c.totalWeight).toBe(2);
+    c.invalidate('*');
+    expect(c.totalWeight).toBe(0);
+  });
+
   it('remembers a bounded number of changed subjects, then treats every earlier computation as changed', () => {
     const c = listening();
     const g = c.begin();

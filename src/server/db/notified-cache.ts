@@ -16,10 +16,13 @@
  * never be kept: it may roll back). Concurrent misses of one key share one computation (`read`), so a
  * burst of readers after a change costs the database one statement, not one each.
  */
-export interface NotifiedCacheOptions {
+export interface NotifiedCacheOptions<V> {
   /** The longest an answer is served: the bound on staleness should a notification ever be lost. */
   ttlMs: number;
   maxEntries: number;
+  /** The most the kept answers may weigh together (`weigh`: e.g. their rows); the oldest go first. */
+  maxWeight?: number;
+  weigh?: (value: V) => number;
 }
 
 /** A computed answer and the subjects whose change must drop it. */
@@ -32,6 +35,7 @@ interface Entry<V> {
   value: V;
   subjects: string[];
   until: number;
+  weight: number;
 }
 
 interface Running<V> {
@@ -51,14 +55,20 @@ export class NotifiedCache<V> {
   private everythingAt = 0;
   private readonly changedAt = new Map<string, number>();
   private listening = false;
+  private weight = 0;
   /** Answers served from memory, and computed (counted for the tests and the operator). */
   hits = 0;
   misses = 0;
 
-  constructor(private readonly options: NotifiedCacheOptions) {}
+  constructor(private readonly options: NotifiedCacheOptions<V>) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** What the kept answers weigh together (`weigh`; 0 without it). */
+  get totalWeight(): number {
+    return this.weight;
   }
 
   /** The generation a computation starts from (before its statement's snapshot is taken). */
@@ -89,13 +99,18 @@ export class NotifiedCache<V> {
   store(key: string, computed: Computed<V>, generation: number, nowMs: number): boolean {
     const subjects = [...computed.subjects];
     if (!this.unchangedSince(generation, subjects)) return false;
-    if (this.entries.size >= this.options.maxEntries && !this.entries.has(key)) {
-      // The oldest kept (a Map iterates in insertion order).
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.forget(oldest);
-    }
+    const weight = this.options.weigh?.(computed.value) ?? 0;
+    const maxWeight = this.options.maxWeight ?? Infinity;
+    if (weight > maxWeight) return false;
     this.forget(key);
-    this.entries.set(key, { value: computed.value, subjects, until: nowMs + this.options.ttlMs });
+    // The oldest kept go first (a Map iterates in insertion order).
+    while (this.entries.size >= this.options.maxEntries || this.weight + weight > maxWeight) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.forget(oldest);
+    }
+    this.entries.set(key, { value: computed.value, subjects, until: nowMs + this.options.ttlMs, weight });
+    this.weight += weight;
     for (const s of subjects) {
       let keys = this.bySubject.get(s);
       if (!keys) this.bySubject.set(s, (keys = new Set()));
@@ -144,6 +159,7 @@ export class NotifiedCache<V> {
       this.changedAt.clear();
       this.entries.clear();
       this.bySubject.clear();
+      this.weight = 0;
       return;
     }
     if (this.changedAt.size >= CHANGED_LIMIT) {
@@ -168,6 +184,7 @@ export class NotifiedCache<V> {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
+    this.weight -= e.weight;
     for (const s of e.subjects) {
       const keys = this.bySubject.get(s);
       keys?.delete(key);

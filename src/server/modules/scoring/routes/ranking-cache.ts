@@ -12,6 +12,9 @@ declare module 'fastify' {
 
 /** Enough for every hub of a province and a few periods and pages each. */
 const MAX_ENTRIES = 2_000;
+/** Ranked rows kept at most (a row is well under 1 KB): about the rankings of every hub of a province for
+ * a dozen periods, whatever custom periods are asked for. */
+const MAX_ROWS = 200_000;
 
 /**
  * The rankings' cache (`rankingCacheSeconds`, 0 turns it off), listening on `zx_scoring` from the moment
@@ -20,7 +23,14 @@ const MAX_ENTRIES = 2_000;
 export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
   const seconds = app.config.rankingCacheSeconds;
   const cache: RankingCache | null =
-    seconds > 0 ? new NotifiedCache({ ttlMs: seconds * 1000, maxEntries: MAX_ENTRIES }) : null;
+    seconds > 0
+      ? new NotifiedCache({
+          ttlMs: seconds * 1000,
+          maxEntries: MAX_ENTRIES,
+          maxWeight: MAX_ROWS,
+          weigh: (rows) => rows.length,
+        })
+      : null;
   app.decorate('rankingCache', cache);
   let stop: (() => Promise<void>) | null = null;
   app.addHook('onReady', async () => {
