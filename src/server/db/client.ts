@@ -61,7 +61,13 @@ export async function openDatabase(opts: {
       exec: async (text) => {
         await pool.query(text);
       },
-      listen: (channel, onPayload, onState) => listenPostgres(opts.url!, channel, onPayload, onState),
+      listen: (channel, onPayload, onState) =>
+        listenPostgres(opts.url!, channel, onPayload, onState, {
+          // The probe goes through the pool: the way the writes whose notifications it stands for go.
+          probe: async (payload) => {
+            await pool.query('select pg_notify($1, $2)', [channel, payload]);
+          },
+        }),
       close: () => pool.end(),
     };
   }
@@ -94,35 +100,82 @@ export async function openDatabase(opts: {
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** The payloads of the LISTEN connections' own heartbeats: never handed to a listener. */
+const HEARTBEAT = 'zx-heartbeat:';
+
+export interface ListenHeartbeat {
+  /** Sends `payload` on the channel by another connection (the pool). */
+  probe: (payload: string) => Promise<void>;
+  /** How often a heartbeat is sent (default 15 s) and how long it may take to come back (default 10 s). */
+  everyMs?: number;
+  timeoutMs?: number;
+}
+
 /**
  * A LISTEN connection outside the pool: pooled connections are handed to other queries between uses and
  * would drop the subscription. Reconnects with back-off (1 s doubling to 30 s) until stopped.
+ *
+ * A connection can also stay open and hear nothing: a half-open socket to a primary that died without a
+ * word (its successor now takes the pool's writes), or a pooler in transaction mode that runs the LISTEN on
+ * a connection it then lends to others. So every `everyMs` a heartbeat is notified through the pool, and a
+ * connection that does not hear it within `timeoutMs` is treated as lost: listeners are told (`onState`
+ * false: caches stop serving) and it is replaced.
  */
-async function listenPostgres(
+export async function listenPostgres(
   url: string,
   channel: string,
   onPayload: (payload: string | null) => void,
   onState: (up: boolean) => void = () => undefined,
+  heartbeat?: ListenHeartbeat,
 ): Promise<() => Promise<void>> {
   if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
   let stopped = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let beat: NodeJS.Timeout | null = null;
   let delay = 1000;
+  let beats = 0;
   const connect = async (first: boolean): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    /** The heartbeat this connection waits to hear, and when it gives up. */
+    let awaited: { payload: string; deadline: number } | null = null;
     c.on('notification', (n) => {
-      if (n.channel === channel) onPayload(n.payload ?? '');
+      if (n.channel !== channel) return;
+      const payload = n.payload ?? '';
+      if (payload.startsWith(HEARTBEAT)) {
+        if (awaited?.payload === payload) awaited = null;
+        return;
+      }
+      onPayload(payload);
     });
     const retry = () => {
       if (stopped || client !== c) return;
       onState(false);
       client = null;
+      if (beat) clearInterval(beat);
+      beat = null;
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
       timer = setTimeout(() => void connect(false).catch(() => undefined), delay);
       timer.unref();
       delay = Math.min(delay * 2, 30_000);
+    };
+    const check = () => {
+      if (stopped || client !== c || !heartbeat) return;
+      if (awaited && Date.now() >= awaited.deadline) {
+        console.error(
+          `PostgreSQL LISTEN ${channel}: a heartbeat sent through the pool was not heard; reconnecting`,
+        );
+        retry();
+        return;
+      }
+      if (awaited) return;
+      const payload = `${HEARTBEAT}${process.pid}:${++beats}`;
+      awaited = { payload, deadline: Date.now() + (heartbeat.timeoutMs ?? 10_000) };
+      // A probe the pool cannot send proves nothing about this connection: wait for the next one.
+      heartbeat.probe(payload).catch(() => {
+        if (awaited?.payload === payload) awaited = null;
+      });
     };
     c.on('error', (err) => {
       console.error(`PostgreSQL LISTEN ${channel} connection lost: ${err.message}`);
@@ -143,6 +196,19 @@ async function listenPostgres(
       return;
     }
     delay = 1000;
+    if (heartbeat) {
+      // Checked more often than sent: a missed heartbeat is noticed soon after its deadline.
+      const every = heartbeat.everyMs ?? 15_000;
+      const tick = Math.max(10, Math.min(every, heartbeat.timeoutMs ?? 10_000) / 4);
+      let last = 0;
+      beat = setInterval(() => {
+        if (awaited || Date.now() - last >= every) {
+          if (!awaited) last = Date.now();
+          check();
+        }
+      }, tick);
+      beat.unref();
+    }
     onState(true);
     // Whatever was notified while the connection was down is lost: say so, so listeners can resync.
     if (!first) onPayload(null);
@@ -152,6 +218,7 @@ async function listenPostgres(
     stopped = true;
     onState(false);
     if (timer) clearTimeout(timer);
+    if (beat) clearInterval(beat);
     const c = client;
     client = null;
     if (c) await c.end().catch(() => undefined);
