@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { getCrypto } from '../server/crypto/current.js';
 import { openDatabase, type Db } from '../server/db/client.js';
+import { notifyEverythingChanged } from '../server/db/notified-cache.js';
 import * as schema from '../server/db/schema.js';
 import { sealAll, verifyAuditChain } from '../server/modules/audit/audit.js';
 
@@ -393,6 +394,8 @@ export async function restore(
       throw new BackupError(
         `恢复后审计日志哈希链校验失败：${report.problem}（请确认 ZX_AUDIT_KEY 与备份时相同）`,
       );
+    // Instances still running on this database keep sessions and rankings of the data it replaced.
+    await notifyEverythingChanged(database.db);
     log(
       `恢复完成：${Object.keys(manifest.tables).length} 张表的行数与清单一致，附件 ${copied} 个；审计日志完好：已校验 ${report.checked} 条记录`,
     );

@@ -5,6 +5,7 @@ import { getCrypto } from '../crypto/current.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { queryRows, type Database } from './client.js';
 import { DATA_STEPS, dataStepOf } from './data-steps.js';
+import { notifyEverythingChanged } from './notified-cache.js';
 
 /**
  * Applies the committed SQL migrations in `drizzle/` in file-name order, each once, each in its own
@@ -48,6 +49,8 @@ export async function migrate(
       await tx.execute(sql`insert into schema_migrations (name) values (${file})`);
       applied.push(file);
     }
+    // Running instances (a rolling upgrade) may hold answers the migrations' changes made stale.
+    if (applied.length) await notifyEverythingChanged(tx);
   });
   return applied;
 }

@@ -16,6 +16,25 @@
  * never be kept: it may roll back). Concurrent misses of one key share one computation (`read`), so a
  * burst of readers after a change costs the database one statement, not one each.
  */
+import { sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+
+/**
+ * Every channel whose listeners keep answers in memory (sessions: drizzle/0023, rankings: 0024), so that a
+ * change made behind the triggers' back can tell them all at once (`notifyEverythingChanged`).
+ */
+export const CACHE_CHANNELS = { sessions: 'zx_sessions', rankings: 'zx_scoring' } as const;
+
+/**
+ * Tells every instance's caches that anything may have changed (an empty payload: drop everything), at the
+ * commit of `db`'s transaction: after migrations and a restore, which change tables without the triggers
+ * that name what changed.
+ */
+export async function notifyEverythingChanged(db: Db): Promise<void> {
+  for (const channel of Object.values(CACHE_CHANNELS))
+    await db.execute(sql`select pg_notify(${channel}, '')`);
+}
+
 export interface NotifiedCacheOptions<V> {
   /** The longest an answer is served: the bound on staleness should a notification ever be lost. */
   ttlMs: number;

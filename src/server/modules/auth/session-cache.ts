@@ -1,7 +1,8 @@
+import { CACHE_CHANNELS } from '../../db/notified-cache.js';
 import type { Membership } from '../../http/context.js';
 
 /** The channel the session triggers notify (drizzle/0023_session_cache_invalidation.sql): payload a user id. */
-export const SESSION_CHANNEL = 'zx_sessions';
+export const SESSION_CHANNEL = CACHE_CHANNELS.sessions;
 
 /** What the session lookup reads for a request (sessions.ts `sessionStatement`). */
 export interface SessionRow {

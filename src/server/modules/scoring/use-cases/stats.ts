@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
-import type { NotifiedCache } from '../../../db/notified-cache.js';
+import { CACHE_CHANNELS, type NotifiedCache } from '../../../db/notified-cache.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
@@ -181,7 +181,7 @@ export async function rankingPage(
 export type RankingCache = NotifiedCache<RankedRow[]>;
 
 /** The channel the scoring triggers notify (drizzle/0024_ranking_cache_invalidation.sql). */
-export const SCORING_CHANNEL = 'zx_scoring';
+export const SCORING_CHANNEL = CACHE_CHANNELS.rankings;
 
 async function statsRows(
   tx: Db,
