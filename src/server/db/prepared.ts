@@ -105,27 +105,6 @@ export function preparedSql<T>(
 }
 
 /**
- * A statement whose text varies with its filters (a list with optional conditions, `IN` lists as long as
- * the actor's units): built by drizzle on each call, then run as a named prepared statement whose name is a
- * digest of its text, so each connection parses and plans a given text once instead of on every page (on
- * the 1M-item province an item-list page planned in 0.33 ms and ran in 0.37). The select list must be the
- * same for every call (its result fields are taken from the first).
- */
-export function preparedByText(prefix: string): <T>(db: Db, builder: Builder<T>) => Promise<T> {
-  let shape: RowShape | null = null;
-  return <T>(db: Db, builder: Builder<T>): Promise<T> => {
-    const query = builder.toSQL();
-    const name = `${prefix}_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`;
-    if (!shape) {
-      const { first, shape: kept } = prepareFirst(builder, name);
-      shape = kept;
-      return first.execute();
-    }
-    return runShaped(db, query, shape, name);
-  };
-}
-
-/**
  * A statement whose text varies only with its shape — which optional filters are present, how many ids an
  * `IN` list holds — and whose values are all `sql.placeholder`s. Each shape is built by drizzle once and
  * then runs like `preparedStatement` (named by `prefix` and a digest of the shape): a later page of the

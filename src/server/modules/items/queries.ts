@@ -1,7 +1,7 @@
-import { and, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { preparedByText, preparedShapes } from '../../db/prepared.js';
+import { preparedShapes } from '../../db/prepared.js';
 import { qualified } from '../../db/qualified.js';
 import { orgsWithRole, type Actor } from '../../http/context.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
@@ -11,6 +11,9 @@ import { orgs, users } from '../orgs/schema.js';
 import type { Category, Urgency } from './domain/catalog.js';
 import type { HopState, ItemState } from './domain/states.js';
 import { hops, itemCoReporters, items } from './schema.js';
+
+/** A value the prepared shapes below bind at run time. */
+const p = sql.placeholder;
 
 /**
  * Rows after `c` in (timestamp desc, id desc) order, as one row comparison: PostgreSQL reads it as an index
@@ -31,8 +34,14 @@ export function keysetBefore(
  * works for. Mirrors the `view` rule of the item policy.
  */
 export function visibleItemsWhere(actor: Actor): SQL {
-  const unitOrgs = orgsWithRole(actor, UNIT_ROLES);
-  const hubOrgs = orgsWithRole(actor, HUB_ROLES);
+  return visibleWhere(orgsWithRole(actor, UNIT_ROLES), orgsWithRole(actor, HUB_ROLES));
+}
+
+/** `visibleItemsWhere` for given units and hubs: their ids, or the placeholders of a prepared shape. */
+function visibleWhere(
+  unitOrgs: readonly (string | Placeholder)[],
+  hubOrgs: readonly (string | Placeholder)[],
+): SQL {
   const clauses: SQL[] = [];
   if (unitOrgs.length) {
     clauses.push(inArray(items.orgId, unitOrgs));
@@ -76,38 +85,61 @@ export interface ItemListFilter {
   limit: number;
 }
 
-/** The unit-side lists: my items, the unit's items, the review and sign-off queues. */
-/** The lists' pages: each filter combination's text parsed and planned once per connection. */
-const itemPage = preparedByText('zx_items');
+/** Which of the item list's filters a request uses, and how many units it names: the statement's shape. */
+interface ItemsShape {
+  box: ItemBox;
+  /** The actor's units and hubs (who may see what), and the units the box lists. */
+  units: number;
+  hubs: number;
+  boxUnits: number;
+  state: boolean;
+  category: boolean;
+  q: boolean;
+  cursor: boolean;
+}
 
-export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
-  const where: SQL[] = [visibleItemsWhere(actor)];
-  switch (f.box) {
+/** The units a box lists (none for 我的稿件, which lists the author's own). */
+function boxUnits(actor: Actor, box: ItemBox): string[] {
+  switch (box) {
     case 'mine':
-      where.push(eq(items.authorId, actor.userId));
+      return [];
+    case 'unit':
+      return orgsWithRole(actor, UNIT_ROLES);
+    case 'review':
+      return orgsWithRole(actor, ['reviewer', 'signer']);
+    case 'signoff':
+      return orgsWithRole(actor, ['signer']);
+  }
+}
+
+const placeholders = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
+
+/** An item-list page of one shape, every value a placeholder (`itemPage` runs it with the values). */
+function itemsQuery(db: Db, s: ItemsShape) {
+  const where: SQL[] = [visibleWhere(placeholders('unit', s.units), placeholders('hub', s.hubs))];
+  const listed = placeholders('box', s.boxUnits);
+  switch (s.box) {
+    case 'mine':
+      where.push(eq(items.authorId, p('author')));
       break;
     case 'unit':
-      where.push(inArray(items.orgId, orgsWithRole(actor, UNIT_ROLES)));
+      where.push(inArray(items.orgId, listed));
       break;
     case 'review':
-      where.push(
-        eq(items.state, 'in_review'),
-        inArray(items.orgId, orgsWithRole(actor, ['reviewer', 'signer'])),
-      );
+      where.push(eq(items.state, 'in_review'), inArray(items.orgId, listed));
       break;
     case 'signoff':
-      where.push(eq(items.state, 'awaiting_signoff'), inArray(items.orgId, orgsWithRole(actor, ['signer'])));
+      where.push(eq(items.state, 'awaiting_signoff'), inArray(items.orgId, listed));
       break;
   }
-  if (f.state) where.push(eq(items.state, f.state));
-  if (f.category) where.push(eq(items.category, f.category));
-  if (f.q) where.push(ilike(items.title, `%${escapeLike(f.q)}%`));
-  if (f.cursor) {
-    const c = decodeCursor(f.cursor);
-    where.push(keysetBefore(items.updatedAt, items.id, c));
-  }
-  const rows = await itemPage(
-    db,
+  if (s.state) where.push(eq(items.state, p('state')));
+  if (s.category) where.push(eq(items.category, p('category')));
+  if (s.q) where.push(ilike(items.title, p('q')));
+  if (s.cursor)
+    where.push(
+      sql`(${items.updatedAt}, ${items.id}) < (${p('cursorAt')}::timestamptz, ${p('cursorId')}::uuid)`,
+    );
+  return (
     db
       .select({
         id: items.id,
@@ -134,8 +166,41 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
       .innerJoin(orgs, eq(orgs.id, items.orgId))
       .where(and(...where))
       .orderBy(desc(items.updatedAt), desc(items.id))
-      .limit(f.limit + 1),
+      .limit(p('limit'))
   );
+}
+
+const itemPage = preparedShapes('zx_items', itemsQuery);
+
+/** The unit-side lists: my items, the unit's items, the review and sign-off queues. */
+export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
+  const units = orgsWithRole(actor, UNIT_ROLES);
+  const hubs = orgsWithRole(actor, HUB_ROLES);
+  const listed = boxUnits(actor, f.box);
+  const c = f.cursor ? decodeCursor(f.cursor) : null;
+  const shape: ItemsShape = {
+    box: f.box,
+    units: units.length,
+    hubs: hubs.length,
+    boxUnits: listed.length,
+    state: f.state !== undefined,
+    category: f.category !== undefined,
+    q: !!f.q,
+    cursor: c !== null,
+  };
+  const values: Record<string, unknown> = {
+    ...Object.fromEntries(units.map((id, i) => [`unit${i}`, id])),
+    ...Object.fromEntries(hubs.map((id, i) => [`hub${i}`, id])),
+    ...Object.fromEntries(listed.map((id, i) => [`box${i}`, id])),
+    author: actor.userId,
+    state: f.state,
+    category: f.category,
+    q: f.q ? `%${escapeLike(f.q)}%` : undefined,
+    cursorAt: c?.at.toISOString(),
+    cursorId: c?.id,
+    limit: f.limit + 1,
+  };
+  const rows = await itemPage(db, shape, values);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
@@ -171,8 +236,6 @@ interface InboxShape {
   until: boolean;
   cursor: boolean;
 }
-
-const p = sql.placeholder;
 
 /** A hub's inbox page of one shape, every value a placeholder (`inboxPage` runs it with the values). */
 function inboxQuery(db: Db, s: InboxShape) {
