@@ -11,6 +11,7 @@ import { queryRows, type Db } from '../../src/server/db/client.js';
 import type { Actor } from '../../src/server/http/context.js';
 import { listInbox, type InboxFilter } from '../../src/server/modules/items/queries.js';
 import { testDatabase } from '../helpers/db.js';
+import { allPages } from '../helpers/pages.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -99,16 +100,8 @@ function oracle(hubs: string[], f: Omit<InboxFilter, 'cursor' | 'limit'>): strin
 
 /** Every page of a filter through its cursors. */
 async function walk(actor: Actor, f: Omit<InboxFilter, 'cursor'>): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
-    const page = await listInbox(db, actor, { ...f, cursor });
-    expect(page.rows.length).toBeLessThanOrEqual(f.limit);
-    ids.push(...page.rows.map((r) => r.hopId));
-    if (!page.nextCursor) return ids;
-    cursor = page.nextCursor;
-  }
-  throw new Error('no last page');
+  const rows = await allPages(f.limit, (cursor) => listInbox(db, actor, { ...f, cursor }));
+  return rows.map((r) => r.hopId);
 }
 
 const editorOf = (...hubs: string[]): Actor => ({

@@ -160,18 +160,25 @@ export async function listenPostgres(
       timer.unref();
       delay = Math.min(delay * 2, 30_000);
     };
+    const every = heartbeat?.everyMs ?? 15_000;
+    const timeout = heartbeat?.timeoutMs ?? 10_000;
+    let nextAt = 0;
+    /** Run every tick: gives up on a heartbeat past its deadline, or sends the next one when it is due. */
     const check = () => {
       if (stopped || client !== c || !heartbeat) return;
-      if (awaited && Date.now() >= awaited.deadline) {
+      const now = Date.now();
+      if (awaited) {
+        if (now < awaited.deadline) return;
         console.error(
           `PostgreSQL LISTEN ${channel}: a heartbeat sent through the pool was not heard; reconnecting`,
         );
         retry();
         return;
       }
-      if (awaited) return;
+      if (now < nextAt) return;
+      nextAt = now + every;
       const payload = `${HEARTBEAT}${process.pid}:${++beats}`;
-      awaited = { payload, deadline: Date.now() + (heartbeat.timeoutMs ?? 10_000) };
+      awaited = { payload, deadline: now + timeout };
       // A probe the pool cannot send proves nothing about this connection: wait for the next one.
       heartbeat.probe(payload).catch(() => {
         if (awaited?.payload === payload) awaited = null;
@@ -197,16 +204,8 @@ export async function listenPostgres(
     }
     delay = 1000;
     if (heartbeat) {
-      // Checked more often than sent: a missed heartbeat is noticed soon after its deadline.
-      const every = heartbeat.everyMs ?? 15_000;
-      const tick = Math.max(10, Math.min(every, heartbeat.timeoutMs ?? 10_000) / 4);
-      let last = 0;
-      beat = setInterval(() => {
-        if (awaited || Date.now() - last >= every) {
-          if (!awaited) last = Date.now();
-          check();
-        }
-      }, tick);
+      // Ticks more often than it sends: a missed heartbeat is noticed soon after its deadline.
+      beat = setInterval(check, Math.max(10, Math.min(every, timeout) / 4));
       beat.unref();
     }
     onState(true);

@@ -59,6 +59,7 @@ import {
   type SessionPolicy,
 } from './sessions.js';
 import { SESSION_CACHE_DEFAULTS, SESSION_CHANNEL, SessionCache } from './session-cache.js';
+import { listenForCache } from '../../http/invalidated-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,21 +120,7 @@ export const authPlugin = fp(async (appBase) => {
       ? new SessionCache({ ...SESSION_CACHE_DEFAULTS, ttlMs: app.config.sessionCacheSeconds * 1000 })
       : null;
   app.decorate('sessionCache', cache);
-  let stopListening: (() => Promise<void>) | null = null;
-  app.addHook('onReady', async () => {
-    if (!cache) return;
-    stopListening = await app.database.listen(
-      SESSION_CHANNEL,
-      (userId) => cache.invalidate(userId || null),
-      (up) => cache.setListening(up),
-    );
-  });
-  app.addHook('preClose', async () => {
-    cache?.setListening(false);
-    const stop = stopListening;
-    stopListening = null;
-    if (stop) await stop();
-  });
+  listenForCache(app, SESSION_CHANNEL, cache);
 
   app.addHook('onRequest', async (req) => {
     // API requests, and any other route that declares an access rule (/files/:id).

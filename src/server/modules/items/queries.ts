@@ -15,6 +15,13 @@ import { hops, itemCoReporters, items } from './schema.js';
 /** A value the prepared shapes below bind at run time. */
 const p = sql.placeholder;
 
+/** A list of ids in a prepared shape: `n` placeholders `prefix0`, `prefix1` … */
+const placeholders = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
+
+/** The values of `placeholders(prefix, ids.length)`. */
+const numbered = (prefix: string, ids: readonly string[]) =>
+  Object.fromEntries(ids.map((id, i) => [`${prefix}${i}`, id]));
+
 /**
  * Rows after `c` in (timestamp desc, id desc) order, as one row comparison: PostgreSQL reads it as an index
  * range on (…, timestamp, id), so a deep page costs what the first does. (The equivalent
@@ -112,8 +119,6 @@ function boxUnits(actor: Actor, box: ItemBox): string[] {
   }
 }
 
-const placeholders = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
-
 /** An item-list page of one shape, every value a placeholder (`itemPage` runs it with the values). */
 function itemsQuery(db: Db, s: ItemsShape) {
   const where: SQL[] = [visibleWhere(placeholders('unit', s.units), placeholders('hub', s.hubs))];
@@ -189,9 +194,9 @@ export async function listItems(db: Db, actor: Actor, f: ItemListFilter) {
     cursor: c !== null,
   };
   const values: Record<string, unknown> = {
-    ...Object.fromEntries(units.map((id, i) => [`unit${i}`, id])),
-    ...Object.fromEntries(hubs.map((id, i) => [`hub${i}`, id])),
-    ...Object.fromEntries(listed.map((id, i) => [`box${i}`, id])),
+    ...numbered('unit', units),
+    ...numbered('hub', hubs),
+    ...numbered('box', listed),
     author: actor.userId,
     state: f.state,
     category: f.category,
@@ -239,7 +244,7 @@ interface InboxShape {
 
 /** A hub's inbox page of one shape, every value a placeholder (`inboxPage` runs it with the values). */
 function inboxQuery(db: Db, s: InboxShape) {
-  const hubs = Array.from({ length: s.hubs }, (_, i) => p(`hub${i}`));
+  const hubs = placeholders('hub', s.hubs);
   const where: SQL[] = [
     s.out ? inArray(hops.fromOrgId, hubs) : inArray(hops.toOrgId, hubs),
     ne(hops.state, 'withdrawn'),
@@ -306,7 +311,7 @@ export async function listInbox(db: Db, actor: Actor, f: InboxFilter) {
     cursor: c !== null,
   };
   const values: Record<string, unknown> = {
-    ...Object.fromEntries(scope.map((id, i) => [`hub${i}`, id])),
+    ...numbered('hub', scope),
     state: f.state,
     category: f.category,
     urgency: f.urgency,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotifiedCache } from '../../../db/notified-cache.js';
+import { listenForCache } from '../../../http/invalidated-cache.js';
 import { SCORING_CHANNEL, type RankingCache } from '../use-cases/stats.js';
 
 declare module 'fastify' {
@@ -32,19 +33,5 @@ export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
         })
       : null;
   app.decorate('rankingCache', cache);
-  let stop: (() => Promise<void>) | null = null;
-  app.addHook('onReady', async () => {
-    if (!cache) return;
-    stop = await app.database.listen(
-      SCORING_CHANNEL,
-      (subject) => cache.invalidate(subject || null),
-      (up) => cache.setListening(up),
-    );
-  });
-  app.addHook('preClose', async () => {
-    cache?.setListening(false);
-    const s = stop;
-    stop = null;
-    if (s) await s();
-  });
+  listenForCache(app, SCORING_CHANNEL, cache);
 });

@@ -6,9 +6,8 @@ import { UNIT_ROLES } from '../../orgs/domain.js';
 import { orgs } from '../../orgs/schema.js';
 import { ENTRY_KIND_LABELS } from '../domain.js';
 import type { PeriodSpec } from '../periods.js';
-import { loadRules } from '../repo.js';
+import { evaluatedAmong, loadRules } from '../repo.js';
 import { scoreEntries } from '../schema.js';
-import { runNamed } from '../sql.js';
 import { quotaProgress } from './quotas.js';
 import { requestedPeriod } from './requested-period.js';
 import { unitStats, type RankingCache } from './stats.js';
@@ -38,10 +37,7 @@ export async function unitStanding(
   if (!myUnits.includes(orgId)) throw notFound('单位');
   authorize(ctx.actor, 'scoring', 'view_standing', { hubId: '', orgId });
   const period = requestedPeriod(q.period);
-  const pairs = await runNamed<{ org_id: string; hub_id: string }>(ctx.tx, 'evaluators-of', {
-    orgIds: JSON.stringify([orgId]),
-  });
-  const hubIds = [...new Set(pairs.map((p) => p.hub_id))];
+  const hubIds = [...(await evaluatedAmong(ctx.tx, [orgId])).keys()];
   const hubRows = hubIds.length
     ? await ctx.tx.select({ hubId: orgs.id, hubName: orgs.name }).from(orgs).where(inArray(orgs.id, hubIds))
     : [];
