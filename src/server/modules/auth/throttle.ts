@@ -61,10 +61,19 @@ const SHANGHAI_DAY = new Intl.DateTimeFormat('zh-CN', {
   day: 'numeric',
 });
 
-/** “请于 14:32 后再试（约 15 分钟）”: a wall-clock time in Beijing time and the wait in minutes. */
+/** “11月27日” in Beijing time (the zh-CN format alone gives “11/27”). */
+function shanghaiDay(at: Date): string {
+  const part = (type: string) => SHANGHAI_DAY.formatToParts(at).find((p) => p.type === type)?.value;
+  return `${part('month')}月${part('day')}日`;
+}
+
+/**
+ * “请于 14:32 后再试（约 15 分钟）”: a wall-clock time in Beijing time and the wait in minutes, with the day
+ * (“11月27日 00:29”) when it is not today's.
+ */
 export function retryHint(until: Date, now: Date): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-  const day = SHANGHAI_DAY.format(until) === SHANGHAI_DAY.format(now) ? '' : `${SHANGHAI_DAY.format(until)} `;
+  const day = shanghaiDay(until) === shanghaiDay(now) ? '' : `${shanghaiDay(until)} `;
   return `请于 ${day}${SHANGHAI_TIME.format(until)} 后再试（约 ${minutes} 分钟）`;
 }
 
