@@ -285,7 +285,6 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
   };
   let rows: Row[];
   try {
-    // The audit chain needs its first row for pgbench's `prev`: the server's logins write it.
     await login(server.base, fixture.provinceEditor);
     raw('before');
     rows = await measure('PostgreSQL', server.base, single, clientCounts, budget);

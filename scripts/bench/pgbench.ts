@@ -6,7 +6,9 @@
  *   session lookup (session ⋈ user, the actor's memberships) → lock the hop and read its item with the
  *   policy facts in one statement → scope check (the actor is an editor of the receiving hub) →
  *   compare-and-set UPDATE of the hop → INSERT the timeline event → INSERT the (unsealed) audit row →
- *   COMMIT. The audit chain is sealed afterwards by a background step, outside the request.
+ *   COMMIT. The audit chain is sealed afterwards by a background step, outside the request; pgbench's
+ *   audit rows go to bench_audit_log (audit_log's columns, defaults and indexes: the same insert), so the
+ *   server under measurement does not seal them during the HTTP rows.
  *
  * Each transaction takes a fresh pending hop: a sequence numbers the rows of a prepared id table
  * (bench_pgb, filled by fixture.ts), so no two clients receive the same hop and no update misses.
@@ -33,7 +35,7 @@ update hops set state = 'received', row_version = row_version + 1, received_at =
 insert into item_events (item_id, hop_id, actor_id, actor_org_id, action, from_state, to_state, data, created_at)
   select item_id, id, :user_id::uuid, to_org_id, 'hop_receive', 'pending', 'received',
     jsonb_build_object('toOrgId', to_org_id, 'fromOrgId', from_org_id), now() from hops where id = :hop_id;
-insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
+insert into bench_audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
   values (now(), :user_id, '127.0.0.1', 'pgbench', 'item.hop_receive', 'hop', :hop_id, 'success',
     jsonb_build_object('from', 'pending', 'to', 'received'));
 COMMIT;

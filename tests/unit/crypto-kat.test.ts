@@ -41,4 +41,18 @@ describe('SEC-23 known-answer tests', () => {
     expect(() => provider.decrypt(parts.join('.'))).toThrow(/authentication/);
     expect(() => nodeCryptoProvider(Buffer.from('other')).decrypt(box)).toThrow();
   });
+
+  it('the MAC, the blind index and the sealed boxes of a key stay what they were (stored chains still verify)', () => {
+    // Values written by the provider before its keys became KeyObjects made once: audit rows sealed, phone
+    // numbers indexed and boxes sealed then must verify, match and open now.
+    expect(provider.mac('abc')).toBe('353c85f0588b34f649b5a550069120c6fcb3a47ac56f3b544cc5072933e47692');
+    expect(provider.blindIndex('users.phone', '13800138000')).toBe(
+      '0b40e82682a39d874e7a13ff845d04d1fb97e7e3c45568d5b071d1c761d1b18a',
+    );
+    expect(provider.keyId).toBe('21a7159e39b1');
+    const old =
+      'v2.21a7159e39b1.mI6LzC-0FlTyLY9Yekvevg.JG3m74f5LXC59RZEkVCbmg.teCxzLTk0-NVD0NSfxc5zp31mihn0xy5NpjCgR19hDY';
+    expect(provider.open(old, 'users.phone:1').toString()).toBe('13800138000');
+    expect(() => provider.open(old, 'users.phone:2')).toThrow(/authentication/);
+  });
 });

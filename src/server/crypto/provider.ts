@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sm4Decrypt, sm4Encrypt } from './sm4.js';
 
 /**
@@ -36,16 +36,19 @@ export interface CryptoProvider {
   blindIndex(context: string, value: string): string;
 }
 
-export function nodeCryptoProvider(key: Buffer): CryptoProvider {
+export function nodeCryptoProvider(keyBytes: Buffer): CryptoProvider {
+  // The MAC keys are KeyObjects made once: createHmac with a Buffer imports the key anew on every call,
+  // which cost 18 µs an HMAC against 4 (node 24), most of the audit sealer's CPU.
+  const key = createSecretKey(keyBytes);
   // Separate keys for MAC-ing the audit chain, encrypting and authenticating ciphertexts, derived from one.
   const derive = (label: string) => createHmac('sm3', key).update(label).digest();
   const encKey = derive('zx-at-rest-enc').subarray(0, 16);
-  const tagKey = derive('zx-at-rest-mac');
+  const tagKey = createSecretKey(derive('zx-at-rest-mac'));
   const tag = (iv: Buffer, ct: Buffer) =>
     createHmac('sm3', tagKey).update('v1').update(iv).update(ct).digest();
   const sealKey = derive('zx-personal-enc').subarray(0, 16);
-  const sealTagKey = derive('zx-personal-mac');
-  const indexKey = derive('zx-blind-index');
+  const sealTagKey = createSecretKey(derive('zx-personal-mac'));
+  const indexKey = createSecretKey(derive('zx-blind-index'));
   const keyId = derive('zx-key-id').subarray(0, 6).toString('hex');
   // Length-prefixed fields, so no two (context, iv, ct) splits authenticate the same bytes.
   const field = (b: Buffer) => {
