@@ -5,7 +5,7 @@
  *   npm run bench                          1,000,000 items on PostgreSQL (built once, then reused), 20,000 on PGlite
  *   npm run bench -- --items 20000         a small data set (development)
  *   options: --rebuild  --seconds 8  --max-requests 2000  --clients 4,16  --pglite-items 20000
- *            --no-pglite  --no-postgres  --no-pgbench  --no-statements  --only <name part>
+ *            --no-pglite  --no-postgres  --no-pgbench  --no-statements  --only <name part> (repeatable)
  *            --no-multi  --multi-clients 4,16  --database <name> (the data set's database; default by size:
  *            zx_bench_province for 1,000,000 items, zx_bench_province_<items> otherwise; the run copy is <name>_run)
  *   environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test)
@@ -57,7 +57,7 @@ const { values: args } = parseArgs({
     'no-postgres': { type: 'boolean', default: false },
     'no-pgbench': { type: 'boolean', default: false },
     'no-statements': { type: 'boolean', default: false },
-    only: { type: 'string' },
+    only: { type: 'string', multiple: true },
     'no-multi': { type: 'boolean', default: false },
     'multi-clients': { type: 'string' },
     database: { type: 'string' },
@@ -80,7 +80,8 @@ function buildIfStale(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-const selected = (ops: Operation[]) => (args.only ? ops.filter((o) => o.name.includes(args.only!)) : ops);
+const selected = (ops: Operation[]) =>
+  args.only ? ops.filter((o) => args.only!.some((part) => o.name.includes(part))) : ops;
 
 /** What the two-instance section measures: the workflow writes and the inbox and list reads. */
 const inMulti = (o: Operation) =>
