@@ -282,6 +282,11 @@ export interface Operation {
    * it out of the array, so sections built on one fixture share what is left); absent for repeatable requests.
    */
   pool?: readonly unknown[];
+  /**
+   * Something else the row runs with (e.g. changes notified while rankings are read): started before each
+   * measured run, and the function it returns stops it after.
+   */
+  during?: () => () => Promise<void>;
 }
 
 /** Each call takes one target out of `rows` for good (pop: the rows are in random order already). */

@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -67,6 +68,8 @@ const items = Number(args.items);
 const pgliteItems = Number(args['pglite-items']);
 const limits = { seconds: Number(args.seconds), maxRequests: Number(args['max-requests']) };
 const clientCounts = args.clients.split(',').map(Number);
+/** The computed and changing rankings also with one client: one viewer after a change. */
+const rankingClientCounts = [...new Set([1, ...clientCounts])];
 const multiClientCounts = (args['multi-clients'] ?? args.clients).split(',').map(Number);
 const base =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -114,7 +117,10 @@ async function measure(
         );
       } else {
         const cap = Math.min(limits.maxRequests, share);
-        const r = await runOp(base, c, next, { seconds: limits.seconds, maxRequests: cap });
+        const stop = op.during?.();
+        const r = await runOp(base, c, next, { seconds: limits.seconds, maxRequests: cap }).finally(() =>
+          stop?.(),
+        );
         const short =
           r.exhausted || (cap < limits.maxRequests && r.samples.length >= cap && r.seconds < limits.seconds);
         const note = short
@@ -235,10 +241,48 @@ async function computedRankings(
   if (!rankings.length) return [];
   const server = await startServer({ ...env, extra: { ZX_RANKING_CACHE_SECONDS: '0' } });
   try {
-    return await measure(engine, server.base, rankings, clientCounts, budget);
+    return await measure(engine, server.base, rankings, rankingClientCounts, budget);
   } finally {
     await server.stop();
   }
+}
+
+/** How often `changingRankings` tells the server that a ranked hub's figures changed. */
+const CHANGE_EVERY_MS = 100;
+
+/**
+ * The rankings with the cache on while their hub's figures change every 100 ms — tens of times a real hub's
+ * rate of change: what readers see when each view may come after a change. The change is the notification
+ * the scoring triggers send at a change's commit (`pg_notify('zx_scoring', <hub id>)`, drizzle/0024), sent
+ * by the benchmark on its own connection: the server drops the hub's rankings as after a real change, and
+ * the next reader computes them (readers arriving meanwhile share that computation). PostgreSQL only: an
+ * embedded server's notifications cannot come from outside its process.
+ */
+function changingRankings(url: string, ops: Operation[]): Operation[] {
+  return ops
+    .filter((o) => o.name.startsWith('ranking'))
+    .map((o) => ({
+      ...o,
+      name: `${o.name}, a change every ${CHANGE_EVERY_MS} ms`,
+      during: () => {
+        const hubId = /\/api\/hubs\/([^/]+)\/rankings/.exec(o.next(new Sessions())?.url ?? '')?.[1];
+        if (!hubId) throw new Error(`${o.name}: no hub in its URL`);
+        const client = new pg.Client({ connectionString: url });
+        let stopped = false;
+        const notifying = (async () => {
+          await client.connect();
+          while (!stopped) {
+            await client.query(`select pg_notify('zx_scoring', $1)`, [hubId]);
+            await sleep(CHANGE_EVERY_MS);
+          }
+          await client.end();
+        })();
+        return async () => {
+          stopped = true;
+          await notifying;
+        };
+      },
+    }));
 }
 
 async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[]; notes: string[] }> {
@@ -289,6 +333,15 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
     await login(server.base, fixture.provinceEditor);
     raw('before');
     rows = await measure('PostgreSQL', server.base, single, clientCounts, budget);
+    rows.push(
+      ...(await measure(
+        'PostgreSQL',
+        server.base,
+        changingRankings(db.url, single),
+        rankingClientCounts,
+        budget,
+      )),
+    );
     raw('after');
   } finally {
     await server.stop();

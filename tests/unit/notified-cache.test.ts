@@ -144,21 +144,76 @@ describe('notified cache (answers kept until the database notifies a change to t
     expect({ hits: c.hits, misses: c.misses }).toEqual({ hits: 2, misses: 1 });
   });
 
-  it('a reader does not take a shared answer whose subjects changed while it ran: it computes its own', async () => {
+  it('a reader takes a shared answer begun before a change that came after the reader; it is not kept', async () => {
     const c = listening();
     const first = gate();
     const a = c.read('k', first.compute);
     const second = gate();
     const b = c.read('k', second.compute);
     await tick();
+    // Both readers arrived before the change: the answer reflects everything notified before them.
     c.invalidate('u1');
+    first.release(answer('before', 'hub', 'u1'));
+    expect(await Promise.all([a, b])).toEqual(['before', 'before']);
+    expect(second.runs()).toBe(0);
+    // Overtaken by the change, it is not kept: the next reader computes.
+    expect(c.get('k', Date.now())).toBeUndefined();
+    const third = gate();
+    const d = c.read('k', third.compute);
+    await tick();
+    third.release(answer('after', 'hub', 'u1'));
+    expect(await d).toBe('after');
+    expect(c.get('k', Date.now())).toBe('after');
+  });
+
+  it('a reader arriving after a change does not take an answer begun before it: it computes its own', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    await tick();
+    c.invalidate('u1');
+    const second = gate();
+    const b = c.read('k', second.compute);
     first.release(answer('before', 'hub', 'u1'));
     expect(await a).toBe('before');
     await tick();
     expect(second.runs()).toBe(1);
     second.release(answer('after', 'hub', 'u1'));
     expect(await b).toBe('after');
-    // Neither kept the first's: the second's began after the change, and is kept.
+    expect(c.get('k', Date.now())).toBe('after');
+  });
+
+  it('a change unrelated to the shared answer’s subjects does not stop a later reader taking it', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    await tick();
+    c.invalidate('another-hub');
+    const second = gate();
+    const b = c.read('k', second.compute);
+    first.release(answer('v', 'hub', 'u1'));
+    expect(await Promise.all([a, b])).toEqual(['v', 'v']);
+    expect(second.runs()).toBe(0);
+    expect(c.get('k', Date.now())).toBe('v');
+  });
+
+  it('after a change overtakes the shared computation, the readers who arrived since share one new one', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    await tick();
+    c.invalidate('u1');
+    const late = Array.from({ length: 6 }, () => gate());
+    const reads = late.map((g) => c.read('k', g.compute));
+    first.release(answer('before', 'hub', 'u1'));
+    expect(await a).toBe('before');
+    await tick();
+    await tick();
+    // One of the six computes; the other five wait for it instead of each computing.
+    expect(late.map((g) => g.runs()).reduce((x, y) => x + y)).toBe(1);
+    late.find((g) => g.runs() === 1)!.release(answer('after', 'hub', 'u1'));
+    expect(await Promise.all(reads)).toEqual(Array(6).fill('after'));
+    expect({ hits: c.hits, misses: c.misses }).toEqual({ hits: 5, misses: 2 });
     expect(c.get('k', Date.now())).toBe('after');
   });
 

@@ -139,22 +139,34 @@ export class NotifiedCache<V> {
   }
 
   /**
-   * The answer for `key`: kept, or being computed for another reader since before any change to its
-   * subjects, or computed now (and kept). `compute` runs outside any transaction that wrote.
+   * The answer for `key`: kept, or being computed for another reader, or computed now (and kept). `compute`
+   * runs outside any transaction that wrote.
+   *
+   * A reader takes a shared computation that reflects every change notified before it arrived: one begun
+   * since, or one begun earlier whose subjects have not been notified since it began. Such an answer is
+   * exact for this reader even when a later change overtakes it (the reader may be ordered before that
+   * change), though it is then not kept. When the computation it waited for was overtaken or failed, it joins
+   * the one another waiting reader has started meanwhile rather than starting its own: after a change, a
+   * burst of readers costs one computation, not one each (measured on the 2,100-unit ranking with a change
+   * every 100 ms at 16 clients: every waiting reader had recomputed at once).
    */
   async read(key: string, compute: () => Promise<Computed<V>>): Promise<V> {
+    const arrived = this.generation;
     const kept = this.get(key, Date.now());
     if (kept !== undefined) {
       this.hits++;
       return kept;
     }
-    const other = this.listening ? this.running.get(key) : undefined;
-    if (other) {
+    let other = this.listening ? this.running.get(key) : undefined;
+    while (other) {
       const shared = await other.promise.catch(() => null);
-      if (shared && this.unchangedSince(other.generation, shared.subjects)) {
+      if (shared && (other.generation >= arrived || this.unchangedSince(other.generation, shared.subjects))) {
         this.hits++;
         return shared.value;
       }
+      // Begun after `other` ended, so after this reader arrived: its answer will do.
+      const newer = this.listening ? this.running.get(key) : undefined;
+      other = newer === other ? undefined : newer;
     }
     this.misses++;
     const generation = this.begin();
