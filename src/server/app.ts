@@ -21,7 +21,6 @@ import type { Config } from './config.js';
 import { WEB_DIST } from './paths.js';
 import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
-import { withArrival } from './db/arrival-gate.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
 import { AppError, NOT_FOUND_BODY } from './http/errors.js';
@@ -121,11 +120,6 @@ export async function buildApp(opts: {
       },
     }),
   );
-
-  // Everything a request goes on to do knows when it arrived: the embedded database serves the oldest
-  // request's statements first (db/arrival-gate.ts). A callback hook, so that the rest of the request runs
-  // inside the context.
-  app.addHook('onRequest', (_req, _reply, done) => withArrival(performance.now(), done));
 
   // Text PostgreSQL cannot store (NUL, a lone UTF-16 surrogate) is refused for every route, in every part of
   // the request, before validation and before the session is required: a 400 naming the field, never a 500.

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { ArrivalGate } from './arrival-gate.js';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -79,10 +78,7 @@ export async function openDatabase(opts: {
     client = new PGlite(`${opts.dataDir}/pgdata`);
   }
   await client.waitReady;
-  // Statements and transactions of requests go through the gate, the oldest request's first (arrival-gate.ts).
-  const db = drizzlePglite(new GatedPglite(client, new ArrivalGate()) as unknown as PGlite, {
-    schema,
-  }) as unknown as Db;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
@@ -226,30 +222,6 @@ export async function listenPostgres(
     client = null;
     if (c) await c.end().catch(() => undefined);
   };
-}
-
-/**
- * What drizzle calls on a PGlite client (query, transaction, exec), each one operation of the gate: a
- * transaction holds it to its end, as PGlite itself holds the database (its statements go to the
- * transaction's own handle, not through here). Passed to drizzle in PGlite's place (hence the cast there).
- */
-class GatedPglite {
-  constructor(
-    private readonly client: PGlite,
-    private readonly gate: ArrivalGate,
-  ) {}
-
-  query(...args: Parameters<PGlite['query']>): ReturnType<PGlite['query']> {
-    return this.gate.run(() => this.client.query(...args));
-  }
-
-  exec(...args: Parameters<PGlite['exec']>): ReturnType<PGlite['exec']> {
-    return this.gate.run(() => this.client.exec(...args));
-  }
-
-  transaction<T>(fn: Parameters<PGlite['transaction']>[0]): Promise<T> {
-    return this.gate.run(() => this.client.transaction(fn) as Promise<T>);
-  }
 }
 
 /** Raw SQL returning rows, identical on PGlite and node-postgres (both answer `{ rows }`). */
