@@ -14,14 +14,16 @@ const OPTIONS = {
   parallelism: 1,
 } as const;
 
+/** libuv's thread pool, where argon2 runs beside file reads (static files, attachments). */
+const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+
 /**
- * Every hash and verification waits its turn, first come first served, at most one per core: each costs a
- * core and 46 MiB for tens of milliseconds on libuv's thread pool, which file reads share. Unqueued, 16
- * logins at once on the embedded database took 4 pool threads from the thread running the database and
- * were served in no order (max 1.02 s, p50 315 ms); in turn, a login waits for those before it only, and a
- * burst of logins cannot take the pool from the rest of the server.
+ * Every hash and verification waits its turn, first come first served: at most one per core, and never the
+ * whole thread pool (each costs a core and 46 MiB for tens of milliseconds), so a burst of logins leaves
+ * file reads a thread. Not a speed-up: an A/B of 16 logins at once on PGlite measured the same with and
+ * without the queue (p95 440–650 ms either way on this 2-core machine).
  */
-const passwordWork = pLimit(Math.max(1, availableParallelism()));
+const passwordWork = pLimit(Math.max(1, Math.min(availableParallelism(), THREAD_POOL - 1)));
 
 /** How many hashes run and wait now (tests; a figure for monitoring). */
 export function passwordQueue(): { running: number; waiting: number; limit: number } {
