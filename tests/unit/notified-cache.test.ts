@@ -154,8 +154,10 @@ describe('notified cache (answers kept until the database notifies a change to t
     // Both readers arrived before the change: the answer reflects everything notified before them.
     c.invalidate('u1');
     first.release(answer('before', 'hub', 'u1'));
-    expect(await Promise.all([a, b])).toEqual(['before', 'before']);
+    expect(await a).toBe('before');
+    await tick();
     expect(second.runs()).toBe(0);
+    expect(await b).toBe('before');
     // Overtaken by the change, it is not kept: the next reader computes.
     expect(c.get('k', Date.now())).toBeUndefined();
     const third = gate();
@@ -230,6 +232,65 @@ describe('notified cache (answers kept until the database notifies a change to t
     second.release(answer('v', 'hub'));
     expect(await b).toBe('v');
     expect(c.get('k', Date.now())).toBe('v');
+  });
+
+  it('after a failure each waiting reader computes its own: one failure is never waited out twice', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    const waiting = Array.from({ length: 3 }, () => gate());
+    const reads = waiting.map((g) => c.read('k', g.compute));
+    await tick();
+    first.fail(new Error('statement timeout'));
+    await expect(a).rejects.toThrow('statement timeout');
+    await tick();
+    await tick();
+    expect(waiting.map((g) => g.runs())).toEqual([1, 1, 1]);
+    waiting.forEach((g, i) => g.release(answer(`v${i}`, 'hub')));
+    expect(await Promise.all(reads)).toEqual(['v0', 'v1', 'v2']);
+  });
+
+  it('a reader whose channel went down while it waited computes its own, and nothing is kept', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    const second = gate();
+    const b = c.read('k', second.compute);
+    await tick();
+    c.setListening(false);
+    first.release(answer('v1', 'hub'));
+    expect(await a).toBe('v1');
+    await tick();
+    expect(second.runs()).toBe(1);
+    second.release(answer('v2', 'hub'));
+    expect(await b).toBe('v2');
+    expect(c.size).toBe(0);
+    // Back up: everything before is forgotten, the next reader computes and keeps.
+    c.setListening(true);
+    const third = gate();
+    const d = c.read('k', third.compute);
+    await tick();
+    third.release(answer('v3', 'hub'));
+    expect(await d).toBe('v3');
+    expect(c.get('k', Date.now())).toBe('v3');
+  });
+
+  it('a reader waiting when everything is notified (`*`) takes a computation begun before only if it arrived before', async () => {
+    const c = listening();
+    const first = gate();
+    const a = c.read('k', first.compute);
+    const before = c.read('k', gate().compute);
+    await tick();
+    c.invalidate('*');
+    const afterGate = gate();
+    const after = c.read('k', afterGate.compute);
+    first.release(answer('old', 'hub'));
+    expect(await Promise.all([a, before])).toEqual(['old', 'old']);
+    await tick();
+    expect(afterGate.runs()).toBe(1);
+    afterGate.release(answer('new', 'hub'));
+    expect(await after).toBe('new');
+    expect(c.get('k', Date.now())).toBe('new');
   });
 
   it('computes every time, shares and keeps nothing, while not listening', async () => {
