@@ -287,6 +287,8 @@ export interface Operation {
    * measured run, and the function it returns stops it after.
    */
   during?: () => () => Promise<void>;
+  /** A ranking's hub (the rankings' rows only): whose change the changing-rankings rows notify. */
+  rankedHubId?: string;
 }
 
 /** Each call takes one target out of `rows` for good (pop: the rows are in random order already). */
@@ -435,6 +437,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: `ranking province, month ${f.month}`,
       kind: 'read',
       warm: true,
+      rankedHubId: f.provinceId,
       next: get(
         f.provinceChief,
         `/api/hubs/${f.provinceId}/rankings?period=month&month=${f.month}&page=1&pageSize=100`,
@@ -444,6 +447,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: `ranking province, year ${f.year}`,
       kind: 'read',
       warm: true,
+      rankedHubId: f.provinceId,
       next: get(
         f.provinceChief,
         `/api/hubs/${f.provinceId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,
@@ -455,6 +459,7 @@ export function operations(f: Fixture, sessions: Sessions): Operation[] {
       name: `ranking 2,100 units, year ${f.year}, page of 100`,
       kind: 'read',
       warm: true,
+      rankedHubId: f.wideHubId,
       next: get(
         f.wideHubChief,
         `/api/hubs/${f.wideHubId}/rankings?period=year&year=${f.year}&page=1&pageSize=100`,

@@ -236,7 +236,7 @@ async function computedRankings(
   budget: Budget,
 ): Promise<Row[]> {
   const rankings = ops
-    .filter((o) => o.name.startsWith('ranking'))
+    .filter((o) => o.rankedHubId !== undefined)
     .map((o) => ({ ...o, name: `${o.name}, computed (cache off)` }));
   if (!rankings.length) return [];
   const server = await startServer({ ...env, extra: { ZX_RANKING_CACHE_SECONDS: '0' } });
@@ -259,30 +259,30 @@ const CHANGE_EVERY_MS = 100;
  * embedded server's notifications cannot come from outside its process.
  */
 function changingRankings(url: string, ops: Operation[]): Operation[] {
-  return ops
-    .filter((o) => o.name.startsWith('ranking'))
-    .map((o) => ({
-      ...o,
-      name: `${o.name}, a change every ${CHANGE_EVERY_MS} ms`,
-      during: () => {
-        const hubId = /\/api\/hubs\/([^/]+)\/rankings/.exec(o.next(new Sessions())?.url ?? '')?.[1];
-        if (!hubId) throw new Error(`${o.name}: no hub in its URL`);
-        const client = new pg.Client({ connectionString: url });
-        let stopped = false;
-        const notifying = (async () => {
-          await client.connect();
-          while (!stopped) {
-            await client.query(`select pg_notify('zx_scoring', $1)`, [hubId]);
-            await sleep(CHANGE_EVERY_MS);
-          }
-          await client.end();
-        })();
-        return async () => {
-          stopped = true;
-          await notifying;
-        };
-      },
-    }));
+  return ops.flatMap((o) => {
+    const hubId = o.rankedHubId;
+    if (hubId === undefined) return [];
+    const name = `${o.name}, a change every ${CHANGE_EVERY_MS} ms`;
+    return [{ ...o, name, during: () => notifyingChanges(url, hubId) }];
+  });
+}
+
+/** Notifies `hubId`'s change every CHANGE_EVERY_MS on a connection of its own; the function returned stops. */
+function notifyingChanges(url: string, hubId: string): () => Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  let stopped = false;
+  const notifying = (async () => {
+    await client.connect();
+    while (!stopped) {
+      await client.query(`select pg_notify('zx_scoring', $1)`, [hubId]);
+      await sleep(CHANGE_EVERY_MS);
+    }
+    await client.end();
+  })();
+  return async () => {
+    stopped = true;
+    await notifying;
+  };
 }
 
 async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[]; notes: string[] }> {

@@ -33,6 +33,21 @@ function gate() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A reader of key `k` with a computation of its own, which the test finishes (`reading`: its answer). */
+function reader(c: NotifiedCache<string>) {
+  const g = gate();
+  return { ...g, reading: c.read('k', g.compute) };
+}
+
+/** The next reader of `k` computes `value` (from `subjects`), and it is kept. */
+async function nextComputesAndKeeps(c: NotifiedCache<string>, value: string, ...subjects: string[]) {
+  const next = reader(c);
+  await tick();
+  next.release(answer(value, ...subjects));
+  expect(await next.reading).toBe(value);
+  expect(c.get('k', Date.now())).toBe(value);
+}
+
 describe('notified cache (answers kept until the database notifies a change to their subjects)', () => {
   it('serves a stored answer until its time to live', () => {
     const c = listening();
@@ -146,150 +161,124 @@ describe('notified cache (answers kept until the database notifies a change to t
 
   it('a reader takes a shared answer begun before a change that came after the reader; it is not kept', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
-    const second = gate();
-    const b = c.read('k', second.compute);
+    const first = reader(c);
+    const second = reader(c);
     await tick();
     // Both readers arrived before the change: the answer reflects everything notified before them.
     c.invalidate('u1');
     first.release(answer('before', 'hub', 'u1'));
-    expect(await a).toBe('before');
+    expect(await first.reading).toBe('before');
     await tick();
     expect(second.runs()).toBe(0);
-    expect(await b).toBe('before');
+    expect(await second.reading).toBe('before');
     // Overtaken by the change, it is not kept: the next reader computes.
     expect(c.get('k', Date.now())).toBeUndefined();
-    const third = gate();
-    const d = c.read('k', third.compute);
-    await tick();
-    third.release(answer('after', 'hub', 'u1'));
-    expect(await d).toBe('after');
-    expect(c.get('k', Date.now())).toBe('after');
+    await nextComputesAndKeeps(c, 'after', 'hub', 'u1');
   });
 
   it('a reader arriving after a change does not take an answer begun before it: it computes its own', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
+    const first = reader(c);
     await tick();
     c.invalidate('u1');
-    const second = gate();
-    const b = c.read('k', second.compute);
+    const second = reader(c);
     first.release(answer('before', 'hub', 'u1'));
-    expect(await a).toBe('before');
+    expect(await first.reading).toBe('before');
     await tick();
     expect(second.runs()).toBe(1);
     second.release(answer('after', 'hub', 'u1'));
-    expect(await b).toBe('after');
+    expect(await second.reading).toBe('after');
     expect(c.get('k', Date.now())).toBe('after');
   });
 
   it('a change unrelated to the shared answer’s subjects does not stop a later reader taking it', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
+    const first = reader(c);
     await tick();
     c.invalidate('another-hub');
-    const second = gate();
-    const b = c.read('k', second.compute);
+    const second = reader(c);
     first.release(answer('v', 'hub', 'u1'));
-    expect(await Promise.all([a, b])).toEqual(['v', 'v']);
+    expect(await Promise.all([first.reading, second.reading])).toEqual(['v', 'v']);
     expect(second.runs()).toBe(0);
     expect(c.get('k', Date.now())).toBe('v');
   });
 
   it('after a change overtakes the shared computation, the readers who arrived since share one new one', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
+    const first = reader(c);
     await tick();
     c.invalidate('u1');
-    const late = Array.from({ length: 6 }, () => gate());
-    const reads = late.map((g) => c.read('k', g.compute));
+    const late = Array.from({ length: 6 }, () => reader(c));
     first.release(answer('before', 'hub', 'u1'));
-    expect(await a).toBe('before');
+    expect(await first.reading).toBe('before');
     await tick();
     await tick();
     // One of the six computes; the other five wait for it instead of each computing.
-    expect(late.map((g) => g.runs()).reduce((x, y) => x + y)).toBe(1);
-    late.find((g) => g.runs() === 1)!.release(answer('after', 'hub', 'u1'));
-    expect(await Promise.all(reads)).toEqual(Array(6).fill('after'));
+    expect(late.map((r) => r.runs()).reduce((x, y) => x + y)).toBe(1);
+    late.find((r) => r.runs() === 1)!.release(answer('after', 'hub', 'u1'));
+    expect(await Promise.all(late.map((r) => r.reading))).toEqual(Array(6).fill('after'));
     expect({ hits: c.hits, misses: c.misses }).toEqual({ hits: 5, misses: 2 });
     expect(c.get('k', Date.now())).toBe('after');
   });
 
   it('a failed computation fails its own reader only: one waiting for it computes its own', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
-    const second = gate();
-    const b = c.read('k', second.compute);
+    const first = reader(c);
+    const second = reader(c);
     await tick();
     first.fail(new Error('statement timeout'));
-    await expect(a).rejects.toThrow('statement timeout');
+    await expect(first.reading).rejects.toThrow('statement timeout');
     await tick();
     second.release(answer('v', 'hub'));
-    expect(await b).toBe('v');
+    expect(await second.reading).toBe('v');
     expect(c.get('k', Date.now())).toBe('v');
   });
 
   it('after a failure each waiting reader computes its own: one failure is never waited out twice', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
-    const waiting = Array.from({ length: 3 }, () => gate());
-    const reads = waiting.map((g) => c.read('k', g.compute));
+    const first = reader(c);
+    const waiting = Array.from({ length: 3 }, () => reader(c));
     await tick();
     first.fail(new Error('statement timeout'));
-    await expect(a).rejects.toThrow('statement timeout');
+    await expect(first.reading).rejects.toThrow('statement timeout');
     await tick();
     await tick();
-    expect(waiting.map((g) => g.runs())).toEqual([1, 1, 1]);
-    waiting.forEach((g, i) => g.release(answer(`v${i}`, 'hub')));
-    expect(await Promise.all(reads)).toEqual(['v0', 'v1', 'v2']);
+    expect(waiting.map((r) => r.runs())).toEqual([1, 1, 1]);
+    waiting.forEach((r, i) => r.release(answer(`v${i}`, 'hub')));
+    expect(await Promise.all(waiting.map((r) => r.reading))).toEqual(['v0', 'v1', 'v2']);
   });
 
   it('a reader whose channel went down while it waited computes its own, and nothing is kept', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
-    const second = gate();
-    const b = c.read('k', second.compute);
+    const first = reader(c);
+    const second = reader(c);
     await tick();
     c.setListening(false);
     first.release(answer('v1', 'hub'));
-    expect(await a).toBe('v1');
+    expect(await first.reading).toBe('v1');
     await tick();
     expect(second.runs()).toBe(1);
     second.release(answer('v2', 'hub'));
-    expect(await b).toBe('v2');
+    expect(await second.reading).toBe('v2');
     expect(c.size).toBe(0);
     // Back up: everything before is forgotten, the next reader computes and keeps.
     c.setListening(true);
-    const third = gate();
-    const d = c.read('k', third.compute);
-    await tick();
-    third.release(answer('v3', 'hub'));
-    expect(await d).toBe('v3');
-    expect(c.get('k', Date.now())).toBe('v3');
+    await nextComputesAndKeeps(c, 'v3', 'hub');
   });
 
   it('a reader waiting when everything is notified (`*`) takes a computation begun before only if it arrived before', async () => {
     const c = listening();
-    const first = gate();
-    const a = c.read('k', first.compute);
-    const before = c.read('k', gate().compute);
+    const first = reader(c);
+    const before = reader(c);
     await tick();
     c.invalidate('*');
-    const afterGate = gate();
-    const after = c.read('k', afterGate.compute);
+    const after = reader(c);
     first.release(answer('old', 'hub'));
-    expect(await Promise.all([a, before])).toEqual(['old', 'old']);
+    expect(await Promise.all([first.reading, before.reading])).toEqual(['old', 'old']);
     await tick();
-    expect(afterGate.runs()).toBe(1);
-    afterGate.release(answer('new', 'hub'));
-    expect(await after).toBe('new');
+    expect(after.runs()).toBe(1);
+    after.release(answer('new', 'hub'));
+    expect(await after.reading).toBe('new');
     expect(c.get('k', Date.now())).toBe('new');
   });
 

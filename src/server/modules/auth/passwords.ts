@@ -25,7 +25,7 @@ const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
  */
 const passwordWork = pLimit(Math.max(1, Math.min(availableParallelism(), THREAD_POOL - 1)));
 
-/** How many hashes run and wait now (tests; a figure for monitoring). */
+/** How many hashes run and wait now, and the limit (the tests read it). */
 export function passwordQueue(): { running: number; waiting: number; limit: number } {
   return {
     running: passwordWork.activeCount,

@@ -63,7 +63,8 @@ const SHANGHAI_DAY = new Intl.DateTimeFormat('zh-CN', {
 
 /** “11月27日” in Beijing time (the zh-CN format alone gives “11/27”). */
 function shanghaiDay(at: Date): string {
-  const part = (type: string) => SHANGHAI_DAY.formatToParts(at).find((p) => p.type === type)?.value;
+  const parts = SHANGHAI_DAY.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value;
   return `${part('month')}月${part('day')}日`;
 }
 
