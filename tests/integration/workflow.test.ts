@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { itemEvents, items } from '../../src/server/modules/items/schema.js';
+import { hops, itemEvents, items } from '../../src/server/modules/items/schema.js';
+import { auditLog } from '../../src/server/modules/audit/schema.js';
 import { HopTransitionResult, ItemTransitionResult } from '../../src/server/modules/items/schemas.js';
 import { buildTestApp, Client, type TestApp } from '../helpers/app.js';
 import { buildOrgTree, PASSWORD, type OrgTree } from '../helpers/factories.js';
@@ -455,6 +456,45 @@ describe('at the hubs', () => {
       .from(itemEvents)
       .where(eq(itemEvents.hopId, d.hops[0]!.id));
     expect(events.filter((e) => e.action === 'hop_receive')).toHaveLength(1);
+  });
+
+  it('two concurrent forwards of one hop: one succeeds and creates one hop, with its event after the forward’s', async () => {
+    const d = await submittedItem();
+    const k = await as(tree.K.editor);
+    const k2 = await Client.login(t.app, tree.K.chief, PASSWORD);
+    const hopK = d.hops[0]!.id;
+    await k.post(`/api/hops/${hopK}/receive`);
+    const [a, b] = await Promise.all([
+      k.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }),
+      k2.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const created = (a.statusCode === 200 ? a : b).json<{ createdHopId: string }>().createdHopId;
+    const children = await t.app.database.db.select().from(hops).where(eq(hops.parentHopId, hopK));
+    expect(children.map((h) => [h.id, h.toOrgId, h.state])).toEqual([[created, tree.C.id, 'pending']]);
+    const events = await t.app.database.db
+      .select()
+      .from(itemEvents)
+      .where(eq(itemEvents.itemId, d.id))
+      .orderBy(itemEvents.id);
+    const forwardEvents = events.filter((e) => e.action === 'hop_forward');
+    const submitEvents = events.filter((e) => e.action === 'hop_submit' && e.hopId === created);
+    expect(forwardEvents).toHaveLength(1);
+    expect(submitEvents).toHaveLength(1);
+    expect(submitEvents[0]!.id).toBeGreaterThan(forwardEvents[0]!.id);
+    // Each event has its audit row, once.
+    const audits = await t.app.database.db
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.objectId, [hopK, created]));
+    expect(audits.map((r) => `${r.event} ${r.objectId}`).sort()).toEqual(
+      [
+        `item.hop_submit ${hopK}`,
+        `item.hop_receive ${hopK}`,
+        `item.hop_forward ${hopK}`,
+        `item.hop_submit ${created}`,
+      ].sort(),
+    );
   });
 
   it('a forwarded hop sent back goes to the forwarding hub, which edits and resubmits it', async () => {

@@ -260,6 +260,12 @@ export interface AlongsideWrite {
   /** `name as (insert … from upd, …)`, comma-separated; placeholders are filled from `values`. */
   ctes: SQL;
   values: Record<string, unknown>;
+  /**
+   * A further condition of the compare-and-set, judged by the transition's statement on the rows committed
+   * when it starts (after the row lock the transaction holds was released by any concurrent writer): when
+   * it fails the transition misses, as on a changed row_version, and nothing is written.
+   */
+  guard?: SQL;
 }
 
 interface CasRow {
@@ -300,7 +306,9 @@ function casStatement(table: 'hops' | 'items', columns: readonly string[], along
   const query = sql`with upd as (
     update ${sql.identifier(table)} set state = ${p('toState')}, row_version = ${p('nextVersion')}::int,
       updated_at = ${p('now')}::timestamptz${sql.join(sets)}
-    where id = ${p('id')}::uuid and state = ${p('fromState')} and row_version = ${p('rowVersion')}::int
+    where id = ${p('id')}::uuid and state = ${p('fromState')} and row_version = ${p('rowVersion')}::int${
+      alongside?.guard ? sql` and ${alongside.guard}` : sql``
+    }
     returning ${returning}
   ), ev as (
     insert into item_events (item_id, hop_id, actor_id, actor_org_id, action, from_state, to_state, comment, data, created_at)
@@ -383,29 +391,78 @@ interface NewHopRow {
 }
 
 /**
- * Inserts a pending hop, its `hop_submit` event and the audit row in one statement (CTEs, like
- * casTransition), prepared once.
+ * A new pending hop, its `hop_submit` event and the event's audit row, as CTEs `<prefix>hop`, `<prefix>ev`
+ * and `<prefix>au`; every placeholder of its own is prefixed too, so that the CTEs can stand in another
+ * statement beside that statement's own (`actorId`, `now`, `ip` and `requestId` are shared). With `after`,
+ * the hop is inserted only if that CTE answered a row (`from upd`: only if a transition succeeded).
  */
-const newHopStatement = preparedSql<NewHopRow>(
-  'zx_new_hop',
-  (() => {
-    const p = (n: string) => sql.placeholder(n);
-    return sql`with ins as (
+function newHopCtes(prefix: string, after?: 'upd'): SQL {
+  const p = (n: string) => sql.placeholder(`${prefix}${n}`);
+  const shared = (n: string) => sql.placeholder(n);
+  const [hop, ev, au] = ['hop', 'ev', 'au'].map((n) => sql.raw(`${prefix}${n}`));
+  return sql`${hop} as (
       insert into hops (id, item_id, parent_hop_id, root_hop_id, from_org_id, to_org_id, version_id, state, urgency,
         sign_for_deadline, submitted_at, updated_at)
-      values (${p('id')}::uuid, ${p('itemId')}::uuid, ${p('parentHopId')}::uuid, ${p('rootHopId')}::uuid,
+      select ${p('id')}::uuid, ${p('itemId')}::uuid, ${p('parentHopId')}::uuid, ${p('rootHopId')}::uuid,
         ${p('fromOrgId')}::uuid, ${p('toOrgId')}::uuid, ${p('versionId')}::uuid, 'pending', ${p('urgency')},
-        ${p('signForDeadline')}::timestamptz, ${p('now')}::timestamptz, ${p('now')}::timestamptz)
+        ${p('signForDeadline')}::timestamptz, ${shared('now')}::timestamptz, ${shared('now')}::timestamptz
+      ${after ? sql`from ${sql.raw(after)}` : sql``}
       returning id, item_id
-    ), ev as (
+    ), ${ev} as (
       insert into item_events (item_id, hop_id, actor_id, actor_org_id, action, from_state, to_state, comment, data, created_at)
-      select ins.item_id, ins.id, ${p('actorId')}::uuid, ${p('actorOrgId')}::uuid, 'hop_submit', null, 'pending', null,
-        ${p('data')}::jsonb, ${p('now')}::timestamptz
-      from ins
+      select ${hop}.item_id, ${hop}.id, ${shared('actorId')}::uuid, ${p('actorOrgId')}::uuid, 'hop_submit', null,
+        'pending', null, ${p('data')}::jsonb, ${shared('now')}::timestamptz
+      from ${hop}
       returning id
-    ), ${AUDIT_FROM_EVENT}
-    select ev.id::text as event_id from ev`;
-  })(),
+    ), ${au} as (
+      insert into audit_log (at, user_id, ip, request_id, event, object_type, object_id, result, detail)
+      select ${p('auditAt')}::timestamptz, ${shared('actorId')}::uuid, ${shared('ip')}, ${shared('requestId')},
+        ${p('auditEvent')}, ${p('objectType')}, ${p('objectId')}, 'success', ${p('auditDetail')}::jsonb
+      from ${ev}
+    )`;
+}
+
+/** The values of `newHopCtes(prefix)`'s own placeholders. */
+function newHopValues(
+  ctx: UseCaseContext,
+  prefix: string,
+  hop: NewHop,
+  event: { actorOrgId: string; data: Record<string, unknown> },
+): Record<string, unknown> {
+  const audit = auditActionRow(
+    ctx,
+    'item.hop_submit',
+    { type: 'hop', id: hop.id },
+    { itemId: hop.itemId, from: null, to: 'pending' },
+  );
+  const own: Record<string, unknown> = {
+    ...hop,
+    signForDeadline: hop.signForDeadline?.toISOString() ?? null,
+    actorOrgId: event.actorOrgId,
+    data: JSON.stringify(event.data),
+    auditAt: audit.at.toISOString(),
+    auditEvent: audit.event,
+    objectType: audit.objectType ?? null,
+    objectId: audit.objectId ?? null,
+    auditDetail: audit.detail === null || audit.detail === undefined ? null : JSON.stringify(audit.detail),
+  };
+  return Object.fromEntries(Object.entries(own).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+/** The values every statement's shared placeholders take (see newHopCtes). */
+function sharedValues(ctx: UseCaseContext): Record<string, unknown> {
+  return {
+    now: ctx.now.toISOString(),
+    actorId: ctx.actor.userId,
+    ip: ctx.ip ?? null,
+    requestId: ctx.requestId ?? null,
+  };
+}
+
+/** Inserts a pending hop, its `hop_submit` event and the audit row in one statement, prepared once. */
+const newHopStatement = preparedSql<NewHopRow>(
+  'zx_new_hop',
+  sql`with ${newHopCtes('')} select ev.id::text as event_id from ev`,
 );
 
 export async function insertHopWithEvent(
@@ -413,23 +470,29 @@ export async function insertHopWithEvent(
   hop: NewHop,
   event: { actorOrgId: string; data: Record<string, unknown> },
 ): Promise<number> {
-  const [row] = await newHopStatement(ctx.tx, {
-    ...hop,
-    signForDeadline: hop.signForDeadline?.toISOString() ?? null,
-    now: ctx.now.toISOString(),
-    actorId: ctx.actor.userId,
-    actorOrgId: event.actorOrgId,
-    data: JSON.stringify(event.data),
-    ...auditValues(
-      auditActionRow(
-        ctx,
-        'item.hop_submit',
-        { type: 'hop', id: hop.id },
-        { itemId: hop.itemId, from: null, to: 'pending' },
-      ),
-    ),
-  });
+  const [row] = await newHopStatement(ctx.tx, { ...sharedValues(ctx), ...newHopValues(ctx, '', hop, event) });
   return Number(row!.event_id);
+}
+
+/**
+ * The hop a forward creates, written in the forward's own transition statement (an AlongsideWrite): only
+ * if the forwarded hop moved, and one round trip instead of two.
+ */
+export function forwardedHopWrite(
+  ctx: UseCaseContext,
+  hop: NewHop,
+  event: { actorOrgId: string; data: Record<string, unknown> },
+): AlongsideWrite {
+  return {
+    name: 'forwarded_hop',
+    ctes: newHopCtes('fwd_', 'upd'),
+    values: newHopValues(ctx, 'fwd_', hop, event),
+    // Not already forwarded there: the check the use case made on the hop as it loaded it can be stale. Two
+    // forwards of a handled hop (forward leaves it handled) wait for each other's row lock, and the second
+    // loads the row as the first left it but, in the same statement, not the hop the first created.
+    guard: sql`not exists (select 1 from hops c where c.parent_hop_id = ${sql.placeholder('id')}::uuid
+      and c.to_org_id = ${sql.placeholder('fwd_toOrgId')}::uuid and c.state not in (${TERMINAL_STATES_SQL}))`,
+  };
 }
 
 function auditValues(r: typeof auditLog.$inferInsert): Record<string, unknown> {

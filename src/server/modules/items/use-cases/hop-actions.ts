@@ -8,7 +8,7 @@ import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues } from '../../periodicals/schema.js';
 import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
-import { casTransition, insertHopWithEvent, loadVisibleHop } from '../repo.js';
+import { casTransition, forwardedHopWrite, loadVisibleHop } from '../repo.js';
 import { adoptions, hops, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
 import { linkAttachments } from '../../attachments/use-cases/link-attachments.js';
@@ -173,30 +173,31 @@ export async function forwardHop(
   authorize(ctx.actor, 'hop', 'forward', facts);
   const [hub] = await checkTargetHubs(ctx.tx, hop.toOrgId, [targetOrgId]);
   if (forwardedTo.includes(targetOrgId)) throw new AppError('conflict', '该稿件已转报至该单位，不能重复转报');
+  const id = randomUUID();
+  // The new hop, its event and audit row are written by the transition's own statement, only if it moves.
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'forward', {
     stageCount: facts.stageCount,
     comment,
     data: { forwardedTo: targetOrgId },
+    alongside: forwardedHopWrite(
+      ctx,
+      {
+        id,
+        itemId: hop.itemId,
+        parentHopId: hop.id,
+        rootHopId: hop.rootHopId,
+        fromOrgId: hop.toOrgId,
+        toOrgId: targetOrgId,
+        versionId: hop.workingVersionId ?? hop.versionId,
+        urgency: hop.urgency,
+        signForDeadline: urgentDeadline(hop.urgency, hub!.urgentSignForMinutes, ctx.now),
+      },
+      {
+        actorOrgId: hop.toOrgId,
+        data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
+      },
+    ),
   });
-  const id = randomUUID();
-  await insertHopWithEvent(
-    ctx,
-    {
-      id,
-      itemId: hop.itemId,
-      parentHopId: hop.id,
-      rootHopId: hop.rootHopId,
-      fromOrgId: hop.toOrgId,
-      toOrgId: targetOrgId,
-      versionId: hop.workingVersionId ?? hop.versionId,
-      urgency: hop.urgency,
-      signForDeadline: urgentDeadline(hop.urgency, hub!.urgentSignForMinutes, ctx.now),
-    },
-    {
-      actorOrgId: hop.toOrgId,
-      data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
-    },
-  );
   return hopResult(ctx, hop, item.state, 'forward', change, { createdHopId: id });
 }
 
