@@ -47,6 +47,7 @@ import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { rankingCachePlugin } from './modules/scoring/routes/ranking-cache.js';
 import { securityHeaders } from './http/security-headers.js';
 import { findBadText, type BadText } from './text/unicode.js';
+import { isRetryableConflict, sqlState } from './db/errors.js';
 
 // Validation messages people read are Chinese.
 z.config(z.locales.zhCN());
@@ -315,11 +316,15 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
     });
   }
   const e = error as { statusCode?: number; code?: string; message?: string };
-  // Postgres constraint violations that reach here are conflicts with existing data, not server bugs.
-  if (e.code === '23505')
+  // Postgres constraint violations that reach here are conflicts with existing data, not server bugs; so is
+  // a deadlock or serialisation failure that outlasted inTransaction's retries.
+  const state = sqlState(error);
+  if (state === '23505')
     return reply.code(409).send({ code: 'conflict', message: '记录已存在，请勿重复提交' });
-  if (e.code === '23514' || e.code === '23503')
+  if (state === '23514' || state === '23503')
     return reply.code(409).send({ code: 'conflict', message: '该操作违反数据约束，未执行' });
+  if (state === '40P01' || state === '40001')
+    return reply.code(409).send({ code: 'conflict', message: '与他人的操作同时发生，未执行，请刷新后重试' });
   if (e.statusCode === 404) return reply.code(404).send(NOT_FOUND_BODY);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
@@ -348,12 +353,31 @@ function fieldOf(instancePath: string, params: unknown): string {
   return [path, extra].filter(Boolean).join('.');
 }
 
-/** Runs a mutating request's use case in one transaction, with the acting user and one clock reading. */
-export function inTransaction<T>(req: FastifyRequest, fn: (ctx: UseCaseContext) => Promise<T>): Promise<T> {
+/** How often a use case runs when PostgreSQL keeps rolling it back for a deadlock or serialisation failure. */
+const TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * Runs a mutating request's use case in one transaction, with the acting user and one clock reading. A
+ * transaction PostgreSQL rolled back for a deadlock or a serialisation failure (two requests locking the
+ * same rows in opposite orders, e.g. a unit withdrawing an item while a hub returns its hop), or that took
+ * a number another took first (db/errors.ts), runs again from the start with a new clock reading: it then
+ * finds the other's change and succeeds or answers 409.
+ */
+export async function inTransaction<T>(
+  req: FastifyRequest,
+  fn: (ctx: UseCaseContext) => Promise<T>,
+): Promise<T> {
   const actor = requireActor(req);
-  return req.server.database.db.transaction((tx) =>
-    fn({ actor, tx, now: new Date(), ip: req.ip ?? null, requestId: String(req.id) }),
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await req.server.database.db.transaction((tx) =>
+        fn({ actor, tx, now: new Date(), ip: req.ip ?? null, requestId: String(req.id) }),
+      );
+    } catch (err) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableConflict(err)) throw err;
+      req.log.info({ attempt, sqlState: sqlState(err) }, 'transaction rolled back by a conflict; retrying');
+    }
+  }
 }
 
 /** Same, for reads: no transaction needed, the same context shape. */

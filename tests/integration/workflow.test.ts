@@ -429,14 +429,23 @@ describe('at the hubs', () => {
     const early = await editor.post(`/api/hops/${hop}/adopt`, { periodicalId: tree.K2.periodicalId });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain('尚未完成全部审核环节');
-    hopChanged(await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过' }), {
+    hopChanged(await editor.post(`/api/hops/${hop}/advance`, { opinion: '初审通过', stage: 1 }), {
       action: 'advance',
       state: 'received',
       stage: 2,
     });
-    const wrongRole = await editor.post(`/api/hops/${hop}/advance`, {});
+    // The first stage's approval again (the chief editor may act at any stage, and had the page open at the
+    // first): the hop is no longer at the stage the approver saw.
+    const chief = await as(tree.K2.chief);
+    const again = await chief.post(`/api/hops/${hop}/advance`, { opinion: '初审通过', stage: 1 });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toContain('已进入其他审核环节');
+    const wrongRole = await editor.post(`/api/hops/${hop}/advance`, { stage: 2 });
     expect(wrongRole.statusCode).toBe(403);
-    await (await as(tree.K2.chief)).post(`/api/hops/${hop}/advance`, { opinion: '复审通过' });
+    const noStage = await editor.post(`/api/hops/${hop}/advance`, { opinion: '复审通过' });
+    expect(noStage.statusCode).toBe(400);
+    expect(noStage.json().details.field).toBe('stage');
+    hopChanged(await chief.post(`/api/hops/${hop}/advance`, { opinion: '复审通过', stage: 2 }), { stage: 3 });
     const leader = await as(tree.K2.leader);
     const back = await leader.post(`/api/hops/${hop}/return`, { reason: '领导审核：请核实数据' });
     hopChanged(back, { action: 'return', state: 'returned', itemState: 'revising' });

@@ -186,7 +186,11 @@ export function ItemDetailPage() {
           title: `${hop.stageName ?? '本环节'}通过`,
           okText: '通过',
           text: { name: 'opinion', label: '审核意见', required: false },
-          run: (v) => act(() => post(`${base}/advance`, { opinion: text(v, 'opinion') }), '已进入下一环节'),
+          run: (v) =>
+            act(
+              () => post(`${base}/advance`, { opinion: text(v, 'opinion'), stage: hop.stage }),
+              '已进入下一环节',
+            ),
         };
       case 'return':
         return {

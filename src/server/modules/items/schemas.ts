@@ -38,6 +38,14 @@ export const EditItemBody = z.strictObject({
 });
 
 export const OpinionBody = z.strictObject({ opinion: z.string().max(2000).nullish() });
+/**
+ * 本环节通过: the stage the approver saw (the hop's `stage`). Without it a second click, or a colleague
+ * approving the same stage at the same moment, would pass the next stage too, unseen.
+ */
+export const AdvanceBody = z.strictObject({
+  opinion: z.string().max(2000).nullish(),
+  stage: z.number().int().min(1).max(100),
+});
 export const RequiredOpinionBody = z.strictObject({ opinion: z.string().min(1, '请填写意见').max(2000) });
 export const SignBody = z.strictObject({
   opinion: z.string().max(2000).nullish(),

@@ -119,6 +119,17 @@ export async function markRead(ctx: UseCaseContext, input: { flagId?: string; is
       ),
     )
     .returning({ id: instructionFlags.id });
+  if (!open.length) {
+    // Already read (or instructed on): marking it read again changes nothing and records nothing.
+    const [closed] = await ctx.tx
+      .select({ id: instructionFlags.id })
+      .from(instructionFlags)
+      .where(
+        and(eq(instructionFlags.leaderId, ctx.actor.userId), eq(instructionFlags.issueId, loaded.issue.id)),
+      )
+      .limit(1);
+    if (closed) return;
+  }
   const id = open[0]?.id ?? randomUUID();
   if (!open.length)
     await ctx.tx.insert(instructionFlags).values({

@@ -9,7 +9,7 @@ import {
   HopTransitionResult,
   HubEditBody,
   IdParams,
-  OpinionBody,
+  AdvanceBody,
   ReasonBody,
   TargetOrgs,
 } from '../schemas.js';
@@ -53,10 +53,13 @@ export async function hopRoutes(appBase: FastifyInstance): Promise<void> {
         summary: '本环节审核通过，进入下一环节',
         response: done,
         params: IdParams,
-        body: OpinionBody,
+        body: AdvanceBody,
       },
     },
-    async (req) => inTransaction(req, (ctx) => advanceHop(ctx, req.params.id, req.body.opinion ?? null)),
+    async (req) =>
+      inTransaction(req, (ctx) =>
+        advanceHop(ctx, req.params.id, { stage: req.body.stage, opinion: req.body.opinion ?? null }),
+      ),
   );
   app.post(
     '/api/hops/:id/return',

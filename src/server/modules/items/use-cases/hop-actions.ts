@@ -28,14 +28,22 @@ export async function receiveHop(ctx: UseCaseContext, hopId: string): Promise<Ho
   return hopResult(ctx, hop, item.state, 'receive', change);
 }
 
-/** The current receiving stage (初审, 复审 …) passes the hop on to the next. */
+/**
+ * The current receiving stage (初审, 复审 …) passes the hop on to the next. `stage` is the stage the
+ * approver saw: if the hop has moved on since (a second click, a colleague's approval), 409.
+ */
 export async function advanceHop(
   ctx: UseCaseContext,
   hopId: string,
-  opinion: string | null,
+  input: { stage: number; opinion: string | null },
 ): Promise<HopTransitionResult> {
   const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'advance', facts);
+  if (hop.stage !== input.stage)
+    throw new AppError('stale_version', '该报送已进入其他审核环节，请刷新后重试', {
+      stage: hop.stage,
+    });
+  const opinion = input.opinion;
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'advance', {
     stageCount: facts.stageCount,
     comment: opinion,

@@ -1,0 +1,39 @@
+/**
+ * PostgreSQL's SQLSTATE of a failed statement. drizzle wraps the driver's error (DrizzleQueryError, the
+ * driver's own as `cause`), so the code is looked for along the chain of causes.
+ */
+export function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The constraint a failed statement violated, if PostgreSQL named one. */
+export function violatedConstraint(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const constraint = (e as { constraint?: unknown }).constraint;
+    if (typeof constraint === 'string') return constraint;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Unique indexes over a number the application takes as the highest one it read plus one: two
+ * transactions numbering at once (two hubs editing one item, each locking only its own hop) read the same
+ * highest number, and the second to insert collides. Run again, it reads the first's and takes the next.
+ */
+const NUMBERING_INDEXES: ReadonlySet<string> = new Set(['item_versions_item_no_uq']);
+
+/**
+ * Whether a transaction rolled back by this error should simply run again: a deadlock (40P01) or a
+ * serialisation failure (40001) — PostgreSQL's documented remedy — or a collision on a numbering index.
+ */
+export function isRetryableConflict(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state === '40P01' || state === '40001') return true;
+  return state === '23505' && NUMBERING_INDEXES.has(violatedConstraint(err) ?? '');
+}
