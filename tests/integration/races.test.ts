@@ -460,6 +460,28 @@ describe('issue actions, raced', () => {
       expect(new Set(nos).size).toBe(2);
     }
   });
+
+  it('review (agree) twice by the same reviewer in two sessions, and once more afterwards', async () => {
+    for (let i = 0; i < RUNS; i++) {
+      const a = await adoptedAtK(w, `审核${i}`);
+      const e = await w.as(w.tree.K.editor);
+      const issue = await newIssue();
+      await e.post(`/api/issues/${issue}/entries`, { adoptionIds: [a.adoptionId] });
+      await e.post(`/api/issues/${issue}/submit`, {});
+      const c1 = await w.as(w.tree.K.chief);
+      const c2 = await Client.login(w.t.app, w.tree.K.chief, PASSWORD);
+      oneWins(
+        await Promise.all([
+          c1.post(`/api/issues/${issue}/review`, { decision: 'agree' }),
+          c2.post(`/api/issues/${issue}/review`, { decision: 'agree' }),
+        ]),
+        'review agree',
+      );
+      const again = await c1.post(`/api/issues/${issue}/review`, { decision: 'agree' });
+      expect(again.statusCode).toBe(409);
+      expect(await db().select().from(issueReviews).where(eq(issueReviews.issueId, issue))).toHaveLength(1);
+    }
+  });
 });
 
 describe('instructions, raced', () => {

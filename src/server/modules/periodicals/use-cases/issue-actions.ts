@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { conflict, invalid } from '../../../http/errors.js';
 import { itemEvents } from '../../items/schema.js';
@@ -50,6 +50,24 @@ export async function reviewIssue(
   const opinion = input.opinion?.trim() || null;
   if (input.decision === 'disagree' && !opinion) throw invalid('opinion', '不同意时必须填写意见');
   assertIssueAction(issue, input.decision === 'agree' ? 'review' : 'send_back');
+  if (input.decision === 'agree') {
+    // Once per reviewer for the issue as it stands: since its last change (a submission, an edit), an
+    // agreement of theirs is already on record. The issue row is locked, so a second click waits for the
+    // first and then finds it.
+    const [mine] = await ctx.tx
+      .select({ id: issueReviews.id })
+      .from(issueReviews)
+      .where(
+        and(
+          eq(issueReviews.issueId, issueId),
+          eq(issueReviews.reviewerId, ctx.actor.userId),
+          eq(issueReviews.decision, 'agree'),
+          gte(issueReviews.createdAt, issue.updatedAt),
+        ),
+      )
+      .limit(1);
+    if (mine) throw conflict('您已审核同意本期，无需重复提交');
+  }
   await ctx.tx.insert(issueReviews).values({
     issueId,
     reviewerId: ctx.actor.userId,
