@@ -557,6 +557,7 @@ describe('instructions, raced', () => {
         codes(rs).every((x) => x < 300),
         rs.map((r) => r.body).join(' | '),
       ).toBe(true);
+      expect(rows).toHaveLength(1);
       // Once read, reading again records nothing more.
       const again = await l1.post('/api/instructions/desk/read', { issueId: s });
       expect(again.statusCode).toBeLessThan(300);

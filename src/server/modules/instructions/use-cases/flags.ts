@@ -104,7 +104,8 @@ export async function markRead(ctx: UseCaseContext, input: { flagId?: string; is
     await auditInstruction(ctx, 'flag_read', 'instruction_flag', flag.id, {});
     return;
   }
-  const loaded = await loadIssueFor(ctx, input.issueId!, 'view');
+  // The issue row locked: a second read at the same moment waits, then finds this one's flag.
+  const loaded = await loadIssueFor(ctx, input.issueId!, 'view', true);
   const leaderOrgs = orgsWithRole(ctx.actor, ['leader']);
   if (loaded.issue.state !== 'issued' || !loaded.facts.recipientOrgIds.some((o) => leaderOrgs.includes(o)))
     throw conflict('该期不在您的待批示中');
