@@ -478,6 +478,7 @@ describe('at the hubs', () => {
       k2.post(`/api/hops/${hopK}/forward`, { targetOrgId: tree.C.id }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect((a.statusCode === 409 ? a : b).json().message).toContain('已转报至该单位');
     const created = (a.statusCode === 200 ? a : b).json<{ createdHopId: string }>().createdHopId;
     const children = await t.app.database.db.select().from(hops).where(eq(hops.parentHopId, hopK));
     expect(children.map((h) => [h.id, h.toOrgId, h.state])).toEqual([[created, tree.C.id, 'pending']]);

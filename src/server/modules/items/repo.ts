@@ -262,8 +262,11 @@ export interface AlongsideWrite {
   values: Record<string, unknown>;
   /**
    * A further condition of the compare-and-set, judged by the transition's statement on the rows committed
-   * when it starts (after the row lock the transaction holds was released by any concurrent writer): when
-   * it fails the transition misses, as on a changed row_version, and nothing is written.
+   * when it starts: when it fails the transition misses, as on a changed row_version, and nothing is
+   * written. Sound only when the transaction already holds the row's lock from an earlier statement
+   * (loadVisibleHop's FOR UPDATE), so that this statement starts after any concurrent writer committed;
+   * otherwise PostgreSQL would recheck a waiting update against the new row but the guard's subquery
+   * against the statement's older snapshot.
    */
   guard?: SQL;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import type { UseCaseContext } from '../../../http/context.js';
 import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { authorize } from '../../../policy/authorize.js';
@@ -8,6 +8,7 @@ import { issueNumberLabel } from '../../periodicals/format.js';
 import { issueEntries, issueEntrySources, periodicalIssues } from '../../periodicals/schema.js';
 import { prepareNewAdoption, recomputeForAdoption } from '../../scoring/use-cases/recompute.js';
 import type { AdoptionType } from '../domain/catalog.js';
+import { TERMINAL_HOP_STATES } from '../domain/states.js';
 import { casTransition, forwardedHopWrite, loadVisibleHop } from '../repo.js';
 import { adoptions, hops, itemVersions } from '../schema.js';
 import { prepareContent } from './content.js';
@@ -205,6 +206,23 @@ export async function forwardHop(
         data: { toOrgId: targetOrgId, fromOrgId: hop.toOrgId, forwardedFromHopId: hop.id },
       },
     ),
+  }).catch(async (err: unknown) => {
+    // The statement's guard refused because a forward to this unit committed meanwhile: say so.
+    if (err instanceof AppError && err.code === 'stale_version') {
+      const [dup] = await ctx.tx
+        .select({ id: hops.id })
+        .from(hops)
+        .where(
+          and(
+            eq(hops.parentHopId, hop.id),
+            eq(hops.toOrgId, targetOrgId),
+            notInArray(hops.state, [...TERMINAL_HOP_STATES]),
+          ),
+        )
+        .limit(1);
+      if (dup) throw new AppError('conflict', '该稿件已转报至该单位，不能重复转报');
+    }
+    throw err;
   });
   return hopResult(ctx, hop, item.state, 'forward', change, { createdHopId: id });
 }
