@@ -40,6 +40,11 @@ function oneWins(rs: LightMyRequestResponse[], label: string) {
   ).toEqual(['ok', ...Array(rs.length - 1).fill(409)]);
   return ok[0]!;
 }
+/** The same request from every client at once. */
+const atOnce = (clients: Client[], send: (c: Client) => Promise<LightMyRequestResponse>) =>
+  Promise.all(clients.map(send));
+/** Hub K's editor and chief editor, both allowed every hop action there. */
+const hubKEditors = async () => [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)] as const;
 const eventsOf = async (itemId: string, action: string) =>
   (await db().select().from(itemEvents).where(eq(itemEvents.itemId, itemId))).filter(
     (e) => e.action === action,
@@ -65,11 +70,8 @@ describe('hop actions, raced', () => {
   it('receive', async () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await submitted(w, w.tree.T, `签收${i}`);
-      const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
-      oneWins(
-        await Promise.all([a.post(`/api/hops/${s.hopId}/receive`), b.post(`/api/hops/${s.hopId}/receive`)]),
-        'receive',
-      );
+      const [a, b] = await hubKEditors();
+      oneWins(await atOnce([a, b], (client) => client.post(`/api/hops/${s.hopId}/receive`)), 'receive');
       expect(await eventsOf(s.itemId, 'hop_receive')).toHaveLength(1);
     }
   });
@@ -79,10 +81,9 @@ describe('hop actions, raced', () => {
       const s = await submitted(w, w.tree.U, `环节${i}`);
       const [a, b] = [await w.as(w.tree.K2.editor), await w.as(w.tree.K2.chief)];
       expect((await a.post(`/api/hops/${s.hopId}/receive`)).statusCode).toBe(200);
-      const rs = await Promise.all([
-        a.post(`/api/hops/${s.hopId}/advance`, { opinion: '同意', stage: 1 }),
-        b.post(`/api/hops/${s.hopId}/advance`, { opinion: '同意', stage: 1 }),
-      ]);
+      const rs = await atOnce([a, b], (client) =>
+        client.post(`/api/hops/${s.hopId}/advance`, { opinion: '同意', stage: 1 }),
+      );
       const [hop] = await db().select().from(hops).where(eq(hops.id, s.hopId));
       const adv = await eventsOf(s.itemId, 'hop_advance');
       expect({ codes: codes(rs), stage: hop!.stage, events: adv.length }, 'advance').toEqual({
@@ -97,14 +98,11 @@ describe('hop actions, raced', () => {
     it(action, async () => {
       for (let i = 0; i < RUNS; i++) {
         const s = await submitted(w, w.tree.T, `${action}${i}`);
-        const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+        const [a, b] = await hubKEditors();
         await a.post(`/api/hops/${s.hopId}/receive`);
         const body = action === 'archive' ? { comment: '存档' } : { reason: '理由' };
         oneWins(
-          await Promise.all([
-            a.post(`/api/hops/${s.hopId}/${action}`, body),
-            b.post(`/api/hops/${s.hopId}/${action}`, body),
-          ]),
+          await atOnce([a, b], (client) => client.post(`/api/hops/${s.hopId}/${action}`, body)),
           action,
         );
         expect(await eventsOf(s.itemId, `hop_${action}`)).toHaveLength(1);
@@ -117,10 +115,7 @@ describe('hop actions, raced', () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await submitted(w, w.tree.T, `撤回${i}`);
       const [a, b] = [await w.as(w.tree.T.writer), await w.as(w.tree.T.signer)];
-      const rs = await Promise.all([
-        a.post(`/api/hops/${s.hopId}/withdraw`, {}),
-        b.post(`/api/hops/${s.hopId}/withdraw`, {}),
-      ]);
+      const rs = await atOnce([a, b], (client) => client.post(`/api/hops/${s.hopId}/withdraw`, {}));
       oneWins(rs, 'withdraw hop');
       expect(await eventsOf(s.itemId, 'hop_withdraw')).toHaveLength(1);
     }
@@ -129,14 +124,11 @@ describe('hop actions, raced', () => {
   it('editAtHub with the same row version', async () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await submitted(w, w.tree.T, `修改${i}`);
-      const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+      const [a, b] = await hubKEditors();
       const rv = (await a.post(`/api/hops/${s.hopId}/receive`)).json<{ rowVersion: number }>().rowVersion;
       const body = { rowVersion: rv, title: '上级改', bodyHtml: '<p>上级改了</p>' };
       oneWins(
-        await Promise.all([
-          a.put(`/api/hops/${s.hopId}/content`, body),
-          b.put(`/api/hops/${s.hopId}/content`, body),
-        ]),
+        await atOnce([a, b], (client) => client.put(`/api/hops/${s.hopId}/content`, body)),
         'edit at hub',
       );
       expect(await db().select().from(itemVersions).where(eq(itemVersions.itemId, s.itemId))).toHaveLength(2);
@@ -147,7 +139,7 @@ describe('hop actions, raced', () => {
     for (let i = 0; i < RUNS; i++) {
       for (const from of ['received', 'handled'] as const) {
         const s = await submitted(w, w.tree.T, `采用${from}${i}`);
-        const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+        const [a, b] = await hubKEditors();
         await a.post(`/api/hops/${s.hopId}/receive`);
         if (from === 'handled')
           expect(
@@ -155,10 +147,7 @@ describe('hop actions, raced', () => {
           ).toBe(200);
         const body = { periodicalId: w.tree.K.periodicalId, type: 'single' };
         oneWins(
-          await Promise.all([
-            a.post(`/api/hops/${s.hopId}/adopt`, body),
-            b.post(`/api/hops/${s.hopId}/adopt`, body),
-          ]),
+          await atOnce([a, b], (client) => client.post(`/api/hops/${s.hopId}/adopt`, body)),
           `adopt ${from}`,
         );
         expect(await db().select().from(adoptions).where(eq(adoptions.hopId, s.hopId))).toHaveLength(1);
@@ -170,13 +159,10 @@ describe('hop actions, raced', () => {
   it('revoke an adoption', async () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await adoptedAtK(w, `撤销${i}`);
-      const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+      const [a, b] = await hubKEditors();
       const body = { reason: '撤销' };
       oneWins(
-        await Promise.all([
-          a.post(`/api/adoptions/${s.adoptionId}/revoke`, body),
-          b.post(`/api/adoptions/${s.adoptionId}/revoke`, body),
-        ]),
+        await atOnce([a, b], (client) => client.post(`/api/adoptions/${s.adoptionId}/revoke`, body)),
         'revoke',
       );
       expect(await eventsOf(s.itemId, 'hop_revoke_adoption')).toHaveLength(1);
@@ -186,7 +172,7 @@ describe('hop actions, raced', () => {
   it('resubmit a forwarded hop sent back', async () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await submitted(w, w.tree.T, `重报${i}`);
-      const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+      const [a, b] = await hubKEditors();
       await a.post(`/api/hops/${s.hopId}/receive`);
       const hopC = (await a.post(`/api/hops/${s.hopId}/forward`, { targetOrgId: w.tree.C.id })).json<{
         createdHopId: string;
@@ -194,13 +180,7 @@ describe('hop actions, raced', () => {
       const c = await w.as(w.tree.C.editor);
       await c.post(`/api/hops/${hopC}/receive`);
       expect((await c.post(`/api/hops/${hopC}/return`, { reason: '核实' })).statusCode).toBe(200);
-      oneWins(
-        await Promise.all([
-          a.post(`/api/hops/${hopC}/resubmit`, {}),
-          b.post(`/api/hops/${hopC}/resubmit`, {}),
-        ]),
-        'resubmit',
-      );
+      oneWins(await atOnce([a, b], (client) => client.post(`/api/hops/${hopC}/resubmit`, {})), 'resubmit');
       expect(await eventsOf(s.itemId, 'hop_resubmit')).toHaveLength(1);
     }
   });
@@ -208,13 +188,10 @@ describe('hop actions, raced', () => {
   it('forward from handled (after adoption)', async () => {
     for (let i = 0; i < RUNS; i++) {
       const s = await adoptedAtK(w, `采用后转报${i}`);
-      const [a, b] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+      const [a, b] = await hubKEditors();
       const body = { targetOrgId: w.tree.C.id };
       oneWins(
-        await Promise.all([
-          a.post(`/api/hops/${s.hopId}/forward`, body),
-          b.post(`/api/hops/${s.hopId}/forward`, body),
-        ]),
+        await atOnce([a, b], (client) => client.post(`/api/hops/${s.hopId}/forward`, body)),
         'forward handled',
       );
       expect(await db().select().from(hops).where(eq(hops.parentHopId, s.hopId))).toHaveLength(1);
@@ -291,41 +268,28 @@ describe('item actions, raced', () => {
     for (let i = 0; i < RUNS; i++) {
       const id = await newDraft(`单位内${i}`);
       const wr = await w.as(w.tree.T.writer);
-      oneWins(
-        await Promise.all([wr.post(`/api/items/${id}/submit`), writer2.post(`/api/items/${id}/submit`)]),
-        'submit',
-      );
+      oneWins(await atOnce([wr, writer2], (client) => client.post(`/api/items/${id}/submit`)), 'submit');
       const rv = await w.as(w.tree.T.reviewer);
       oneWins(
-        await Promise.all([
-          rv.post(`/api/items/${id}/approve`, { opinion: '同意' }),
-          reviewer2.post(`/api/items/${id}/approve`, { opinion: '同意' }),
-        ]),
+        await atOnce([rv, reviewer2], (client) =>
+          client.post(`/api/items/${id}/approve`, { opinion: '同意' }),
+        ),
         'approve',
       );
       const sg = await w.as(w.tree.T.signer);
       oneWins(
-        await Promise.all([
-          sg.post(`/api/items/${id}/return`, { opinion: '再改' }),
-          signer2.post(`/api/items/${id}/return`, { opinion: '再改' }),
-        ]),
+        await atOnce([sg, signer2], (client) => client.post(`/api/items/${id}/return`, { opinion: '再改' })),
         'return',
       );
       await wr.post(`/api/items/${id}/submit`);
       await rv.post(`/api/items/${id}/approve`, { opinion: '同意' });
       oneWins(
-        await Promise.all([
-          sg.post(`/api/items/${id}/sign`, { opinion: '发' }),
-          signer2.post(`/api/items/${id}/sign`, { opinion: '发' }),
-        ]),
+        await atOnce([sg, signer2], (client) => client.post(`/api/items/${id}/sign`, { opinion: '发' })),
         'sign',
       );
       expect(await db().select().from(hops).where(eq(hops.itemId, id))).toHaveLength(1);
       oneWins(
-        await Promise.all([
-          wr.post(`/api/items/${id}/withdraw`, {}),
-          writer2.post(`/api/items/${id}/withdraw`, {}),
-        ]),
+        await atOnce([wr, writer2], (client) => client.post(`/api/items/${id}/withdraw`, {})),
         'withdraw item',
       );
       expect(await eventsOf(id, 'hop_withdraw')).toHaveLength(1);
@@ -344,10 +308,7 @@ describe('item actions, raced', () => {
       await (await w.as(w.tree.T.reviewer)).post(`/api/items/${s.itemId}/approve`, { opinion: '同意' });
       const sg = await w.as(w.tree.T.signer);
       oneWins(
-        await Promise.all([
-          sg.post(`/api/items/${s.itemId}/sign`, {}),
-          signer2.post(`/api/items/${s.itemId}/sign`, {}),
-        ]),
+        await atOnce([sg, signer2], (client) => client.post(`/api/items/${s.itemId}/sign`, {})),
         're-sign',
       );
       expect(await eventsOf(s.itemId, 'hop_resubmit')).toHaveLength(1);
@@ -365,13 +326,12 @@ describe('issue actions, raced', () => {
   it('add one adoption to one issue twice, and to two issues at once', async () => {
     for (let i = 0; i < RUNS; i++) {
       const a = await adoptedAtK(w, `编入${i}`);
-      const [e, c] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
+      const [e, c] = await hubKEditors();
       const issue = await newIssue();
       oneWins(
-        await Promise.all([
-          e.post(`/api/issues/${issue}/entries`, { adoptionIds: [a.adoptionId] }),
-          c.post(`/api/issues/${issue}/entries`, { adoptionIds: [a.adoptionId] }),
-        ]),
+        await atOnce([e, c], (client) =>
+          client.post(`/api/issues/${issue}/entries`, { adoptionIds: [a.adoptionId] }),
+        ),
         'add entry same issue',
       );
       expect(await db().select().from(issueEntries).where(eq(issueEntries.issueId, issue))).toHaveLength(1);
@@ -405,41 +365,30 @@ describe('issue actions, raced', () => {
       const issue = await newIssue();
       await e.post(`/api/issues/${issue}/entries`, { adoptionIds: [a.adoptionId] });
       oneWins(
-        await Promise.all([
-          e.post(`/api/issues/${issue}/submit`, {}),
-          editor2.post(`/api/issues/${issue}/submit`, {}),
-        ]),
+        await atOnce([e, editor2], (client) => client.post(`/api/issues/${issue}/submit`, {})),
         'issue submit',
       );
       const c = await w.as(w.tree.K.chief);
       oneWins(
-        await Promise.all([
-          c.post(`/api/issues/${issue}/sign`, {}),
-          chief2.post(`/api/issues/${issue}/sign`, {}),
-        ]),
+        await atOnce([c, chief2], (client) => client.post(`/api/issues/${issue}/sign`, {})),
         'issue sign',
       );
       expect(await db().select().from(issueReviews).where(eq(issueReviews.issueId, issue))).toHaveLength(1);
       oneWins(
-        await Promise.all([
-          e.post(`/api/issues/${issue}/issue`, { recipientOrgIds: [w.tree.T.id] }),
-          editor2.post(`/api/issues/${issue}/issue`, { recipientOrgIds: [w.tree.T.id] }),
-        ]),
+        await atOnce([e, editor2], (client) =>
+          client.post(`/api/issues/${issue}/issue`, { recipientOrgIds: [w.tree.T.id] }),
+        ),
         'issue issue',
       );
       expect(await eventsOf(a.itemId, 'issue_published')).toHaveLength(1);
       oneWins(
-        await Promise.all([
-          e.post(`/api/issues/${issue}/distribute`, { orgIds: [w.tree.S.id] }),
-          editor2.post(`/api/issues/${issue}/distribute`, { orgIds: [w.tree.S.id] }),
-        ]),
+        await atOnce([e, editor2], (client) =>
+          client.post(`/api/issues/${issue}/distribute`, { orgIds: [w.tree.S.id] }),
+        ),
         'distribute',
       );
       oneWins(
-        await Promise.all([
-          c.post(`/api/issues/${issue}/recall`, { reason: '收回' }),
-          chief2.post(`/api/issues/${issue}/recall`, { reason: '收回' }),
-        ]),
+        await atOnce([c, chief2], (client) => client.post(`/api/issues/${issue}/recall`, { reason: '收回' })),
         'recall',
       );
       expect(
@@ -471,10 +420,7 @@ describe('issue actions, raced', () => {
       const c1 = await w.as(w.tree.K.chief);
       const c2 = await Client.login(w.t.app, w.tree.K.chief, PASSWORD);
       oneWins(
-        await Promise.all([
-          c1.post(`/api/issues/${issue}/review`, { decision: 'agree' }),
-          c2.post(`/api/issues/${issue}/review`, { decision: 'agree' }),
-        ]),
+        await atOnce([c1, c2], (client) => client.post(`/api/issues/${issue}/review`, { decision: 'agree' })),
         'review agree',
       );
       const again = await c1.post(`/api/issues/${issue}/review`, { decision: 'agree' });
@@ -490,11 +436,10 @@ describe('instructions, raced', () => {
     const kLeader = await leaderId(w.tree.K.leader);
     for (let i = 0; i < RUNS; i++) {
       const a = await adoptedAtK(w, `批示${i}`);
-      const [e, c] = [await w.as(w.tree.K.editor), await w.as(w.tree.K.chief)];
-      const rs = await Promise.all([
-        e.post('/api/instruction-flags', { itemId: a.itemId, leaderIds: [kLeader] }),
-        c.post('/api/instruction-flags', { itemId: a.itemId, leaderIds: [kLeader] }),
-      ]);
+      const [e, c] = await hubKEditors();
+      const rs = await atOnce([e, c], (client) =>
+        client.post('/api/instruction-flags', { itemId: a.itemId, leaderIds: [kLeader] }),
+      );
       expect(
         codes(rs).every((x) => x < 300),
         rs.map((r) => r.body).join(' | '),
@@ -505,10 +450,9 @@ describe('instructions, raced', () => {
       const l1 = await w.as(w.tree.K.leader);
       const l2 = await Client.login(w.t.app, w.tree.K.leader, PASSWORD);
       oneWins(
-        await Promise.all([
-          l1.post('/api/instructions/desk/read', { flagId: flags[0]!.id }),
-          l2.post('/api/instructions/desk/read', { flagId: flags[0]!.id }),
-        ]),
+        await atOnce([l1, l2], (client) =>
+          client.post('/api/instructions/desk/read', { flagId: flags[0]!.id }),
+        ),
         'mark flag read',
       );
       // Instruct with a follow-up, then the unit answers twice at once.
@@ -521,10 +465,9 @@ describe('instructions, raced', () => {
       const [task] = await db().select().from(followUpTasks).where(eq(followUpTasks.itemId, a.itemId));
       const [t1, t2] = [await w.as(w.tree.T.writer), await w.as(w.tree.T.signer)];
       oneWins(
-        await Promise.all([
-          t1.post(`/api/follow-ups/${task!.id}/answer`, { answer: '已落实' }),
-          t2.post(`/api/follow-ups/${task!.id}/answer`, { answer: '已落实' }),
-        ]),
+        await atOnce([t1, t2], (client) =>
+          client.post(`/api/follow-ups/${task!.id}/answer`, { answer: '已落实' }),
+        ),
         'answer follow-up',
       );
       const audits = await db()
@@ -545,10 +488,9 @@ describe('instructions, raced', () => {
       expect(issued.statusCode, issued.body).toBe(200);
       const l1 = await w.as(w.tree.C.leader);
       const l1b = await Client.login(w.t.app, w.tree.C.leader, PASSWORD);
-      const rs = await Promise.all([
-        l1.post('/api/instructions/desk/read', { issueId: s }),
-        l1b.post('/api/instructions/desk/read', { issueId: s }),
-      ]);
+      const rs = await atOnce([l1, l1b], (client) =>
+        client.post('/api/instructions/desk/read', { issueId: s }),
+      );
       const rows = await db()
         .select()
         .from(instructionFlags)

@@ -1,24 +1,24 @@
-/**
- * PostgreSQL's SQLSTATE of a failed statement. drizzle wraps the driver's error (DrizzleQueryError, the
- * driver's own as `cause`), so the code is looked for along the chain of causes.
- */
-export function sqlState(err: unknown): string | undefined {
+/** The first string `field` along the error and its chain of causes that `accept` takes. */
+function alongCauses(err: unknown, field: 'code' | 'constraint', accept: (v: string) => boolean) {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    const value = (e as Record<string, unknown>)[field];
+    if (typeof value === 'string' && accept(value)) return value;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
+/**
+ * PostgreSQL's SQLSTATE of a failed statement. drizzle wraps the driver's error (DrizzleQueryError, the
+ * driver's own as `cause`), so the code is looked for along the chain of causes.
+ */
+export function sqlState(err: unknown): string | undefined {
+  return alongCauses(err, 'code', (code) => /^[0-9A-Z]{5}$/.test(code));
+}
+
 /** The constraint a failed statement violated, if PostgreSQL named one. */
 export function violatedConstraint(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const constraint = (e as { constraint?: unknown }).constraint;
-    if (typeof constraint === 'string') return constraint;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return alongCauses(err, 'constraint', () => true);
 }
 
 /**

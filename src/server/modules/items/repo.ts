@@ -338,15 +338,14 @@ export async function casTransition<T extends 'hops' | 'items'>(
     .filter((c) => change.patch[c] !== undefined)
     .sort();
   const values: Record<string, unknown> = {
+    ...sharedValues(ctx),
     toState: change.toState,
     nextVersion: change.rowVersion + 1,
-    now: ctx.now.toISOString(),
     id: change.id,
     fromState: change.fromState,
     rowVersion: change.rowVersion,
     itemId: event.itemId,
     hopId: event.hopId ?? null,
-    actorId: ctx.actor.userId,
     actorOrgId: event.actorOrgId,
     action: event.action,
     comment: event.comment ?? null,
@@ -438,16 +437,14 @@ function newHopValues(
     { type: 'hop', id: hop.id },
     { itemId: hop.itemId, from: null, to: 'pending' },
   );
+  // ip and requestId are the statement's shared placeholders (sharedValues), not the hop's own.
+  const { ip: _ip, requestId: _requestId, ...auditOwn } = auditValues(audit);
   const own: Record<string, unknown> = {
     ...hop,
     signForDeadline: hop.signForDeadline?.toISOString() ?? null,
     actorOrgId: event.actorOrgId,
     data: JSON.stringify(event.data),
-    auditAt: audit.at.toISOString(),
-    auditEvent: audit.event,
-    objectType: audit.objectType ?? null,
-    objectId: audit.objectId ?? null,
-    auditDetail: audit.detail === null || audit.detail === undefined ? null : JSON.stringify(audit.detail),
+    ...auditOwn,
   };
   return Object.fromEntries(Object.entries(own).map(([k, v]) => [`${prefix}${k}`, v]));
 }
