@@ -23,7 +23,7 @@
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
 
 /** Bumped whenever the generated shape changes: a stored data set with another version is rebuilt. */
-export const DATASET_VERSION = 3;
+export const DATASET_VERSION = 4;
 export const BENCH_PASSWORD = 'Bench#Passw0rd-2026';
 
 /** A database to run generated SQL on: node-postgres or PGlite behind the same two calls. */
@@ -39,7 +39,7 @@ export interface DatasetSize {
 }
 
 export function datasetSize(items: number): DatasetSize {
-  const recent = Math.min(Math.floor(items / 2), Math.max(5_000, Math.floor(items * 0.05)));
+  const recent = Math.min(Math.floor(items / 2), Math.max(5_000, Math.floor(items * 0.1)));
   return { items, recent };
 }
 
