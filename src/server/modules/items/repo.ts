@@ -437,14 +437,12 @@ function newHopValues(
     { type: 'hop', id: hop.id },
     { itemId: hop.itemId, from: null, to: 'pending' },
   );
-  // ip and requestId are the statement's shared placeholders (sharedValues), not the hop's own.
-  const { ip: _ip, requestId: _requestId, ...auditOwn } = auditValues(audit);
   const own: Record<string, unknown> = {
     ...hop,
     signForDeadline: hop.signForDeadline?.toISOString() ?? null,
     actorOrgId: event.actorOrgId,
     data: JSON.stringify(event.data),
-    ...auditOwn,
+    ...auditValues(audit),
   };
   return Object.fromEntries(Object.entries(own).map(([k, v]) => [`${prefix}${k}`, v]));
 }
@@ -498,8 +496,6 @@ export function forwardedHopWrite(
 function auditValues(r: typeof auditLog.$inferInsert): Record<string, unknown> {
   return {
     auditAt: r.at.toISOString(),
-    ip: r.ip ?? null,
-    requestId: r.requestId ?? null,
     auditEvent: r.event,
     objectType: r.objectType ?? null,
     objectId: r.objectId ?? null,

@@ -120,7 +120,8 @@ export async function markRead(ctx: UseCaseContext, input: { flagId?: string; is
       ),
     )
     .returning({ id: instructionFlags.id });
-  if (!open.length) {
+  let id = open[0]?.id;
+  if (!id) {
     // Already read (or instructed on): marking it read again changes nothing and records nothing.
     const [closed] = await ctx.tx
       .select({ id: instructionFlags.id })
@@ -130,9 +131,7 @@ export async function markRead(ctx: UseCaseContext, input: { flagId?: string; is
       )
       .limit(1);
     if (closed) return;
-  }
-  const id = open[0]?.id ?? randomUUID();
-  if (!open.length)
+    id = randomUUID();
     await ctx.tx.insert(instructionFlags).values({
       id,
       hubId: loaded.periodical.hubId,
@@ -143,5 +142,6 @@ export async function markRead(ctx: UseCaseContext, input: { flagId?: string; is
       createdAt: ctx.now,
       closedAt: ctx.now,
     });
+  }
   await auditInstruction(ctx, 'issue_read', 'instruction_flag', id, { issueId: loaded.issue.id });
 }

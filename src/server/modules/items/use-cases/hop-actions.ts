@@ -44,10 +44,9 @@ export async function advanceHop(
     throw new AppError('stale_version', '该报送已进入其他审核环节，请刷新后重试', {
       stage: hop.stage,
     });
-  const opinion = input.opinion;
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'advance', {
     stageCount: facts.stageCount,
-    comment: opinion,
+    comment: input.opinion,
     data: { stage: hop.stage + 1 },
     patch: { stage: hop.stage + 1 },
   });
