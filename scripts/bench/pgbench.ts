@@ -54,15 +54,23 @@ export interface PgbenchResult {
  * pending hops is finite).
  */
 export function runPgbench(url: string, clients: number, transactions: number): PgbenchResult {
+  return pgbench(url, RECEIVE_SCRIPT, ['-M', 'extended', '-c', String(clients), '-t', String(transactions)]);
+}
+
+/** Runs `script` with 16 clients for `seconds`. */
+function runScript(url: string, script: string, seconds: number): PgbenchResult {
+  return pgbench(url, script, ['-c', '16', '-T', String(seconds)]);
+}
+
+function pgbench(url: string, script: string, args: string[]): PgbenchResult {
   const dir = mkdtempSync(join(tmpdir(), 'zx-pgbench-'));
-  const file = join(dir, 'receive.sql');
-  writeFileSync(file, RECEIVE_SCRIPT);
+  const file = join(dir, 'script.sql');
+  writeFileSync(file, script);
   try {
-    const r = spawnSync(
-      'pgbench',
-      ['-n', '-M', 'extended', '-c', String(clients), '-j', '2', '-t', String(transactions), '-f', file, url],
-      { encoding: 'utf8', timeout: 600_000 },
-    );
+    const r = spawnSync('pgbench', ['-n', ...args, '-j', '2', '-f', file, url], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     const tps = /tps = ([\d.]+)/.exec(output);
     const done = /number of transactions actually processed: (\d+)/.exec(output);
@@ -77,5 +85,54 @@ export function runPgbench(url: string, clients: number, transactions: number): 
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What telling other instances of a change costs a committing transaction, at 16 clients for `seconds`
+ * each: an insert and its commit alone; the same with a NOTIFY (PostgreSQL then holds one database-wide
+ * lock from pre-commit until the commit record is flushed, so notifying transactions reach the disk one
+ * after another); the same with a change-feed row instead (drizzle/0028: an ordinary insert, group commit
+ * applies). Scratch tables, dropped afterwards; nobody listens to the channel.
+ */
+export function runCommitCeiling(
+  url: string,
+  seconds: number,
+): { plain: PgbenchResult; notify: PgbenchResult; feed: PgbenchResult } {
+  const setup = spawnSync(
+    'psql',
+    [
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      url,
+      '-c',
+      `drop table if exists bench_commit, bench_feed;
+       create table bench_commit (id bigserial primary key, v text);
+       create table bench_feed (like change_feed including all);`,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (setup.status !== 0) throw new Error(`commit ceiling setup: ${setup.stderr}`);
+  const insert = `insert into bench_commit (v) values ('x');`;
+  const subject = `'hub-' || (random() * 100)::int`;
+  try {
+    return {
+      plain: runScript(url, `BEGIN;\n${insert}\nCOMMIT;\n`, seconds),
+      notify: runScript(
+        url,
+        `BEGIN;\n${insert}\nselect pg_notify('bench_commit', ${subject});\nCOMMIT;\n`,
+        seconds,
+      ),
+      feed: runScript(
+        url,
+        `BEGIN;\n${insert}\ninsert into bench_feed (channel, subject) values ('bench_commit', ${subject});\nCOMMIT;\n`,
+        seconds,
+      ),
+    };
+  } finally {
+    spawnSync('psql', ['-q', url, '-c', 'drop table if exists bench_commit, bench_feed'], {
+      encoding: 'utf8',
+    });
   }
 }

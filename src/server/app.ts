@@ -45,6 +45,7 @@ import { MailSender } from './modules/delivery/outbox.js';
 import { periodicalRoutes } from './modules/periodicals/routes.js';
 import { scoringRoutes } from './modules/scoring/routes/index.js';
 import { rankingCachePlugin } from './modules/scoring/routes/ranking-cache.js';
+import { changeFeedPlugin } from './http/change-feed.js';
 import { securityHeaders } from './http/security-headers.js';
 import { findBadText, type BadText } from './text/unicode.js';
 import { isRetryableConflict, sqlState } from './db/errors.js';
@@ -200,6 +201,7 @@ export async function buildApp(opts: {
   await app.register(itemRoutes);
   await app.register(hopRoutes);
   await app.register(periodicalRoutes);
+  await app.register(changeFeedPlugin);
   await app.register(rankingCachePlugin);
   await app.register(scoringRoutes);
   await app.register(notificationRoutes);

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/commands.js';
 import { queryRows, type Db } from '../../src/server/db/client.js';
+import { CHANGE_FEED_DEFAULTS, ChangeFeed } from '../../src/server/db/change-feed.js';
 import { NotifiedCache } from '../../src/server/db/notified-cache.js';
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
 import { resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
@@ -352,30 +353,25 @@ describe('pre-aggregated statistics', () => {
   }, 120_000);
 
   it('kept in the rankings cache, equal fresh ones after every change notified', async () => {
-    // The cache as the server runs it (routes/ranking-cache.ts), on this database's LISTEN.
-    const cache = new NotifiedCache<RankedRow[]>({ ttlMs: 600_000, maxEntries: 1_000 });
-    let seen: string | null = null;
-    const stop = await database.listen(
+    // The cache as the server runs it (routes/ranking-cache.ts): told by the change feed, catching up
+    // with it before each read. Nobody waits here for a change to be heard: the catch-up must do it.
+    const feed = new ChangeFeed(database, { ...CHANGE_FEED_DEFAULTS, pollMs: 60_000 });
+    const cache = new NotifiedCache<RankedRow[]>({
+      ttlMs: 600_000,
+      maxEntries: 1_000,
+      catchUp: () => feed.sync(),
+    });
+    const stop = await feed.listen(
       SCORING_CHANNEL,
-      (subject) => {
-        cache.invalidate(subject || null);
-        seen = subject;
-      },
+      (subject) => cache.invalidate(subject || null),
       (up) => cache.setListening(up),
     );
-    let marks = 0;
-    /** Every notification of what committed so far has been handled: they arrive in commit order. */
-    const delivered = async () => {
-      const mark = `mark-${++marks}`;
-      await exec(sql`select pg_notify(${SCORING_CHANNEL}, ${mark})`);
-      await expect.poll(() => seen, { timeout: 5_000, interval: 2 }).toBe(mark);
-    };
+    await feed.start();
     const rules = { ...DEFAULT_RULES, missedSolicitationsZeroAt: 3 };
     const periods = [PERIODS[2]!, PERIODS[4]!, PERIODS[5]!].map((spec) => resolvePeriod(spec)!);
     const page = { page: 1, pageSize: 3 };
     /** Every hub's ranking, cached (kept or computed now) and computed afresh: the same. */
     const expectCachedEqualFresh = async (step: string) => {
-      await delivered();
       for (const hub of [tree.K.id, tree.C.id, tree.P.id])
         for (const period of periods) {
           const cached = await rankingPage(db, hub, rules, period, page, 2, cache);
@@ -413,6 +409,7 @@ describe('pre-aggregated statistics', () => {
       expect(cache.hits).toBeGreaterThan(cache.misses / 4);
     } finally {
       await stop();
+      await feed.stop();
     }
   }, 300_000);
 

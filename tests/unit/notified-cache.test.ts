@@ -296,3 +296,40 @@ describe('notified cache (answers kept until the database notifies a change to t
     expect(c.size).toBe(0);
   });
 });
+
+describe('catching up before a read (the change feed)', () => {
+  it('applies what the catch-up hears before looking at what is kept', async () => {
+    let heard: (() => void) | null = null;
+    const c = new NotifiedCache<string>({
+      ttlMs: 10_000,
+      maxEntries: 100,
+      // The feed's read hands out a change to `hub` before it resolves.
+      catchUp: async () => {
+        heard?.();
+        heard = null;
+      },
+    });
+    c.setListening(true);
+    expect(await c.read('k', async () => answer('old', 'hub'))).toBe('old');
+    expect(await c.read('k', async () => answer('never', 'hub'))).toBe('old');
+    heard = () => c.invalidate('hub');
+    expect(await c.read('k', async () => answer('new', 'hub'))).toBe('new');
+    expect(c.misses).toBe(2);
+  });
+
+  it('serves nothing kept when the catch-up left the channel unheard (the feed failed)', async () => {
+    let fail = false;
+    const c = new NotifiedCache<string>({
+      ttlMs: 10_000,
+      maxEntries: 100,
+      catchUp: async () => {
+        if (fail) c.setListening(false);
+      },
+    });
+    c.setListening(true);
+    expect(await c.read('k', async () => answer('kept', 'hub'))).toBe('kept');
+    fail = true;
+    expect(await c.read('k', async () => answer('computed', 'hub'))).toBe('computed');
+    expect(c.size).toBe(0);
+  });
+});

@@ -1,10 +1,12 @@
 /**
  * Answers computed from the database, kept in this instance's memory until the database says that what
  * they were computed from changed. Each answer is stored with its subjects (ids: a hub, its units …);
- * triggers in the changing transaction NOTIFY a subject (or `*`, everything), delivered to every instance
- * at the commit, and `invalidate` drops every answer of that subject.
+ * triggers in the changing transaction name a subject (or `*`, everything) — on the change feed
+ * (db/change-feed.ts, the rankings) or by NOTIFY (the sessions) — heard by every instance once committed,
+ * and `invalidate` drops every answer of that subject.
  *
- * Exact up to the notification's delivery, never more stale:
+ * Exact up to the change's being heard, never more stale; with `catchUp` (the change feed's sync), exact
+ * as of the reader's arrival:
  * - an answer computed while one of its subjects changed is not kept (`begin` gives the generation the
  *   computation starts from; `store` refuses it if any of its subjects was notified since), so a stale
  *   answer is never stored after its notification has come in;
@@ -17,22 +19,31 @@
  * burst of readers after a change costs the database one statement, not one each.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './client.js';
+import { queryRows, type Db } from './client.js';
 
 /**
- * Every channel whose listeners keep answers in memory (sessions: drizzle/0023, rankings: 0024), so that a
- * change made behind the triggers' back can tell them all at once (`notifyEverythingChanged`).
+ * Every channel whose listeners keep answers in memory (sessions: NOTIFY, drizzle/0023; rankings: the change
+ * feed, 0024 and 0028), so that a change made behind the triggers' back can tell them all at once
+ * (`notifyEverythingChanged`).
  */
 export const CACHE_CHANNELS = { sessions: 'zx_sessions', rankings: 'zx_scoring' } as const;
 
 /**
- * Tells every instance's caches that anything may have changed (an empty payload: drop everything), at the
- * commit of `db`'s transaction: after migrations and a restore, which change tables without the triggers
- * that name what changed.
+ * Tells every instance's caches that anything may have changed (an empty payload, or `*` on the feed: drop
+ * everything), at the commit of `db`'s transaction: after migrations and a restore, which change tables
+ * without the triggers that name what changed.
  */
 export async function notifyEverythingChanged(db: Db): Promise<void> {
-  for (const channel of Object.values(CACHE_CHANNELS))
-    await db.execute(sql`select pg_notify(${channel}, '')`);
+  await db.execute(sql`select pg_notify(${CACHE_CHANNELS.sessions}, '')`);
+  // Before migration 0028 (a test of an older step) there is no feed, and no server reading one.
+  const [feed] = await queryRows<{ ok: boolean }>(
+    db,
+    sql`select to_regclass('change_feed') is not null as ok`,
+  );
+  if (feed?.ok)
+    await db.execute(
+      sql`insert into change_feed (channel, subject) values (${CACHE_CHANNELS.rankings}, '*')`,
+    );
 }
 
 export interface NotifiedCacheOptions<V> {
@@ -42,6 +53,11 @@ export interface NotifiedCacheOptions<V> {
   /** The most the kept answers may weigh together (`weigh`: e.g. their rows); the oldest go first. */
   maxWeight?: number;
   weigh?: (value: V) => number;
+  /**
+   * Run before a read looks at what is kept: resolves once every change committed before the call has been
+   * heard (the change feed's `sync`), so that a reader sees at least what committed before it arrived.
+   */
+  catchUp?: () => Promise<void>;
 }
 
 /** A computed answer and the subjects whose change must drop it. */
@@ -152,6 +168,8 @@ export class NotifiedCache<V> {
    * every 100 ms at 16 clients: every waiting reader had recomputed at once).
    */
   async read(key: string, compute: () => Promise<Computed<V>>): Promise<V> {
+    // A failed catch-up leaves the channel unheard: nothing is then served from memory.
+    if (this.options.catchUp) await this.options.catchUp();
     const arrived = this.generation;
     const kept = this.get(key, Date.now());
     if (kept !== undefined) {

@@ -10,3 +10,4 @@ export * from '../modules/scoring/schema.js';
 export * from '../modules/attachments/schema.js';
 export * from '../modules/autosave/schema.js';
 export * from '../modules/delivery/schema.js';
+export * from './change-feed-schema.js';

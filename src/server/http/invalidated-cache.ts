@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Listen } from '../db/change-feed.js';
 
 /** What a cache of this instance needs to hear from its channel (db/notified-cache.ts, auth/session-cache.ts). */
 export interface InvalidatedCache {
@@ -10,14 +11,19 @@ export interface InvalidatedCache {
 
 /**
  * Keeps `cache` (none when turned off) told of `channel`'s notifications from the moment the server is
- * ready until it closes: LISTEN on a connection of its own (Database.listen), the cache marked unheard
- * before the connection is let go.
+ * ready until it closes: by `listen` — NOTIFY on a connection of its own (Database.listen, the default) or
+ * the change feed (app.changeFeed.listen) — the cache marked unheard before the subscription is let go.
  */
-export function listenForCache(app: FastifyInstance, channel: string, cache: InvalidatedCache | null): void {
+export function listenForCache(
+  app: FastifyInstance,
+  channel: string,
+  cache: InvalidatedCache | null,
+  listen: Listen = app.database.listen,
+): void {
   if (!cache) return;
   let stop: (() => Promise<void>) | null = null;
   app.addHook('onReady', async () => {
-    stop = await app.database.listen(
+    stop = await listen(
       channel,
       (subject) => cache.invalidate(subject || null),
       (up) => cache.setListening(up),

@@ -1,7 +1,7 @@
 import { and, eq, gt } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Database } from '../../db/client.js';
+import type { Listen } from '../../db/change-feed.js';
 import { requireActor } from '../auth/routes.js';
 import { sessions } from '../auth/schema.js';
 import { loadSecurityPolicy } from '../auth/security-policy.js';
@@ -32,8 +32,8 @@ export interface LiveOptions {
 export const LIVE_DEFAULTS: LiveOptions = { heartbeatMs: 25_000, maxLifetimeMs: 10 * 60_000, perUser: 6 };
 
 /**
- * Live notifications: every instance LISTENs on one PostgreSQL channel (PGlite: the same, in process), and
- * a committed notification is pushed as an event to the streams of that unit's people on every instance.
+ * Live notifications: every instance reads one channel of the change feed (db/change-feed.ts), and a
+ * committed notification is pushed as an event to the streams of that unit's people on every instance.
  * The event carries no content, only "look again": the browser re-reads GET /api/notifications, so what a
  * user sees is always decided by the same query and policy as a page load.
  */
@@ -42,10 +42,10 @@ export class LiveNotifications {
   private readonly byUser = new Map<string, Sink[]>();
   private stopListening: (() => Promise<void>) | null = null;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly listen: Listen) {}
 
   async start(): Promise<void> {
-    this.stopListening = await this.database.listen(NOTIFY_CHANNEL, (payload) => this.deliver(payload));
+    this.stopListening = await this.listen(NOTIFY_CHANNEL, (payload) => this.deliver(payload));
   }
 
   /** Ends every stream and the LISTEN connection (server shutdown). */
@@ -106,7 +106,7 @@ declare module 'fastify' {
 /** The stream route: `GET /api/notifications/stream`, Server-Sent Events (root-level: `app.live`). */
 export const liveRoutes = fp(async (app: FastifyInstance, opts: Partial<LiveOptions>) => {
   const options = { ...LIVE_DEFAULTS, ...opts };
-  const live = new LiveNotifications(app.database);
+  const live = new LiveNotifications(app.changeFeed.listen);
   app.decorate('live', live);
   app.addHook('onReady', () => live.start());
   // Before the server stops accepting: open streams would otherwise hold close() until they end.

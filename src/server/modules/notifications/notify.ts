@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { UseCaseContext } from '../../http/context.js';
 import { notifications } from './schema.js';
 
-/** The channel every instance LISTENs on; the payload names the units told (see live.ts). */
+/**
+ * The change feed's channel every instance reads (see live.ts): a trigger on notifications names the units
+ * of each insert, their ids joined by commas, or `*` beyond 150 (drizzle/0028_change_feed.sql).
+ */
 export const NOTIFY_CHANNEL = 'zx_notifications';
-/** PostgreSQL caps a NOTIFY payload at 8,000 bytes: beyond this many units, the payload says "everyone". */
-const MAX_ORGS_IN_PAYLOAD = 150;
-
-/** The payload for these units: their ids joined by commas, or `*` when they would not fit. */
-export function livePayload(orgIds: readonly string[]): string {
-  const unique = [...new Set(orgIds)];
-  return unique.length > MAX_ORGS_IN_PAYLOAD ? '*' : unique.join(',');
-}
 
 export const NOTIFICATION_KINDS = [
   'issue_adopted',
@@ -53,8 +47,7 @@ export async function notifyMany(ctx: UseCaseContext, rows: readonly Notificatio
       createdAt: ctx.now,
     })),
   );
-  // Delivered when (and only if) the transaction commits, to every instance's listener.
-  await ctx.tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${livePayload(rows.map((r) => r.orgId))})`);
+  // The insert's trigger tells the units' live streams, heard when (and only if) the transaction commits.
   return rows.length;
 }
 

@@ -18,8 +18,8 @@ const MAX_ENTRIES = 2_000;
 const MAX_ROWS = 200_000;
 
 /**
- * The rankings' cache (`rankingCacheSeconds`, 0 turns it off), listening on `zx_scoring` from the moment
- * the server is ready: served only while the LISTEN connection is up (db/notified-cache.ts).
+ * The rankings' cache (`rankingCacheSeconds`, 0 turns it off), told by `zx_scoring` on the change feed from
+ * the moment the server is ready: served only while the feed is in force (db/notified-cache.ts).
  */
 export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
   const seconds = app.config.rankingCacheSeconds;
@@ -30,8 +30,10 @@ export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
           maxEntries: MAX_ENTRIES,
           maxWeight: MAX_ROWS,
           weigh: (rows) => rows.length,
+          // A reader sees every change committed before it arrived (db/change-feed.ts).
+          catchUp: () => app.changeFeed.sync(),
         })
       : null;
   app.decorate('rankingCache', cache);
-  listenForCache(app, SCORING_CHANNEL, cache);
+  listenForCache(app, SCORING_CHANNEL, cache, app.changeFeed.listen);
 });
