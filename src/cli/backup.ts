@@ -394,7 +394,10 @@ export async function restore(
       throw new BackupError(
         `恢复后审计日志哈希链校验失败：${report.problem}（请确认 ZX_AUDIT_KEY 与备份时相同）`,
       );
-    // Instances still running on this database keep sessions and rankings of the data it replaced.
+    // The backup's change-feed rows carry the source server's transaction ids: on another server they could
+    // lie above every snapshot and be read again and again. Instances still running on this database keep
+    // sessions and rankings of the data it replaced: one row tells them (db/change-feed.ts).
+    await database.db.execute(sql`delete from change_feed`);
     await notifyEverythingChanged(database.db);
     log(
       `恢复完成：${Object.keys(manifest.tables).length} 张表的行数与清单一致，附件 ${copied} 个；审计日志完好：已校验 ${report.checked} 条记录`,

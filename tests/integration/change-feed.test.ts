@@ -252,4 +252,34 @@ describe('change feed', () => {
     }
     expect(states.at(-1)).toBe(false);
   });
+
+  it('goes out of force when a read hangs, and keeps telling the others when one listener throws', async () => {
+    const target: Database = { ...database };
+    const errors: unknown[] = [];
+    const { feed, heard, states, next } = await feedOn(target, {
+      readTimeoutMs: 200,
+      onError: (e) => errors.push(e),
+    });
+    const thrower = await feed.listen('t', () => {
+      throw new Error('a listener that throws');
+    });
+    try {
+      await next();
+      // A query that never answers (a half-open socket): the read gives up after readTimeoutMs.
+      const hanging = { execute: () => new Promise(() => undefined) } as unknown as Database['db'];
+      target.db = hanging;
+      await feed.sync();
+      expect(states).toEqual([true, false]);
+      expect(String(errors[0])).toMatch(/took over 200 ms/);
+      target.db = database.db;
+      await feed.sync();
+      expect(heard.splice(0)).toEqual([null]);
+      await put('told');
+      expect(await next()).toEqual(['told']);
+      expect(errors.filter((e) => String(e).includes('a listener that throws')).length).toBeGreaterThan(0);
+    } finally {
+      await thrower();
+      await feed.stop();
+    }
+  });
 });

@@ -37,6 +37,8 @@ export interface ChangeFeedOptions {
   retentionMs: number;
   /** How often rows past retention are deleted. */
   pruneEveryMs: number;
+  /** A read taking longer counts as failed (the feed out of force until one succeeds). */
+  readTimeoutMs: number;
   onError?: (err: unknown) => void;
 }
 
@@ -44,7 +46,19 @@ export const CHANGE_FEED_DEFAULTS: ChangeFeedOptions = {
   pollMs: 200,
   retentionMs: 120_000,
   pruneEveryMs: 10_000,
+  readTimeoutMs: 10_000,
 };
+
+/** `promise`, or a rejection after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`change feed read took over ${ms} ms`)), ms);
+  });
+  // The losing query's eventual failure is not unhandled.
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 interface Listener {
   onPayload: (payload: string | null) => void;
@@ -144,11 +158,15 @@ export class ChangeFeed {
    */
   sync(): Promise<void> {
     if (!this.started) return Promise.resolve();
+    // A read queued behind the running one has not begun: it begins after this call. (Checked first: between
+    // the running read's end and the queued one's start, `running` is already cleared.)
+    if (this.next) return this.next;
     if (!this.running) return this.runRead();
-    this.next ??= this.running.then(() => {
+    const start = () => {
       this.next = null;
       return this.runRead();
-    });
+    };
+    this.next = this.running.then(start, start);
     return this.next;
   }
 
@@ -156,8 +174,8 @@ export class ChangeFeed {
     if (!this.started) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      const reading = this.running ?? this.runRead();
-      void reading.then(() => this.schedule());
+      const again = () => this.schedule();
+      this.sync().then(again, again);
     }, this.options.pollMs);
     this.timer.unref();
   }
@@ -174,25 +192,26 @@ export class ChangeFeed {
     const startedMs = performance.now();
     const prev = this.snapshot;
     let snap: FeedSnapshot;
-    let rows: [string, string][] = [];
+    let rows: [string, string][];
     try {
-      if (prev) {
-        const [r] = await queryRows<{ snap: string; rows: [string, string][] }>(
-          this.database.db,
-          sql`select pg_current_snapshot()::text as snap,
+      // A read that hangs (a half-open socket) must not hold every ranking request: it counts as a failure.
+      const [r] = await withTimeout(
+        prev
+          ? queryRows<{ snap: string; rows?: [string, string][] }>(
+              this.database.db,
+              sql`select pg_current_snapshot()::text as snap,
                 coalesce((select json_agg(json_build_array(channel, subject)) from change_feed
                   where xid >= ${prev.xmax.toString()}::xid8
                      or xid = any(${`{${prev.xip.join(',')}}`}::xid8[])), '[]'::json) as rows`,
-        );
-        snap = parseSnapshot(r!.snap);
-        rows = r!.rows;
-      } else {
-        const [r] = await queryRows<{ snap: string }>(
-          this.database.db,
-          sql`select pg_current_snapshot()::text as snap`,
-        );
-        snap = parseSnapshot(r!.snap);
-      }
+            )
+          : queryRows<{ snap: string; rows?: [string, string][] }>(
+              this.database.db,
+              sql`select pg_current_snapshot()::text as snap`,
+            ),
+        this.options.readTimeoutMs,
+      );
+      snap = parseSnapshot(r!.snap);
+      rows = r!.rows ?? [];
       this.reads++;
       this.failing = false;
     } catch (err) {
@@ -208,20 +227,18 @@ export class ChangeFeed {
       prev !== null &&
       (snap.xmax < prev.xmax || performance.now() - this.readStartedMs > this.options.retentionMs / 2);
     this.readStartedMs = startedMs;
-    this.remember(startedMs, snap.xmin);
+    // Every transaction below xmin had ended when the snapshot was taken, so by now at the latest.
+    this.remember(performance.now(), snap.xmin);
     if (!prev) {
       // After a failure, what committed meanwhile is lost: say so before the feed is in force again.
-      if (this.everUp) for (const set of this.listeners.values()) for (const l of set) l.onPayload(null);
+      if (this.everUp) this.tellAll((l) => l.onPayload(null));
       this.everUp = true;
-      for (const set of this.listeners.values()) for (const l of set) l.onState?.(true);
+      this.tellAll((l) => l.onState?.(true));
     } else if (gap) {
-      for (const set of this.listeners.values()) for (const l of set) l.onPayload(null);
+      this.tellAll((l) => l.onPayload(null));
     } else {
-      for (const [channel, subjects] of groupRows(rows)) {
-        const set = this.listeners.get(channel);
-        if (!set) continue;
-        for (const subject of subjects) for (const l of set) l.onPayload(subject);
-      }
+      for (const [channel, subjects] of groupRows(rows))
+        for (const subject of subjects) this.tellAll((l) => l.onPayload(subject), channel);
     }
     if (startedMs - this.lastPruneMs >= this.options.pruneEveryMs && !this.pruning) {
       this.lastPruneMs = startedMs;
@@ -233,7 +250,20 @@ export class ChangeFeed {
   private down(): void {
     if (!this.snapshot) return;
     this.snapshot = null;
-    for (const set of this.listeners.values()) for (const l of set) l.onState?.(false);
+    this.tellAll((l) => l.onState?.(false));
+  }
+
+  /** Tells every listener (of `channel`, or of all): one that throws is reported, the others still told. */
+  private tellAll(tell: (l: Listener) => void, channel?: string): void {
+    const sets = channel === undefined ? [...this.listeners.values()] : [this.listeners.get(channel)];
+    for (const set of sets)
+      for (const l of set ?? []) {
+        try {
+          tell(l);
+        } catch (err) {
+          this.options.onError?.(err);
+        }
+      }
   }
 
   private remember(atMs: number, xmin: bigint): void {
