@@ -32,6 +32,11 @@ export interface Config {
    */
   sessionCacheSeconds: number;
   rankingCacheSeconds: number;
+  /**
+   * How often each instance reads the change feed unasked (db/change-feed.ts): the delay of live
+   * notifications pushed to browsers. Rankings catch up with it before each read, whatever this is.
+   */
+  changeFeedPollMs: number;
   /** Per-IP login attempts per minute (SECURITY.md §4). */
   loginPerMinute: number;
   /** Reveals of personal data (a phone in plain) per user per hour (SECURITY.md §22). */
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMinutes: Number(env.ZX_SESSION_ABSOLUTE_MINUTES ?? 720),
     sessionCacheSeconds: Math.min(60, Math.max(0, Number(env.ZX_SESSION_CACHE_SECONDS ?? 10))),
     rankingCacheSeconds: Math.min(3600, Math.max(0, Number(env.ZX_RANKING_CACHE_SECONDS ?? 600))),
+    changeFeedPollMs: Math.min(60_000, Math.max(50, Number(env.ZX_CHANGE_FEED_POLL_MS ?? 200) || 200)),
     loginPerMinute: Number(env.ZX_LOGIN_PER_MINUTE ?? 6),
     revealPerHour: Number(env.ZX_REVEAL_PER_HOUR ?? 30),
     passwordMaxAgeDays: Number(env.ZX_PASSWORD_MAX_AGE_DAYS ?? 90),

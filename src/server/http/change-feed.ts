@@ -13,6 +13,7 @@ declare module 'fastify' {
 export const changeFeedPlugin = fp(async (app: FastifyInstance) => {
   const feed = new ChangeFeed(app.database, {
     ...CHANGE_FEED_DEFAULTS,
+    pollMs: app.config.changeFeedPollMs,
     onError: (err) => app.log.error({ err }, 'change feed unreadable: caches off until it is read again'),
   });
   app.decorate('changeFeed', feed);
