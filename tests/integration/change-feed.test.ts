@@ -266,7 +266,9 @@ describe('change feed', () => {
     try {
       await next();
       // A query that never answers (a half-open socket): the read gives up after readTimeoutMs.
-      const hanging = { execute: () => new Promise(() => undefined) } as unknown as Database['db'];
+      // (The feed's reads are prepared statements on the caller's session: its statements never answer.)
+      const never = { execute: () => new Promise(() => undefined) };
+      const hanging = { _: { session: { prepareQuery: () => never } } } as unknown as Database['db'];
       target.db = hanging;
       await feed.sync();
       expect(states).toEqual([true, false]);

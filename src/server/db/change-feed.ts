@@ -21,14 +21,31 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from './client.js';
+import type { Database } from './client.js';
+import { preparedSql } from './prepared.js';
 
-/** The shape of Database.listen, so that the feed's channels and NOTIFY's are used alike. */
-export type Listen = (
-  channel: string,
-  onPayload: (payload: string | null) => void,
-  onState?: (up: boolean) => void,
-) => Promise<() => Promise<void>>;
+/** Database.listen's contract, which the feed's channels keep too: NOTIFY's and the feed's are used alike. */
+export type Listen = Database['listen'];
+
+/** A read: the new snapshot, and the (channel, subject) rows found (none on the first read). */
+interface FeedRead {
+  snap: string;
+  rows?: [string, string][];
+}
+
+/** The rows of the transactions a snapshot (xmax, in-progress ids) did not see, with the new snapshot. */
+const readSince = preparedSql<FeedRead>(
+  'zx_change_feed_read',
+  sql`select pg_current_snapshot()::text as snap,
+        coalesce((select json_agg(json_build_array(channel, subject)) from change_feed
+          where xid >= ${sql.placeholder('xmax')}::xid8
+             or xid = any(${sql.placeholder('xip')}::xid8[])), '[]'::json) as rows`,
+);
+/** The first read: only the snapshot to start from. */
+const snapshotNow = preparedSql<FeedRead>(
+  'zx_change_feed_snapshot',
+  sql`select pg_current_snapshot()::text as snap`,
+);
 
 export interface ChangeFeedOptions {
   /** How often the feed is read when nobody asks (the live streams' delay). */
@@ -194,22 +211,12 @@ export class ChangeFeed {
     let snap: FeedSnapshot;
     let rows: [string, string][];
     try {
+      const db = this.database.db;
+      const reading = prev
+        ? readSince(db, { xmax: prev.xmax.toString(), xip: `{${prev.xip.join(',')}}` })
+        : snapshotNow(db, {});
       // A read that hangs (a half-open socket) must not hold every ranking request: it counts as a failure.
-      const [r] = await withTimeout(
-        prev
-          ? queryRows<{ snap: string; rows?: [string, string][] }>(
-              this.database.db,
-              sql`select pg_current_snapshot()::text as snap,
-                coalesce((select json_agg(json_build_array(channel, subject)) from change_feed
-                  where xid >= ${prev.xmax.toString()}::xid8
-                     or xid = any(${`{${prev.xip.join(',')}}`}::xid8[])), '[]'::json) as rows`,
-            )
-          : queryRows<{ snap: string; rows?: [string, string][] }>(
-              this.database.db,
-              sql`select pg_current_snapshot()::text as snap`,
-            ),
-        this.options.readTimeoutMs,
-      );
+      const [r] = await withTimeout(reading, this.options.readTimeoutMs);
       snap = parseSnapshot(r!.snap);
       rows = r!.rows ?? [];
       this.reads++;
