@@ -1,3 +1,4 @@
+import module from 'node:module';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
       'ZX_SMTP_URL is not set: accounts created or reset by the three administrators cannot get their one-time password (409) until a mail channel is configured',
     );
   await app.listen({ port: config.port, host: config.host });
+  // What was compiled up to here is kept for the next start now, not only at a clean exit (see the launcher
+  // written by scripts/build.mjs; a no-op when the compile cache is off).
+  module.flushCompileCache?.();
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(
     `\n  政讯 Zhengxun 已启动（${config.mode === 'demo' ? '演示模式' : '生产模式'}，数据库：${database.kind === 'pglite' ? `内嵌 PGlite ${config.dataDir}` : 'PostgreSQL'}）`,

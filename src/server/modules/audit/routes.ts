@@ -1,5 +1,4 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +8,7 @@ import { queryRows } from '../../db/client.js';
 import { attachmentDisposition } from '../../http/download.js';
 import { fileResponse } from '../../http/responses.js';
 import { authorize } from '../../policy/authorize.js';
+import { newWorkbook } from '../../xlsx/table-sheet.js';
 import { auditEventLabel, auditObjectLabel, AUDIT_RESULT_LABELS } from './events.js';
 import { auditAction, sealAll, verifyAuditChain } from './audit.js';
 import { AuditFilters, AuditListQuery, AuditRow, listAudit, startOfTodayShanghai } from './queries.js';
@@ -158,8 +158,7 @@ export async function auditRoutes(appBase: FastifyInstance): Promise<void> {
       const ctx = readContext(req);
       authorize(ctx.actor, 'audit', 'export_log', {});
       const { rows } = await listAudit(ctx.tx, req.query, undefined, EXPORT_LIMIT);
-      const wb = new ExcelJS.Workbook();
-      wb.creator = '政讯';
+      const wb = await newWorkbook('政讯');
       const ws = wb.addWorksheet('审计日志');
       ws.columns = [
         { header: '编号', key: 'id', width: 10 },

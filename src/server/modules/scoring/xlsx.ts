@@ -12,7 +12,7 @@ export async function noticeXlsx(n: {
   snapshot: NoticeSnapshot;
 }): Promise<Buffer> {
   const s = n.snapshot;
-  const wb = newWorkbook(s.hub.name);
+  const wb = await newWorkbook(s.hub.name);
   const columns: SheetColumn[] = [
     { header: '排名', kind: 'int' },
     { header: '并列' },
@@ -86,7 +86,7 @@ export interface RewardsReport {
 
 /** 奖励 of a year: per officer, per unit, and every adoption with its amount (元). */
 export async function rewardsXlsx(r: RewardsReport): Promise<Buffer> {
-  const wb = newWorkbook(r.hub.name);
+  const wb = await newWorkbook(r.hub.name);
   addTableSheet(wb, {
     name: '信息员',
     title: `${r.hub.name}${r.year}年度政务信息采用奖励（按信息员）`,
@@ -153,7 +153,7 @@ export interface RankingsReport {
 
 /** The ranking table as shown on the page: 报送 per target level, 采用 per periodical, rate, points, rank. */
 export async function rankingsXlsx(r: RankingsReport): Promise<Buffer> {
-  const wb = newWorkbook(r.hub.name);
+  const wb = await newWorkbook(r.hub.name);
   const levels: [string, string][] = [
     ['county', '向县级报送'],
     ['city', '向市级报送'],
