@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Query, SQL } from 'drizzle-orm';
+import { Column, getTableName, is, SQL, Subquery, type Query } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
@@ -19,7 +19,13 @@ interface PreparedInternals {
 }
 
 interface SessionLike {
-  prepareQuery(query: Query, fields: unknown, name: string, isResponseInArrayMode: boolean): unknown;
+  prepareQuery(
+    query: Query,
+    fields: unknown,
+    name: string,
+    isResponseInArrayMode: boolean,
+    customResultMapper?: (rows: unknown[][]) => unknown,
+  ): unknown;
 }
 
 /** A drizzle query builder: its text, and drizzle's own prepared query (which maps the result rows). */
@@ -28,21 +34,105 @@ interface Builder<T> {
   prepare(name: string): PreparedQuery<T>;
 }
 
-/** How drizzle maps a select's rows (its ordered fields and nullable joins), the same for every run. */
+/** One selected field as drizzle lists it: where it goes in the row object, and what it is. */
+interface SelectedField {
+  path: string[];
+  field: unknown;
+}
+
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+/** An SQL chunk's decoder (`sql<T>` with `.mapWith()`): internal to drizzle's types, hence the read. */
+const sqlDecoder = (chunk: SQL): Decoder => (chunk as unknown as { decoder: Decoder }).decoder;
+
+/** A selected field's decoder, found as drizzle's mapResultRow finds it. */
+function decoderOf(field: unknown): Decoder {
+  if (is(field, Column)) return field;
+  if (is(field, SQL)) return sqlDecoder(field);
+  if (is(field, Subquery)) return sqlDecoder(field._.sql as SQL);
+  return sqlDecoder((field as SQL.Aliased).sql);
+}
+
+/**
+ * Drizzle's row mapping (drizzle-orm/utils.js mapResultRow) with its per-field decisions taken once per
+ * statement instead of at every cell: mapResultRow asks `is()` up to four times per cell (a prototype walk
+ * each) and splits every path anew, 7% of the server's CPU on a list page of 21 rows × 16 columns. Same
+ * result: values decoded by the same decoders, nulls kept, nested paths built, and a left-joined table
+ * whose every column is null answered as null.
+ */
+export function compileRowMapper(
+  fields: readonly SelectedField[],
+  joinsNotNullableMap: Record<string, boolean> | undefined,
+): (rows: unknown[][]) => Record<string, unknown>[] {
+  const columns = fields.map(({ path, field }) => ({
+    path,
+    key: path[path.length - 1]!,
+    decoder: decoderOf(field),
+    // The table of a column of a joined object (path [object, column]): what decides a null join.
+    table: joinsNotNullableMap && is(field, Column) && path.length === 2 ? getTableName(field.table) : null,
+  }));
+  if (columns.every((c) => c.path.length === 1)) {
+    return (rows) =>
+      rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i]!;
+          const raw = row[i];
+          out[c.key] = raw === null ? null : c.decoder.mapFromDriverValue(raw);
+        }
+        return out;
+      });
+  }
+  return (rows) =>
+    rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      // Per joined object: the one table all its columns were null for so far, or false.
+      const nullify: Record<string, string | false> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        let node = out;
+        for (let j = 0; j < c.path.length - 1; j++) {
+          const chunk = c.path[j]!;
+          if (!(chunk in node)) node[chunk] = {};
+          node = node[chunk] as Record<string, unknown>;
+        }
+        const raw = row[i];
+        const value = raw === null ? null : c.decoder.mapFromDriverValue(raw);
+        node[c.key] = value;
+        if (c.table !== null) {
+          const object = c.path[0]!;
+          if (!(object in nullify)) nullify[object] = value === null ? c.table : false;
+          else if (typeof nullify[object] === 'string' && nullify[object] !== c.table)
+            nullify[object] = false;
+        }
+      }
+      if (joinsNotNullableMap)
+        for (const [object, table] of Object.entries(nullify))
+          if (typeof table === 'string' && !joinsNotNullableMap[table]) out[object] = null;
+      return out;
+    });
+}
+
+/** How a select's rows are mapped, decided once: the same for every run of the statement. */
 interface RowShape {
   fields: unknown;
-  joins: unknown;
+  /** compileRowMapper's mapper; null when drizzle answers something else than rows of fields. */
+  mapRows: ((rows: unknown[][]) => Record<string, unknown>[]) | null;
 }
 
 /** The first run of a builder: drizzle prepares it under `name`; the row shape is kept for the next runs. */
 function prepareFirst<T>(builder: Builder<T>, name: string): { first: PreparedQuery<T>; shape: RowShape } {
   const first = builder.prepare(name) as PreparedQuery<T> & PreparedInternals;
-  return { first, shape: { fields: first.fields, joins: first.joinsNotNullableMap } };
+  const fields = first.fields as SelectedField[] | undefined;
+  const joins = first.joinsNotNullableMap as Record<string, boolean> | undefined;
+  return { first, shape: { fields, mapRows: fields ? compileRowMapper(fields, joins) : null } };
 }
 
 /**
  * An already built query run as the named prepared statement `name` on the caller's session (the
- * transaction's connection), its rows mapped by drizzle exactly as `prepare()` maps them.
+ * transaction's connection), its rows mapped as drizzle's `prepare()` maps them (compileRowMapper).
  */
 function runShaped<T>(
   db: Db,
@@ -52,9 +142,13 @@ function runShaped<T>(
   values?: Record<string, unknown>,
 ): Promise<T> {
   const session = db._.session as unknown as SessionLike;
-  const prepared = session.prepareQuery(query, shape.fields, name, true) as PreparedQuery<T> &
-    PreparedInternals;
-  prepared.joinsNotNullableMap = shape.joins;
+  const prepared = session.prepareQuery(
+    query,
+    shape.fields,
+    name,
+    true,
+    shape.mapRows ?? undefined,
+  ) as PreparedQuery<T>;
   return prepared.execute(values);
 }
 
