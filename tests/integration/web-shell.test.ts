@@ -30,6 +30,29 @@ describe('web shell', () => {
     },
   );
 
+  it('the shell carries a fresh CSP nonce on its scripts and styles; answers without inline code allow none', async () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const res = await t.app.inject({ method: 'GET', url: '/' });
+      const csp = String(res.headers['content-security-policy']);
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      expect(nonce, csp).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(csp).toContain(`script-src 'self' 'nonce-${nonce}'`);
+      expect(res.body).toContain(`<meta name="csp-nonce" content="${nonce}" />`);
+      // Every script and style element of the page carries it.
+      for (const tag of res.body.match(/<(script|style)\b[^>]*>/g) ?? [])
+        expect(tag).toContain(`nonce="${nonce}"`);
+      nonces.add(nonce!);
+    }
+    expect(nonces.size).toBe(3);
+    for (const url of ['/api/health', '/assets/missing-abc123.js', '/api/nowhere']) {
+      const csp = String((await t.app.inject({ method: 'GET', url })).headers['content-security-policy']);
+      expect(csp, url).not.toContain('nonce-');
+      expect(csp, url).toContain("script-src 'self'; style-src 'self';");
+      expect(csp, url).toContain("object-src 'none'");
+    }
+  });
+
   it('HEAD / answers 200 as well', async () => {
     const res = await t.app.inject({ method: 'HEAD', url: '/' });
     expect(res.statusCode).toBe(200);
