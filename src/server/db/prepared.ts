@@ -118,8 +118,8 @@ export function compileRowMapper(
 /** How a select's rows are mapped, decided once: the same for every run of the statement. */
 interface RowShape {
   fields: unknown;
-  /** compileRowMapper's mapper; null when drizzle answers something else than rows of fields. */
-  mapRows: ((rows: unknown[][]) => Record<string, unknown>[]) | null;
+  /** compileRowMapper's mapper; none when drizzle answers something else than rows of fields. */
+  mapRows: ((rows: unknown[][]) => Record<string, unknown>[]) | undefined;
 }
 
 /** The first run of a builder: drizzle prepares it under `name`; the row shape is kept for the next runs. */
@@ -127,7 +127,7 @@ function prepareFirst<T>(builder: Builder<T>, name: string): { first: PreparedQu
   const first = builder.prepare(name) as PreparedQuery<T> & PreparedInternals;
   const fields = first.fields as SelectedField[] | undefined;
   const joins = first.joinsNotNullableMap as Record<string, boolean> | undefined;
-  return { first, shape: { fields, mapRows: fields ? compileRowMapper(fields, joins) : null } };
+  return { first, shape: { fields, mapRows: fields && compileRowMapper(fields, joins) } };
 }
 
 /**
@@ -142,13 +142,7 @@ function runShaped<T>(
   values?: Record<string, unknown>,
 ): Promise<T> {
   const session = db._.session as unknown as SessionLike;
-  const prepared = session.prepareQuery(
-    query,
-    shape.fields,
-    name,
-    true,
-    shape.mapRows ?? undefined,
-  ) as PreparedQuery<T>;
+  const prepared = session.prepareQuery(query, shape.fields, name, true, shape.mapRows) as PreparedQuery<T>;
   return prepared.execute(values);
 }
 

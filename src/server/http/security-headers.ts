@@ -15,20 +15,20 @@ declare module 'fastify' {
   }
 }
 
-/** The Content-Security-Policy for one response: no 'unsafe-inline' anywhere, this request's nonce. */
-export function contentSecurityPolicy(nonce: string): string {
+/**
+ * The Content-Security-Policy for one response: no 'unsafe-inline' anywhere; scripts and styles inline only
+ * with this response's nonce, and none at all for a response without one (API answers, assets, files).
+ */
+export function contentSecurityPolicy(nonce?: string): string {
+  const inline = nonce ? ` 'nonce-${nonce}'` : '';
   return (
-    `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; ` +
+    `default-src 'self'; script-src 'self'${inline}; style-src 'self'${inline}; ` +
     "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; " +
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
   );
 }
 
-/** The policy of a response without inline code (API answers, assets, files): the same, with no nonce. */
-const WITHOUT_INLINE =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
-  "frame-ancestors 'none'; form-action 'self'";
+const WITHOUT_INLINE = contentSecurityPolicy();
 
 /**
  * Headers for every response (SECURITY.md §25, §27): a strict CSP, with a fresh nonce for a response that

@@ -8,7 +8,7 @@ import { queryRows } from '../../db/client.js';
 import { attachmentDisposition } from '../../http/download.js';
 import { fileResponse } from '../../http/responses.js';
 import { authorize } from '../../policy/authorize.js';
-import { newWorkbook } from '../../xlsx/table-sheet.js';
+import { newWorkbook, workbookBuffer } from '../../xlsx/table-sheet.js';
 import { auditEventLabel, auditObjectLabel, AUDIT_RESULT_LABELS } from './events.js';
 import { auditAction, sealAll, verifyAuditChain } from './audit.js';
 import { AuditFilters, AuditListQuery, AuditRow, listAudit, startOfTodayShanghai } from './queries.js';
@@ -192,7 +192,7 @@ export async function auditRoutes(appBase: FastifyInstance): Promise<void> {
           detail: r.detail ? JSON.stringify(r.detail) : '',
           requestId: r.requestId ?? '',
         });
-      const body = Buffer.from(await wb.xlsx.writeBuffer());
+      const body = await workbookBuffer(wb);
       await auditAction(
         ctx,
         'audit.export',
