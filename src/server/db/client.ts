@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { openPgliteThread } from './pglite-link.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -71,30 +70,27 @@ export async function openDatabase(opts: {
       close: () => pool.end(),
     };
   }
-  let client: PGlite;
-  if (opts.dataDir === 'memory://') client = new PGlite();
-  else {
-    mkdirSync(opts.dataDir, { recursive: true });
-    client = new PGlite(`${opts.dataDir}/pgdata`);
-  }
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // The embedded database runs in a worker thread, reached through node-postgres like PostgreSQL
+  // (pglite-link.ts): the database and the server's JavaScript on two cores instead of one thread.
+  if (opts.dataDir !== 'memory://') mkdirSync(opts.dataDir, { recursive: true });
+  const link = await openPgliteThread(opts.dataDir === 'memory://' ? 'memory://' : `${opts.dataDir}/pgdata`);
+  const db = drizzlePg(link.pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     exec: async (text) => {
-      await client.exec(text);
+      await link.pool.query(text);
     },
     listen: async (channel, onPayload, onState) => {
       // In process: the subscription cannot drop while the database is open.
-      const stop = await client.listen(channel, (payload) => onPayload(payload));
+      const stop = await link.subscribe(channel, (payload) => onPayload(payload));
       onState?.(true);
       return async () => {
         onState?.(false);
-        if (!client.closed) await stop();
+        await stop();
       };
     },
-    close: () => client.close(),
+    close: () => link.close(),
   };
 }
 

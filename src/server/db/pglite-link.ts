@@ -1,0 +1,300 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { serialize } from 'pg-protocol';
+import type { BackendMessage } from 'pg-protocol/dist/messages.js';
+import { Parser } from 'pg-protocol/dist/parser.js';
+
+/**
+ * The embedded PGlite run in a worker thread (pglite-thread.ts) and reached through node-postgres, the
+ * driver the server uses on PostgreSQL: the same driver, type parsing and prepared statements on both
+ * engines, the database's WebAssembly on a core of its own, and PGlite's JavaScript wire parser replaced by
+ * node-postgres's. A node-postgres client normally writes the wire protocol to a socket; here its
+ * connection hands the same bytes to the thread and parses the thread's answer bytes the way it parses a
+ * socket's.
+ *
+ * PGlite has one session. The pool lends it to one client at a time (max 1), so a transaction holds the
+ * database for its duration, as PGlite's own transaction lock does; named prepared statements live in that
+ * one session, and their names are kept per thread, so a client that replaces a failed one does not parse
+ * them again.
+ */
+export interface PgliteLink {
+  /** A node-postgres pool of one client over the thread. */
+  pool: pg.Pool;
+  /** Hears NOTIFYs committed on the database (its one session LISTENs for the channel). */
+  subscribe(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+type Answer =
+  { id: number; bytes: Uint8Array } | { id: number; error: string } | { id: number; closed: true };
+
+/** Where the thread's code is: beside this module (source or tsc's output), or below the server bundle. */
+function threadUrl(): URL {
+  const candidates = ['./pglite-thread.ts', './pglite-thread.js', './server/db/pglite-thread.js'];
+  for (const candidate of candidates) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error(`pglite-thread not found beside ${import.meta.url}`);
+}
+
+class Thread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  /** The named statements parsed in the thread's one session (pg's per-connection cache, shared). */
+  readonly parsedStatements: Record<string, string> = {};
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (bytes: Uint8Array | null) => void; reject: (err: Error) => void }
+  >();
+  private dead: Error | null = null;
+  private closing = false;
+  readonly listeners = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(dataDir: string) {
+    this.worker = new Worker(threadUrl(), {
+      workerData: { dataDir },
+      // The process's flags, but not one that only means something beside `--eval` (a worker has no
+      // string to evaluate and would refuse to start).
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    });
+    // Like a socket that waits for an answer, the thread keeps the process alive only while a request is
+    // out (and while it opens): an idle database does not hold a finished command-line run open.
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean; error?: string }) => {
+        if (message.ready === undefined) return;
+        this.worker.off('message', onMessage);
+        if (message.ready) resolve();
+        else reject(new Error(`PGlite could not open ${dataDir}: ${message.error ?? ''}`));
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+    });
+    void this.ready.then(
+      () => this.idle(),
+      () => undefined,
+    );
+    this.worker.on('message', (answer: Answer) => {
+      const waiting = this.pending.get(answer.id);
+      if (!waiting) return;
+      this.pending.delete(answer.id);
+      this.idle();
+      if ('error' in answer) waiting.reject(new Error(`PGlite: ${answer.error}`));
+      else waiting.resolve('bytes' in answer ? answer.bytes : null);
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`the PGlite thread exited (code ${code})`));
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.dead) return;
+    this.dead = err;
+    for (const waiting of this.pending.values()) waiting.reject(err);
+    this.pending.clear();
+    if (!this.closing) console.error(`embedded database lost: ${err.message}`);
+  }
+
+  /** Runs wire-protocol bytes in the thread; answers the backend's bytes. */
+  run(bytes: Uint8Array): Promise<Uint8Array> {
+    return this.request({ bytes }, [bytes.buffer as ArrayBuffer]) as Promise<Uint8Array>;
+  }
+
+  private request(body: object, transfer: ArrayBuffer[] = []): Promise<Uint8Array | null> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...body }, transfer);
+    });
+  }
+
+  private idle(): void {
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    try {
+      await this.request({ close: true });
+    } finally {
+      this.closing = true;
+      await this.worker.terminate();
+    }
+  }
+
+  notify(channel: string, payload: string): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener(payload);
+  }
+}
+
+/**
+ * What node-postgres's Client calls on its connection (pg/lib/connection.js), over the thread instead of a
+ * socket. The messages a query writes in one go (parse, bind, describe, execute, sync) leave together at
+ * the end of the tick, in one message to the thread.
+ */
+class ThreadConnection extends EventEmitter {
+  _connecting = false;
+  readonly stream = { destroy: () => this.end(), writable: true };
+  readonly parsedStatements: Record<string, string>;
+  readonly submittedNamedStatements: Record<string, unknown> = {};
+  private emitMessage = false;
+  private readonly parser = new Parser();
+  private outgoing: Buffer[] = [];
+  private ended = false;
+  /** Answers are parsed in the order their requests left. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly thread: Thread) {
+    super();
+    this.parsedStatements = thread.parsedStatements;
+    this.on('newListener', (event) => {
+      if (event === 'message') this.emitMessage = true;
+    });
+  }
+
+  connect(): void {
+    this._connecting = true;
+    this.thread.ready.then(
+      () => process.nextTick(() => this.emit('readyForQuery')),
+      (err: unknown) => this.emit('error', err),
+    );
+  }
+
+  private send(buffer: Buffer): void {
+    if (this.ended) return;
+    this.outgoing.push(buffer);
+    if (this.outgoing.length === 1) queueMicrotask(() => this.flushOutgoing());
+  }
+
+  private flushOutgoing(): void {
+    const buffers = this.outgoing;
+    this.outgoing = [];
+    if (buffers.length === 0 || this.ended) return;
+    // A copy of its own: serialize's buffers may be views into a shared pool, and this one is handed over.
+    const bytes = buffers.length === 1 ? new Uint8Array(buffers[0]!) : new Uint8Array(Buffer.concat(buffers));
+    const answer = this.thread.run(bytes);
+    this.chain = this.chain
+      .then(() => answer)
+      .then(
+        (out) => {
+          if (this.ended || out.length === 0) return;
+          this.parser.parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), (msg) =>
+            this.dispatch(msg),
+          );
+        },
+        (err: unknown) => {
+          if (!this.ended) this.emit('error', err);
+        },
+      );
+  }
+
+  private dispatch(msg: BackendMessage): void {
+    if (msg.name === 'notification') {
+      const n = msg as BackendMessage & { channel: string; payload: string };
+      this.thread.notify(n.channel, n.payload);
+    }
+    if (this.emitMessage) this.emit('message', msg);
+    this.emit(msg.name === 'error' ? 'errorMessage' : msg.name, msg);
+  }
+
+  requestSsl(): void {}
+  startup(): void {}
+  cancel(): void {}
+  password(): void {}
+  sendSASLInitialResponseMessage(): void {}
+  sendSCRAMClientFinalMessage(): void {}
+  query(text: string): void {
+    this.send(serialize.query(text));
+  }
+  parse(query: Parameters<typeof serialize.parse>[0]): void {
+    this.send(serialize.parse(query));
+  }
+  bind(config: Parameters<typeof serialize.bind>[0]): void {
+    this.send(serialize.bind(config));
+  }
+  execute(config: Parameters<typeof serialize.execute>[0]): void {
+    this.send(serialize.execute(config));
+  }
+  describe(msg: Parameters<typeof serialize.describe>[0]): void {
+    this.send(serialize.describe(msg));
+  }
+  close(msg: Parameters<typeof serialize.close>[0]): void {
+    this.send(serialize.close(msg));
+  }
+  flush(): void {
+    this.send(serialize.flush());
+  }
+  sync(): void {
+    this.send(serialize.sync());
+  }
+  sendCopyFromChunk(chunk: Buffer): void {
+    this.send(serialize.copyData(chunk));
+  }
+  endCopyFrom(): void {
+    this.send(serialize.copyDone());
+  }
+  sendCopyFail(msg: string): void {
+    this.send(serialize.copyFail(msg));
+  }
+  ref(): void {}
+  unref(): void {}
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stream.writable = false;
+    // The session stays open in the thread; what this connection left running ends with its answers.
+    void this.chain.then(() => this.emit('end'));
+  }
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Starts PGlite on `dataDir` ('memory://' for an in-memory database) in a worker thread. */
+export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
+  const thread = new Thread(dataDir);
+  try {
+    await thread.ready;
+  } catch (err) {
+    await thread.worker.terminate();
+    throw err;
+  }
+  class ThreadClient extends pg.Client {
+    constructor(config: pg.ClientConfig = {}) {
+      // `connection` is node-postgres's seam for a connection of one's own (as PGlite's adapter uses it).
+      super({ ...config, connection: new ThreadConnection(thread) } as pg.ClientConfig);
+    }
+  }
+  const pool = new pg.Pool({ max: 1, idleTimeoutMillis: 0, Client: ThreadClient });
+  pool.on('error', (err) => console.error(`embedded database connection closed: ${err.message}`));
+  return {
+    pool,
+    subscribe: async (channel, onPayload) => {
+      if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      let set = thread.listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        thread.listeners.set(channel, set);
+        await pool.query(`LISTEN ${channel}`);
+      }
+      set.add(onPayload);
+      return async () => {
+        const current = thread.listeners.get(channel);
+        if (!current?.delete(onPayload) || current.size > 0) return;
+        thread.listeners.delete(channel);
+        await pool.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      };
+    },
+    close: async () => {
+      await pool.end();
+      await thread.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The embedded PGlite in its worker thread, reached through node-postgres (db/pglite-link.ts): one session
+ * lent to one client at a time, so concurrent transactions never interleave; errors end a statement or a
+ * transaction, never the session; named prepared statements survive a replaced client; notifications are
+ * heard once committed and never when rolled back; a data directory keeps what was committed across a
+ * close; answers of any size arrive whole; and an idle database does not hold a finished process open.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows, type Database } from '../../src/server/db/client.js';
+import { openPgliteThread, type PgliteLink } from '../../src/server/db/pglite-link.js';
+import { ENGINE } from '../helpers/db.js';
+
+describe.skipIf(ENGINE !== 'pglite')('PGlite in a worker thread', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await database.exec(
+      'create table counter (id int primary key, n int not null); insert into counter values (1, 0);',
+    );
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('runs 25 concurrent read-then-write transactions one after another: none is lost', async () => {
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        database.db.transaction(async (tx) => {
+          const [row] = await queryRows<{ n: number }>(tx, sql`select n from counter where id = 1`);
+          // Give every other transaction the chance to interleave, were the session shared.
+          await new Promise((r) => setTimeout(r, 1));
+          await tx.execute(sql`update counter set n = ${row!.n + 1} where id = 1`);
+        }),
+      ),
+    );
+    const [row] = await queryRows<{ n: number }>(database.db, sql`select n from counter where id = 1`);
+    expect(row!.n).toBe(25);
+  });
+
+  it('a failed statement ends its transaction, not the session', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`update counter set n = n + 100 where id = 1`);
+        await tx.execute(sql`select no_such_column from counter`);
+      }),
+    ).rejects.toThrow(/no_such_column/);
+    await expect(database.db.execute(sql`select 1/0`)).rejects.toMatchObject({ cause: { code: '22012' } });
+    const [row] = await queryRows<{ n: number }>(database.db, sql`select n from counter where id = 1`);
+    expect(row!.n).toBe(25);
+  });
+
+  it('hears a NOTIFY once its transaction commits, and never one rolled back', async () => {
+    const heard: string[] = [];
+    const stop = await database.listen('zx_thread_test', (p) => heard.push(p ?? 'null'));
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_notify('zx_thread_test', 'committed')`);
+      expect(heard).toEqual([]);
+    });
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_notify('zx_thread_test', 'rolled back')`);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await database.exec(`select pg_notify('zx_thread_test', 'again')`);
+    await stop();
+    await database.exec(`select pg_notify('zx_thread_test', 'after stop')`);
+    expect(heard).toEqual(['committed', 'again']);
+  });
+
+  it('answers of several megabytes arrive whole', async () => {
+    const rows = await queryRows<{ i: number; s: string }>(
+      database.db,
+      sql`select i, repeat('政', 500) || i as s from generate_series(1, 4000) as i`,
+    );
+    expect(rows).toHaveLength(4000);
+    expect(rows[3999]!.s).toBe(`${'政'.repeat(500)}4000`);
+  });
+});
+
+describe.skipIf(ENGINE !== 'pglite')('the thread link itself', () => {
+  let link: PgliteLink;
+  beforeAll(async () => {
+    link = await openPgliteThread('memory://');
+  });
+  afterAll(async () => {
+    await link?.close();
+  });
+
+  it('a client replacing a failed one reuses the session’s named statements', async () => {
+    const first = await link.pool.connect();
+    expect(
+      (await first.query({ name: 'zx_named', text: 'select $1::int + 1 as v', values: [1] })).rows,
+    ).toEqual([{ v: 2 }]);
+    // Released with an error: the pool throws this client away and opens another on the same session.
+    first.release(new Error('discard'));
+    const second = await link.pool.connect();
+    expect(second).not.toBe(first);
+    expect(
+      (await second.query({ name: 'zx_named', text: 'select $1::int + 1 as v', values: [41] })).rows,
+    ).toEqual([{ v: 42 }]);
+    second.release();
+  });
+});
+
+describe.skipIf(ENGINE !== 'pglite')('a data directory through the thread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zx-pglite-thread-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps what was committed across a close and a reopen', async () => {
+    const first = await openDatabase({ dataDir: dir });
+    await first.exec(`create table kept (v text); insert into kept values ('政讯');`);
+    await first.close();
+    const second = await openDatabase({ dataDir: dir });
+    expect(await queryRows<{ v: string }>(second.db, sql`select v from kept`)).toEqual([{ v: '政讯' }]);
+    await second.close();
+  });
+
+  it('an idle database does not keep a finished process alive', () => {
+    // A command-line run that forgets to close would otherwise hang on the worker thread.
+    const script = `
+      import { openDatabase } from ${JSON.stringify(join(process.cwd(), 'src/server/db/client.ts'))};
+      const d = await openDatabase({ dataDir: 'memory://' });
+      const r = await d.db.execute('select 7 as v');
+      console.log('answered', r.rows[0].v);
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out).toContain('answered 7');
+  });
+});
