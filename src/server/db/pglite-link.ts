@@ -272,7 +272,7 @@ export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
       super({ ...config, connection: new ThreadConnection(thread) } as pg.ClientConfig);
     }
   }
-  const pool = new pg.Pool({ max: 1, idleTimeoutMillis: 0, Client: ThreadClient });
+  const pool = new pg.Pool({ max: 1, idleTimeoutMillis: 0, pipeline: true, Client: ThreadClient });
   pool.on('error', (err) => console.error(`embedded database connection closed: ${err.message}`));
   return {
     pool,

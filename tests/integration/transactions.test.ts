@@ -1,0 +1,79 @@
+/**
+ * Transactions as openDatabase runs them on both engines (db/client.ts beginWithFirstStatement: BEGIN is
+ * written together with the first statement instead of awaited on its own). Whatever a use case does —
+ * fail before any statement, fail on a statement, throw after writing, succeed, nest a savepoint — only
+ * what committed is there, and no connection is lent again inside a transaction.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/server/db/client.js';
+import { ENGINE, testDatabase } from '../helpers/db.js';
+
+let database: Awaited<ReturnType<typeof testDatabase>>;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  await database.exec('create table tx_probe (id serial primary key, tag text not null)');
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const tags = async () =>
+  (await queryRows<{ tag: string }>(database.db, sql`select tag from tx_probe order by tag`)).map(
+    (r) => r.tag,
+  );
+
+describe('transactions', () => {
+  it('keep exactly what committed, whatever 40 concurrent ones do', async () => {
+    const kinds = ['ok', 'throw-first', 'sql-error', 'throw-after-write'] as const;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => {
+        const kind = kinds[i % kinds.length]!;
+        return database.db.transaction(async (tx) => {
+          if (kind === 'throw-first') throw new Error('before any statement');
+          await tx.execute(sql`insert into tx_probe (tag) values (${`${kind}-${i}`})`);
+          if (kind === 'sql-error') await tx.execute(sql`select 1 / 0`);
+          if (kind === 'throw-after-write') throw new Error('after a write');
+        });
+      }),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    const kept = await tags();
+    expect(kept).toHaveLength(10);
+    expect(kept.every((t) => t.startsWith('ok-'))).toBe(true);
+    if (ENGINE === 'postgres') {
+      const [open] = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and state like 'idle in transaction%'`,
+      );
+      expect(open!.n).toBe(0);
+    }
+  });
+
+  it('a transaction that runs no statement commits nothing and leaves the connection usable', async () => {
+    await expect(database.db.transaction(async () => 'nothing')).resolves.toBe('nothing');
+    const [row] = await queryRows<{ inside: boolean }>(
+      database.db,
+      sql`select now() = statement_timestamp() as inside`,
+    );
+    // Outside a transaction, now() is this statement's start: nothing was left open.
+    expect(row!.inside).toBe(true);
+  });
+
+  it('a savepoint rolled back inside keeps the outer transaction’s work', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into tx_probe (tag) values ('outer')`);
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.execute(sql`insert into tx_probe (tag) values ('inner')`);
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+    });
+    const kept = await tags();
+    expect(kept).toContain('outer');
+    expect(kept).not.toContain('inner');
+  });
+});
