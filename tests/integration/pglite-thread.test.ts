@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type Database } from '../../src/server/db/client.js';
 import { openPgliteThread, type PgliteLink } from '../../src/server/db/pglite-link.js';
@@ -105,6 +106,66 @@ describe.skipIf(ENGINE !== 'pglite')('the thread link itself', () => {
       (await second.query({ name: 'zx_named', text: 'select $1::int + 1 as v', values: [41] })).rows,
     ).toEqual([{ v: 42 }]);
     second.release();
+  });
+});
+
+describe.skipIf(ENGINE !== 'pglite')('a connection discarded while the session is busy', () => {
+  let link: PgliteLink;
+  beforeAll(async () => {
+    link = await openPgliteThread('memory://');
+    await link.pool.query('create table discarded (v int)');
+  });
+  afterAll(async () => {
+    await link?.close();
+  });
+
+  it('takes its transaction with it, as a closed socket does: nothing leaks into the next request', async () => {
+    const open = await link.pool.connect();
+    await open.query('begin');
+    await open.query('insert into discarded values (1)');
+    open.release(new Error('discarded mid-transaction'));
+    await link.pool.query('insert into discarded values (2)');
+    // A later ROLLBACK (the next failing transaction's) must not take the autocommitted row with it.
+    await link.pool.query('rollback');
+    const aborted = await link.pool.connect();
+    await aborted.query('begin');
+    await aborted.query('select 1/0').catch(() => undefined);
+    aborted.release(new Error('discarded in an aborted transaction'));
+    expect((await link.pool.query('select v from discarded order by v')).rows).toEqual([{ v: 2 }]);
+  });
+
+  it('a named statement whose connection timed out while parsing it can be used again', async () => {
+    await expect(
+      link.pool.query({
+        name: 'zx_slow',
+        text: 'select pg_sleep(0.3) as v',
+        query_timeout: 50,
+      } as pg.QueryConfig),
+    ).rejects.toThrow(/timeout/i);
+    await new Promise((r) => setTimeout(r, 400));
+    const again = await link.pool.query({ name: 'zx_slow', text: 'select pg_sleep(0.3) as v' });
+    expect(again.rowCount).toBe(1);
+  });
+
+  it('a listener that throws neither hangs the database nor loses the query that carried the notification', async () => {
+    const heard: string[] = [];
+    const stopBad = await link.subscribe('zx_thread_bad', () => {
+      throw new Error('a listener bug');
+    });
+    const stopGood = await link.subscribe('zx_thread_bad', (p) => heard.push(p));
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      await link.pool.query(`select pg_notify('zx_thread_bad', 'x')`);
+    } finally {
+      console.error = original;
+    }
+    expect(heard).toEqual(['x']);
+    expect(String(errors[0])).toContain('a listener bug');
+    expect((await link.pool.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    await stopBad();
+    await stopGood();
   });
 });
 

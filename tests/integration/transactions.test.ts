@@ -62,6 +62,22 @@ describe('transactions', () => {
     expect(row!.inside).toBe(true);
   });
 
+  it.skipIf(ENGINE !== 'postgres')(
+    'a server ending the connection between two statements fails that transaction, not the process',
+    async () => {
+      await expect(
+        database.db.transaction(async (tx) => {
+          const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+          await queryRows(database.db, sql`select pg_terminate_backend(${me!.pid})`);
+          // The termination arrives while this client runs no query: an error event, not an answer.
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.execute(sql`insert into tx_probe (tag) values ('after termination')`);
+        }),
+      ).rejects.toThrow();
+      expect(await tags()).not.toContain('after termination');
+    },
+  );
+
   it('a savepoint rolled back inside keeps the outer transaction’s work', async () => {
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`insert into tx_probe (tag) values ('outer')`);

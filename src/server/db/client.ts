@@ -118,12 +118,19 @@ function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Schema>>,
   root.transaction = async (fn, config) => {
     if (config !== undefined) throw new Error('transaction options are not supported here');
     const client = await pool.connect();
+    let broken: Error | undefined;
+    // A checked-out client has no listener for its connection's errors (the pool's is for idle ones), and
+    // an error event nobody hears is thrown: a server going away between two statements would end the
+    // process. Heard here, the client is discarded when released.
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     const session = new NodePgSession(client, root.dialect, root.schema, root.options);
     const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Db;
     const begun = client.query('begin');
     // Handled here so that a failure while the use case runs is not an unhandled rejection; awaited below.
     begun.catch(() => undefined);
-    let broken: Error | undefined;
     try {
       const result = await fn(tx);
       await begun;
@@ -138,6 +145,7 @@ function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Schema>>,
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };

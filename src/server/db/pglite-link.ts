@@ -130,8 +130,44 @@ class Thread {
   }
 
   notify(channel: string, payload: string): void {
-    for (const listener of this.listeners.get(channel) ?? []) listener(payload);
+    for (const listener of this.listeners.get(channel) ?? []) {
+      // A listener's failure is its own: the answer it arrived in still reaches its query.
+      try {
+        listener(payload);
+      } catch (err) {
+        console.error(`listener of ${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
+
+  /**
+   * What a closed socket does to a PostgreSQL session, done to the one session a discarded connection
+   * leaves behind: its transaction rolled back and its prepared statements dropped, before anything a
+   * later connection sends (the thread runs requests in the order they are posted). Without it, the next
+   * request would run inside the discarded connection's transaction, and names it had parsed, or was
+   * parsing when it went, would clash. Notifications in the answer are still delivered.
+   */
+  resetSession(): void {
+    for (const name of Object.keys(this.parsedStatements)) delete this.parsedStatements[name];
+    const bytes = new Uint8Array(
+      Buffer.concat([serialize.query('ROLLBACK'), serialize.query('DEALLOCATE ALL')]),
+    );
+    this.run(bytes).then(
+      (out) => notificationsIn(out, (channel, payload) => this.notify(channel, payload)),
+      () => undefined, // the thread is gone: nothing is left to reset
+    );
+  }
+}
+
+/** Calls `onNotification` for every NotificationResponse in an answer, ignoring everything else. */
+function notificationsIn(out: Uint8Array, onNotification: (channel: string, payload: string) => void): void {
+  if (out.length === 0) return;
+  new Parser().parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), (msg) => {
+    if (msg.name === 'notification') {
+      const n = msg as BackendMessage & { channel: string; payload: string };
+      onNotification(n.channel, n.payload);
+    }
+  });
 }
 
 /**
@@ -184,15 +220,15 @@ class ThreadConnection extends EventEmitter {
       .then(() => answer)
       .then(
         (out) => {
-          if (this.ended || out.length === 0) return;
+          if (out.length === 0) return;
+          // Parsed even after the connection ended: notifications in it are still everyone's.
           this.parser.parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), (msg) =>
             this.dispatch(msg),
           );
         },
-        (err: unknown) => {
-          if (!this.ended) this.emit('error', err);
-        },
-      );
+        (err: unknown) => this.fail(err),
+      )
+      .catch((err: unknown) => this.fail(err));
   }
 
   private dispatch(msg: BackendMessage): void {
@@ -200,8 +236,22 @@ class ThreadConnection extends EventEmitter {
       const n = msg as BackendMessage & { channel: string; payload: string };
       this.thread.notify(n.channel, n.payload);
     }
+    if (this.ended) return;
     if (this.emitMessage) this.emit('message', msg);
     this.emit(msg.name === 'error' ? 'errorMessage' : msg.name, msg);
+  }
+
+  /** The thread failed, or handling an answer threw: the connection is unusable, as on a socket error. */
+  private fail(err: unknown): void {
+    if (this.ended) return;
+    try {
+      this.emit('error', err instanceof Error ? err : new Error(String(err)));
+    } catch (thrown) {
+      // Nobody listened for the error (a client neither in the pool nor in a query): keep it visible.
+      console.error(
+        `embedded database connection failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+      );
+    }
   }
 
   requestSsl(): void {}
@@ -250,7 +300,9 @@ class ThreadConnection extends EventEmitter {
     if (this.ended) return;
     this.ended = true;
     this.stream.writable = false;
-    // The session stays open in the thread; what this connection left running ends with its answers.
+    // What was not yet handed over never reached the database, as on a socket closed before its write.
+    this.outgoing = [];
+    this.thread.resetSession();
     void this.chain.then(() => this.emit('end'));
   }
 }
@@ -274,21 +326,30 @@ export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
   }
   const pool = new pg.Pool({ max: 1, idleTimeoutMillis: 0, pipeline: true, Client: ThreadClient });
   pool.on('error', (err) => console.error(`embedded database connection closed: ${err.message}`));
+  /** The LISTEN of each channel with subscribers: in force once it resolves, forgotten if it fails. */
+  const listening = new Map<string, Promise<void>>();
   return {
     pool,
     subscribe: async (channel, onPayload) => {
       if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
-      let set = thread.listeners.get(channel);
-      if (!set) {
-        set = new Set();
-        thread.listeners.set(channel, set);
-        await pool.query(`LISTEN ${channel}`);
+      let inForce = listening.get(channel);
+      if (!inForce) {
+        const started = pool.query(`LISTEN ${channel}`).then(() => undefined);
+        inForce = started;
+        listening.set(channel, started);
+        started.catch(() => {
+          if (listening.get(channel) === started) listening.delete(channel);
+        });
       }
+      await inForce;
+      let set = thread.listeners.get(channel);
+      if (!set) thread.listeners.set(channel, (set = new Set()));
       set.add(onPayload);
       return async () => {
         const current = thread.listeners.get(channel);
         if (!current?.delete(onPayload) || current.size > 0) return;
         thread.listeners.delete(channel);
+        listening.delete(channel);
         await pool.query(`UNLISTEN ${channel}`).catch(() => undefined);
       };
     },
