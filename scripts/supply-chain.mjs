@@ -5,7 +5,7 @@
 //   node scripts/supply-chain.mjs sbom [out]        CycloneDX SBOM of the production dependencies with npm's own
 //                                                    `npm sbom` (default dist/sbom.cdx.json), checked to list them
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -55,9 +55,55 @@ export function writeSbom(out = join(root, 'dist/sbom.cdx.json')) {
     },
   );
   if (r.status !== 0) return [`npm sbom failed (${r.status}): ${r.stderr}`];
+  let text = r.stdout;
+  try {
+    text = `${JSON.stringify(completeFromLockfile(JSON.parse(text)), null, 2)}\n`;
+  } catch {
+    // Not JSON: checkSbom says so.
+  }
   mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileSync(out, r.stdout);
-  return checkSbom(r.stdout);
+  writeFileSync(out, text);
+  return checkSbom(text);
+}
+
+/**
+ * npm sbom (11.x) leaves out production packages it first reaches through a development-only path: pg-types
+ * and pg-protocol, which @types/pg also depends on, were missing although pg needs them at run time. Every
+ * installed package the lockfile does not mark as development-only is added in npm's own component form
+ * (name, version, purl, SHA-512 from the lockfile's integrity, licence).
+ */
+function completeFromLockfile(bom) {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const components = Array.isArray(bom.components) ? bom.components : (bom.components = []);
+  const have = new Set(components.map((c) => c['bom-ref']));
+  for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+    if (!path || entry.dev || entry.link || !entry.version) continue;
+    if (!existsSync(join(root, path))) continue; // an optional package for another platform
+    const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const ref = `${name}@${entry.version}`;
+    if (have.has(ref)) continue;
+    have.add(ref);
+    const [alg, digest] = String(entry.integrity ?? '').split('-');
+    components.push({
+      'bom-ref': ref,
+      type: 'library',
+      name,
+      version: entry.version,
+      scope: entry.optional || entry.devOptional ? 'optional' : 'required',
+      purl: `pkg:npm/${name.replace('@', '%40')}@${entry.version}`,
+      properties: [],
+      hashes:
+        alg === 'sha512' && digest
+          ? [{ alg: 'SHA-512', content: Buffer.from(digest, 'base64').toString('hex') }]
+          : [],
+      licenses: !entry.license
+        ? []
+        : /[\s()]/.test(entry.license)
+          ? [{ expression: entry.license }]
+          : [{ license: { id: entry.license } }],
+    });
+  }
+  return bom;
 }
 
 export function checkSbom(text) {

@@ -68,6 +68,10 @@ describe('supply chain', () => {
     for (const dep of ['fastify', 'drizzle-orm', 'pg', '@electric-sql/pglite', 'zod'])
       expect(names.has(dep), dep).toBe(true);
     for (const dep of Object.keys(pkg.dependencies)) expect(names.has(dep), dep).toBe(true);
+    // What the production packages need in turn, also where a development package needs it too (npm sbom
+    // left out pg's pg-types and pg-protocol, which @types/pg also depends on).
+    for (const dep of ['pg-types', 'pg-protocol', 'pg-pool', 'postgres-date', 'semver'])
+      expect(names.has(dep), dep).toBe(true);
     // Production only: a tool used for building and testing is not shipped.
     expect(names.has('vitest')).toBe(false);
     expect(names.has('lockfile-lint')).toBe(false);
