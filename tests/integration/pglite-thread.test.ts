@@ -12,7 +12,14 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, type Database } from '../../src/server/db/client.js';
+import {
+  beginWithFirstStatement,
+  openDatabase,
+  queryRows,
+  type Database,
+} from '../../src/server/db/client.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as schema from '../../src/server/db/schema.js';
 import { openPgliteThread, type PgliteLink } from '../../src/server/db/pglite-link.js';
 import { ENGINE } from '../helpers/db.js';
 
@@ -91,6 +98,20 @@ describe.skipIf(ENGINE !== 'pglite')('the thread link itself', () => {
   });
   afterAll(async () => {
     await link?.close();
+  });
+
+  it('a transaction’s BEGIN travels with its first statement: one round trip to the thread fewer', async () => {
+    const database = drizzle(link.pool, { schema });
+    const tx = beginWithFirstStatement(database, link.pool);
+    await link.pool.query('create table if not exists trips (v int)');
+    const before = link.requests();
+    await tx.transaction(async (t) => {
+      await t.execute(sql`insert into trips values (1)`);
+      await t.execute(sql`insert into trips values (2)`);
+    });
+    // BEGIN with the first insert, the second insert, COMMIT.
+    expect(link.requests() - before).toBe(3);
+    expect((await link.pool.query('select count(*)::int as n from trips')).rows).toEqual([{ n: 2 }]);
   });
 
   it('a client replacing a failed one reuses the session’s named statements', async () => {

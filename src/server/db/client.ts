@@ -97,6 +97,11 @@ export async function openDatabase(opts: {
   };
 }
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** What drizzle's node-postgres session holds (private in its types, plain fields at run time). */
 interface SessionInternals {
   dialect: ConstructorParameters<typeof NodePgSession>[1];
@@ -107,13 +112,14 @@ interface SessionInternals {
 
 /**
  * drizzle's transaction on a pool, except that BEGIN is not awaited before the use case's first statement:
- * with the pool's clients pipelining, BEGIN and that statement leave in one write and PostgreSQL answers
- * both in one — a round trip fewer per transaction, on both sides of the socket. BEGIN's own answer is
+ * with the pool's clients pipelining and the connection corked until the statement joins it, BEGIN and that
+ * statement leave in one write and PostgreSQL answers both in one — a round trip fewer per transaction, and
+ * one system call and one wake-up of the database fewer on both sides of the socket. BEGIN's own answer is
  * awaited before COMMIT. BEGIN fails only with its connection, and then so does everything written after
  * it; a client whose ROLLBACK fails is discarded, not lent again. Nested transactions (savepoints) are
  * drizzle's own.
  */
-function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Schema>>, pool: pg.Pool): Db {
+export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Schema>>, pool: pg.Pool): Db {
   const root = database._.session as unknown as SessionInternals;
   root.transaction = async (fn, config) => {
     if (config !== undefined) throw new Error('transaction options are not supported here');
@@ -128,7 +134,12 @@ function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Schema>>,
     client.on('error', onError);
     const session = new NodePgSession(client, root.dialect, root.schema, root.options);
     const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Db;
+    // BEGIN and the first statement leave in one write: the connection stays corked until the event loop's
+    // check phase, which it passes before it can wait for any answer, so nothing ever waits on this write.
+    const socket = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
+    socket?.cork?.();
     const begun = client.query('begin');
+    setImmediate(() => socket?.uncork?.());
     // Handled here so that a failure while the use case runs is not an unhandled rejection; awaited below.
     begun.catch(() => undefined);
     try {

@@ -26,6 +26,8 @@ export interface PgliteLink {
   /** Hears NOTIFYs committed on the database (its one session LISTENs for the channel). */
   subscribe(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** How many requests have gone to the thread (each a round trip between the threads). */
+  requests(): number;
 }
 
 type Answer =
@@ -46,7 +48,7 @@ class Thread {
   readonly ready: Promise<void>;
   /** The named statements parsed in the thread's one session (pg's per-connection cache, shared). */
   readonly parsedStatements: Record<string, string> = {};
-  private nextId = 1;
+  nextId = 1;
   private readonly pending = new Map<
     number,
     { resolve: (bytes: Uint8Array | null) => void; reject: (err: Error) => void }
@@ -177,7 +179,23 @@ function notificationsIn(out: Uint8Array, onNotification: (channel: string, payl
  */
 class ThreadConnection extends EventEmitter {
   _connecting = false;
-  readonly stream = { destroy: () => this.end(), writable: true };
+  /**
+   * What node-postgres asks of its socket. As on a socket, messages written while it is corked leave together
+   * at the last uncork: node-postgres corks around each query's messages, and a transaction's BEGIN stays
+   * corked until its first statement joins it (db/client.ts).
+   */
+  readonly stream = {
+    destroy: () => this.end(),
+    writable: true,
+    cork: () => {
+      this.corked++;
+    },
+    uncork: () => {
+      if (this.corked === 0 || --this.corked > 0 || this.outgoing.length === 0) return;
+      queueMicrotask(() => this.flushOutgoing());
+    },
+  };
+  private corked = 0;
   readonly parsedStatements: Record<string, string>;
   readonly submittedNamedStatements: Record<string, unknown> = {};
   private emitMessage = false;
@@ -206,10 +224,11 @@ class ThreadConnection extends EventEmitter {
   private send(buffer: Buffer): void {
     if (this.ended) return;
     this.outgoing.push(buffer);
-    if (this.outgoing.length === 1) queueMicrotask(() => this.flushOutgoing());
+    if (this.outgoing.length === 1 && this.corked === 0) queueMicrotask(() => this.flushOutgoing());
   }
 
   private flushOutgoing(): void {
+    if (this.corked > 0) return; // the last uncork sends them
     const buffers = this.outgoing;
     this.outgoing = [];
     if (buffers.length === 0 || this.ended) return;
@@ -357,5 +376,6 @@ export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
       await pool.end();
       await thread.close();
     },
+    requests: () => thread.nextId - 1,
   };
 }
