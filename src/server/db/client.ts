@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { openPgliteThread } from './pglite-link.js';
+import { CHANNEL_NAME, openPgliteThread } from './pglite-link.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -163,8 +163,6 @@ export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Sc
   return database as unknown as Db;
 }
 
-const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /** The payloads of the LISTEN connections' own heartbeats: never handed to a listener. */
 const HEARTBEAT = 'zx-heartbeat:';
 
@@ -193,7 +191,7 @@ export async function listenPostgres(
   onState: (up: boolean) => void = () => undefined,
   heartbeat?: ListenHeartbeat,
 ): Promise<() => Promise<void>> {
-  if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid channel name ${channel}`);
   let stopped = false;
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -289,7 +287,7 @@ export async function listenPostgres(
   };
 }
 
-/** Raw SQL returning rows, identical on PGlite and node-postgres (both answer `{ rows }`). */
+/** Raw SQL returning its rows (node-postgres's `{ rows }`, on either engine). */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;

@@ -55,9 +55,12 @@ class Thread {
   >();
   private dead: Error | null = null;
   private closing = false;
-  readonly listeners = new Map<string, Set<(payload: string) => void>>();
 
-  constructor(dataDir: string) {
+  /** `onNotification` hears every NOTIFY found in an answer. */
+  constructor(
+    dataDir: string,
+    private readonly onNotification: (channel: string, payload: string) => void,
+  ) {
     this.worker = new Worker(threadUrl(), {
       workerData: { dataDir },
       // The process's flags, but not one that only means something beside `--eval` (a worker has no
@@ -131,17 +134,6 @@ class Thread {
     }
   }
 
-  notify(channel: string, payload: string): void {
-    for (const listener of this.listeners.get(channel) ?? []) {
-      // A listener's failure is its own: the answer it arrived in still reaches its query.
-      try {
-        listener(payload);
-      } catch (err) {
-        console.error(`listener of ${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-  }
-
   /**
    * What a closed socket does to a PostgreSQL session, done to the one session a discarded connection
    * leaves behind: its transaction rolled back and its prepared statements dropped, before anything a
@@ -155,21 +147,22 @@ class Thread {
       Buffer.concat([serialize.query('ROLLBACK'), serialize.query('DEALLOCATE ALL')]),
     );
     this.run(bytes).then(
-      (out) => notificationsIn(out, (channel, payload) => this.notify(channel, payload)),
+      (out) => parseAnswer(new Parser(), out, (msg) => this.notified(msg)),
       () => undefined, // the thread is gone: nothing is left to reset
     );
   }
+
+  /** Hands a NotificationResponse to `onNotification`; any other message is not its business. */
+  notified(msg: BackendMessage): void {
+    if (msg.name !== 'notification') return;
+    const { channel, payload } = msg as BackendMessage & { channel: string; payload: string };
+    this.onNotification(channel, payload);
+  }
 }
 
-/** Calls `onNotification` for every NotificationResponse in an answer, ignoring everything else. */
-function notificationsIn(out: Uint8Array, onNotification: (channel: string, payload: string) => void): void {
-  if (out.length === 0) return;
-  new Parser().parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), (msg) => {
-    if (msg.name === 'notification') {
-      const n = msg as BackendMessage & { channel: string; payload: string };
-      onNotification(n.channel, n.payload);
-    }
-  });
+/** Feeds an answer's bytes to a wire-protocol parser (which keeps a message cut at the end for the next). */
+function parseAnswer(parser: Parser, out: Uint8Array, onMessage: (msg: BackendMessage) => void): void {
+  if (out.length > 0) parser.parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), onMessage);
 }
 
 /**
@@ -232,29 +225,26 @@ class ThreadConnection extends EventEmitter {
     const buffers = this.outgoing;
     this.outgoing = [];
     if (buffers.length === 0 || this.ended) return;
-    // A copy of its own: serialize's buffers may be views into a shared pool, and this one is handed over.
-    const bytes = buffers.length === 1 ? new Uint8Array(buffers[0]!) : new Uint8Array(Buffer.concat(buffers));
+    // One copy of its own (serialize's buffers may be views into a shared pool, and this one is handed over).
+    const bytes = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of buffers) {
+      bytes.set(b, at);
+      at += b.length;
+    }
     const answer = this.thread.run(bytes);
     this.chain = this.chain
       .then(() => answer)
       .then(
-        (out) => {
-          if (out.length === 0) return;
-          // Parsed even after the connection ended: notifications in it are still everyone's.
-          this.parser.parse(Buffer.from(out.buffer, out.byteOffset, out.byteLength), (msg) =>
-            this.dispatch(msg),
-          );
-        },
+        // Parsed even after the connection ended: notifications in it are still everyone's.
+        (out) => parseAnswer(this.parser, out, (msg) => this.dispatch(msg)),
         (err: unknown) => this.fail(err),
       )
       .catch((err: unknown) => this.fail(err));
   }
 
   private dispatch(msg: BackendMessage): void {
-    if (msg.name === 'notification') {
-      const n = msg as BackendMessage & { channel: string; payload: string };
-      this.thread.notify(n.channel, n.payload);
-    }
+    this.thread.notified(msg);
     if (this.ended) return;
     if (this.emitMessage) this.emit('message', msg);
     this.emit(msg.name === 'error' ? 'errorMessage' : msg.name, msg);
@@ -326,11 +316,23 @@ class ThreadConnection extends EventEmitter {
   }
 }
 
-const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A LISTEN channel's name as the server writes them (interpolated into LISTEN, so checked first). */
+export const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Starts PGlite on `dataDir` ('memory://' for an in-memory database) in a worker thread. */
 export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
-  const thread = new Thread(dataDir);
+  /** Each channel with subscribers: its LISTEN (in force once resolved, forgotten if it fails) and them. */
+  const channels = new Map<string, { inForce: Promise<void>; listeners: Set<(payload: string) => void> }>();
+  const thread = new Thread(dataDir, (channel, payload) => {
+    for (const listener of channels.get(channel)?.listeners ?? []) {
+      // A listener's failure is its own: the answer it arrived in still reaches its query.
+      try {
+        listener(payload);
+      } catch (err) {
+        console.error(`listener of ${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  });
   try {
     await thread.ready;
   } catch (err) {
@@ -345,30 +347,29 @@ export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
   }
   const pool = new pg.Pool({ max: 1, idleTimeoutMillis: 0, pipeline: true, Client: ThreadClient });
   pool.on('error', (err) => console.error(`embedded database connection closed: ${err.message}`));
-  /** The LISTEN of each channel with subscribers: in force once it resolves, forgotten if it fails. */
-  const listening = new Map<string, Promise<void>>();
   return {
     pool,
     subscribe: async (channel, onPayload) => {
-      if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${channel}`);
-      let inForce = listening.get(channel);
-      if (!inForce) {
-        const started = pool.query(`LISTEN ${channel}`).then(() => undefined);
-        inForce = started;
-        listening.set(channel, started);
-        started.catch(() => {
-          if (listening.get(channel) === started) listening.delete(channel);
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      let entry = channels.get(channel);
+      if (!entry) {
+        const started = {
+          inForce: pool.query(`LISTEN ${channel}`).then(() => undefined),
+          listeners: new Set<(payload: string) => void>(),
+        };
+        entry = started;
+        channels.set(channel, started);
+        started.inForce.catch(() => {
+          if (channels.get(channel) === started) channels.delete(channel);
         });
       }
-      await inForce;
-      let set = thread.listeners.get(channel);
-      if (!set) thread.listeners.set(channel, (set = new Set()));
-      set.add(onPayload);
+      await entry.inForce;
+      entry.listeners.add(onPayload);
+      const subscribed = entry;
       return async () => {
-        const current = thread.listeners.get(channel);
-        if (!current?.delete(onPayload) || current.size > 0) return;
-        thread.listeners.delete(channel);
-        listening.delete(channel);
+        if (!subscribed.listeners.delete(onPayload) || subscribed.listeners.size > 0) return;
+        if (channels.get(channel) !== subscribed) return;
+        channels.delete(channel);
         await pool.query(`UNLISTEN ${channel}`).catch(() => undefined);
       };
     },

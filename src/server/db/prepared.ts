@@ -177,8 +177,8 @@ const dialect = new PgDialect();
 /**
  * A fixed raw statement (an `sql` template whose parameters are all `sql.placeholder`s), turned into text
  * once and run as a named prepared statement on the caller's connection. Rows come back as the driver
- * returns them: JSON parsed, timestamps as text on node-postgres and as Date on PGlite — cast in the SQL or
- * convert in the caller.
+ * returns them: JSON parsed, timestamps as text (drizzle's node-postgres parsers, on either engine) — cast in
+ * the SQL or convert in the caller.
  */
 export function preparedSql<T>(
   name: string,

@@ -20,7 +20,7 @@ interface Counter {
 /** Adds one to a counter, restarting its window when the last one ended; null when the key is locked. */
 async function bump(db: Db, scope: Scope, key: string, now: Date, windowMs: number): Promise<Counter | null> {
   const cutoff = new Date(now.getTime() - windowMs);
-  const rows = await queryRows<{ count: number; window_start: Date | string }>(
+  const rows = await queryRows<{ count: number; window_start: string }>(
     db,
     sql`insert into login_throttle as t (scope, key, count, window_start, locked_until)
         values (${scope}, ${key}, 1, ${now}, null)

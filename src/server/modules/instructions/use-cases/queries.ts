@@ -119,7 +119,7 @@ export async function myInstructions(ctx: UseCaseContext, q: { cursor?: string |
 interface DeskRow {
   kind: 'flag' | 'received';
   key: string;
-  at: string | Date;
+  at: string;
   flag_id: string | null;
   item_id: string | null;
   issue_id: string | null;

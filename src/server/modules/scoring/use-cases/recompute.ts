@@ -48,7 +48,7 @@ interface AdoptionRow {
   periodical_name: string;
   type: AdoptionType;
   adopting_level: OrgLevel;
-  adopted_at: string | Date;
+  adopted_at: string;
   origin_org_id: string;
   co_reporter_org_ids: string[];
 }
@@ -58,7 +58,7 @@ interface InstructionFactsRow {
   item_id: string;
   leader_org_id: string;
   leader_level: OrgLevel;
-  created_at: string | Date;
+  created_at: string;
   origin_org_id: string;
   co_reporter_org_ids: string[];
   chain_from_org_ids: string[];

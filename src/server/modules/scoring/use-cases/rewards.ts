@@ -16,7 +16,7 @@ interface RewardRow {
   author_id: string;
   adopting_level: OrgLevel;
   periodical_name: string;
-  adopted_at: string | Date;
+  adopted_at: string;
 }
 
 /**
