@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   beginWithFirstStatement,
+  commitWithNextStatement,
   openDatabase,
   queryRows,
   type Database,
@@ -111,6 +112,22 @@ describe.skipIf(ENGINE !== 'pglite')('the thread link itself', () => {
     });
     // BEGIN with the first insert, the second insert, COMMIT.
     expect(link.requests() - before).toBe(3);
+    expect((await link.pool.query('select count(*)::int as n from trips')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('a statement marked last travels with COMMIT: one round trip to the thread fewer again', async () => {
+    const database = drizzle(link.pool, { schema });
+    const tx = beginWithFirstStatement(database, link.pool);
+    await link.pool.query('create table if not exists trips (v int)');
+    await link.pool.query('truncate trips');
+    const before = link.requests();
+    await tx.transaction(async (t) => {
+      await t.execute(sql`insert into trips values (1)`);
+      commitWithNextStatement(t);
+      await t.execute(sql`insert into trips values (2)`);
+    });
+    // BEGIN with the first insert, the second insert with COMMIT.
+    expect(link.requests() - before).toBe(2);
     expect((await link.pool.query('select count(*)::int as n from trips')).rows).toEqual([{ n: 2 }]);
   });
 

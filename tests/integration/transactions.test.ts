@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/server/db/client.js';
+import { commitWithNextStatement, queryRows } from '../../src/server/db/client.js';
 import { ENGINE, testDatabase } from '../helpers/db.js';
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -23,6 +23,17 @@ const tags = async () =>
   (await queryRows<{ tag: string }>(database.db, sql`select tag from tx_probe order by tag`)).map(
     (r) => r.tag,
   );
+
+/** No connection sits idle inside a transaction (PostgreSQL; PGlite's one session is checked by using it). */
+async function expectNoTransactionLeftOpen() {
+  if (ENGINE !== 'postgres') return;
+  const [open] = await queryRows<{ n: number }>(
+    database.db,
+    sql`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`,
+  );
+  expect(open!.n).toBe(0);
+}
 
 describe('transactions', () => {
   it('keep exactly what committed, whatever 40 concurrent ones do', async () => {
@@ -42,14 +53,7 @@ describe('transactions', () => {
     const kept = await tags();
     expect(kept).toHaveLength(10);
     expect(kept.every((t) => t.startsWith('ok-'))).toBe(true);
-    if (ENGINE === 'postgres') {
-      const [open] = await queryRows<{ n: number }>(
-        database.db,
-        sql`select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and state like 'idle in transaction%'`,
-      );
-      expect(open!.n).toBe(0);
-    }
+    await expectNoTransactionLeftOpen();
   });
 
   it('a transaction that runs no statement commits nothing and leaves the connection usable', async () => {
@@ -77,6 +81,58 @@ describe('transactions', () => {
       expect(await tags()).not.toContain('after termination');
     },
   );
+
+  it('a statement marked last commits with it; failing, it takes everything before it back', async () => {
+    await database.exec('truncate tx_probe');
+    const kinds = ['last-only', 'last-ok', 'last-fails', 'throw-after-last', 'statement-after-last'] as const;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => {
+        const kind = kinds[i % kinds.length]!;
+        return database.db.transaction(async (tx) => {
+          if (kind !== 'last-only')
+            await tx.execute(sql`insert into tx_probe (tag) values (${`${kind}-${i}-a`})`);
+          commitWithNextStatement(tx);
+          if (kind === 'last-fails') await tx.execute(sql`insert into tx_probe (tag) values (null)`);
+          else await tx.execute(sql`insert into tx_probe (tag) values (${`${kind}-${i}-b`})`);
+          if (kind === 'throw-after-last') throw new Error('after the last statement');
+          if (kind === 'statement-after-last') await tx.execute(sql`select 1`);
+        });
+      }),
+    );
+    const failures = outcomes.flatMap((o, i) =>
+      o.status === 'rejected'
+        ? [
+            `${kinds[i % kinds.length]}: ${((o.reason as Error).cause as Error | undefined)?.message ?? (o.reason as Error).message}`,
+          ]
+        : [],
+    );
+    expect(failures.filter((f) => f.startsWith('last-fails'))).toHaveLength(8);
+    expect(failures.filter((f) => f.startsWith('throw-after-last: after the last statement'))).toHaveLength(
+      8,
+    );
+    expect(
+      failures.filter((f) =>
+        f.startsWith('statement-after-last: a statement after the transaction was committed'),
+      ),
+    ).toHaveLength(8);
+    expect(failures).toHaveLength(24);
+    const kept = await tags();
+    // A failed last statement rolled back the row written before it; a last statement that succeeded
+    // committed everything, whatever the use case did next (which is why only a use case that can no longer
+    // fail marks one).
+    expect(kept.filter((t) => t.startsWith('last-fails'))).toEqual([]);
+    for (const kind of ['last-ok', 'throw-after-last', 'statement-after-last'])
+      expect(kept.filter((t) => t.startsWith(`${kind}-`))).toHaveLength(16);
+    expect(kept.filter((t) => t.startsWith('last-only-'))).toHaveLength(8);
+    expect(kept).toHaveLength(56);
+    await expectNoTransactionLeftOpen();
+    // Every connection went back to the pool outside a transaction.
+    const [row] = await queryRows<{ inside: boolean }>(
+      database.db,
+      sql`select now() = statement_timestamp() as inside`,
+    );
+    expect(row!.inside).toBe(true);
+  });
 
   it('a savepoint rolled back inside keeps the outer transaction’s work', async () => {
     await database.db.transaction(async (tx) => {

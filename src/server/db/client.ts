@@ -132,11 +132,32 @@ export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Sc
       broken ??= err;
     };
     client.on('error', onError);
-    const session = new NodePgSession(client, root.dialect, root.schema, root.options);
+    const socket = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
+    /** COMMIT, once written with the statement `commitWithNextStatement` marked; then nothing more may run. */
+    const last: { armed: boolean; commit: Promise<pg.QueryResult> | null } = { armed: false, commit: null };
+    // The session's statements go through here (drizzle's node-postgres session calls only `query`).
+    const statements = {
+      query: (...args: Parameters<pg.PoolClient['query']>) => {
+        if (last.commit) throw new Error('a statement after the transaction was committed');
+        if (!last.armed) return (client.query as (...a: unknown[]) => unknown)(...args);
+        last.armed = false;
+        // The statement and COMMIT in one write: PostgreSQL runs COMMIT as soon as the statement is done —
+        // or answers ROLLBACK if it failed (a failed statement aborts the transaction).
+        socket?.cork?.();
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        last.commit = client.query('commit');
+        last.commit.catch(() => undefined);
+        socket?.uncork?.();
+        return result;
+      },
+    } as unknown as pg.PoolClient;
+    const session = new NodePgSession(statements, root.dialect, root.schema, root.options);
     const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Db;
+    (tx as unknown as Record<symbol, () => void>)[COMMIT_WITH_NEXT] = () => {
+      last.armed = true;
+    };
     // BEGIN and the first statement leave in one write: the connection stays corked until the event loop's
     // check phase, which it passes before it can wait for any answer, so nothing ever waits on this write.
-    const socket = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
     socket?.cork?.();
     const begun = client.query('begin');
     setImmediate(() => socket?.uncork?.());
@@ -145,12 +166,19 @@ export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Sc
     try {
       const result = await fn(tx);
       await begun;
-      await client.query('commit');
+      if (last.commit) {
+        const done = await last.commit;
+        // Only a failed statement turns COMMIT into ROLLBACK, and then the use case has thrown.
+        if (done.command !== 'COMMIT') throw new Error('the transaction was rolled back');
+      } else await client.query('commit');
       return result;
     } catch (error) {
       try {
         await begun.catch(() => undefined);
-        await client.query('rollback');
+        // COMMIT already written ends the transaction either way (committed, or rolled back after a failed
+        // statement): the use case's error stands.
+        if (last.commit) await last.commit.catch(() => undefined);
+        else await client.query('rollback');
       } catch (rollbackError) {
         broken = rollbackError as Error;
       }
@@ -161,6 +189,19 @@ export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Sc
     }
   };
   return database as unknown as Db;
+}
+
+const COMMIT_WITH_NEXT = Symbol('commitWithNextStatement');
+
+/**
+ * Marks the transaction's next statement as its last: COMMIT is written with it, a round trip fewer, and
+ * the rows it locks are held one round trip less. Only for a statement after which the use case can no
+ * longer fail in a way that must undo something written before it: if the statement fails, PostgreSQL
+ * rolls everything back; if it succeeds, everything commits, whatever the use case then decides. Outside
+ * a transaction of `beginWithFirstStatement` (a savepoint, a plain query) it does nothing.
+ */
+export function commitWithNextStatement(tx: Db): void {
+  (tx as unknown as Record<symbol, (() => void) | undefined>)[COMMIT_WITH_NEXT]?.();
 }
 
 /** The payloads of the LISTEN connections' own heartbeats: never handed to a listener. */

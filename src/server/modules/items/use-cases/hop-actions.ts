@@ -25,6 +25,7 @@ export async function receiveHop(ctx: UseCaseContext, hopId: string): Promise<Ho
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'receive', {
     stageCount: facts.stageCount,
     patch: { receivedAt: ctx.now, stage: facts.stageCount > 0 ? 1 : 0 },
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'receive', change);
 }
@@ -49,6 +50,7 @@ export async function advanceHop(
     comment: input.opinion,
     data: { stage: hop.stage + 1 },
     patch: { stage: hop.stage + 1 },
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'advance', change);
 }
@@ -65,12 +67,15 @@ export async function returnHop(
   if (!reason.trim()) throw invalid('reason', '退回修改必须填写理由');
   const { hop, item, facts } = await loadVisibleHop(ctx, hopId);
   authorize(ctx.actor, 'hop', 'return', facts);
+  // A unit's own submission sends the item back to revising too: then that is the last statement.
+  const itemFollows = hop.parentHopId === null && item.state === 'submitted';
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'return', {
     stageCount: facts.stageCount,
     comment: reason,
     patch: { lastReason: reason },
+    last: !itemFollows,
   });
-  if (hop.parentHopId === null && item.state === 'submitted') {
+  if (itemFollows) {
     // A miss here means a concurrent return of another hop already moved the item to revising (then no
     // second event is written).
     await casTransition(
@@ -110,6 +115,7 @@ export async function rejectHop(
     stageCount: facts.stageCount,
     comment: reason,
     patch: { lastReason: reason },
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'reject', change);
 }
@@ -125,6 +131,7 @@ export async function archiveHop(
   const change = await transitionHop(ctx, hop, hop.toOrgId, 'archive', {
     stageCount: facts.stageCount,
     comment,
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'archive', change);
 }
@@ -166,6 +173,7 @@ export async function editAtHub(
     comment: input.note ?? null,
     data: { versionNo: no },
     patch: { workingVersionId: id },
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'edit', change, { versionNo: no });
 }
@@ -267,6 +275,7 @@ export async function adoptHop(
       adoptedBy: ctx.actor.userId,
       adoptedAt: ctx.now,
     }),
+    last: true,
   });
   return hopResult(ctx, hop, item.state, 'adopt', change, { adoptionId: id });
 }

@@ -65,6 +65,7 @@ export async function editItem(ctx: UseCaseContext, input: EditItemInput): Promi
       ...(input.reportStage !== undefined && { reportStage: input.reportStage }),
       ...(targets && { targetOrgIds: targets }),
     },
+    last: true,
   });
   return itemResult(ctx, item.id, 'edit', change);
 }
@@ -81,7 +82,7 @@ export async function submitForReview(ctx: UseCaseContext, itemId: string): Prom
     ctx,
     itemId,
     'submit_for_review',
-    await transitionItem(ctx, loaded, 'submit_for_review', {}),
+    await transitionItem(ctx, loaded, 'submit_for_review', { last: true }),
   );
 }
 
@@ -111,7 +112,7 @@ export async function approveItem(
     ctx,
     itemId,
     'approve',
-    await transitionItem(ctx, loaded, 'approve', { comment: opinion }),
+    await transitionItem(ctx, loaded, 'approve', { comment: opinion, last: true }),
   );
 }
 
@@ -123,7 +124,12 @@ export async function returnItem(
   if (!opinion.trim()) throw invalid('opinion', '退回时必须填写审核意见');
   const loaded = await loadVisibleItem(ctx, itemId, true);
   authorize(ctx.actor, 'item', 'return', loaded.facts);
-  return itemResult(ctx, itemId, 'return', await transitionItem(ctx, loaded, 'return', { comment: opinion }));
+  return itemResult(
+    ctx,
+    itemId,
+    'return',
+    await transitionItem(ctx, loaded, 'return', { comment: opinion, last: true }),
+  );
 }
 
 export async function signItem(
@@ -264,6 +270,6 @@ export async function withdrawItem(
       });
     }
   }
-  const change = await transitionItem(ctx, loaded, 'withdraw', { comment: reason });
+  const change = await transitionItem(ctx, loaded, 'withdraw', { comment: reason, last: true });
   return itemResult(ctx, item.id, 'withdraw', change, touched);
 }

@@ -14,6 +14,7 @@ import {
   type ItemAction,
   type ItemState,
 } from '../domain/states.js';
+import { commitWithNextStatement } from '../../../db/client.js';
 import { casTransition, type AlongsideWrite } from '../repo.js';
 import type { items } from '../schema.js';
 import { hops, type HopRow, type ItemRow } from '../schema.js';
@@ -48,11 +49,17 @@ export async function transitionItem(
     comment?: string | null;
     data?: Record<string, unknown>;
     patch?: Partial<typeof items.$inferInsert>;
+    /**
+     * The transition is the use case's last statement and its CAS cannot miss (the item was loaded for
+     * update): COMMIT is written with it (`commitWithNextStatement`).
+     */
+    last?: boolean;
   },
 ): Promise<ItemChange> {
   const { item } = loaded;
   const to = nextItemState(action, item.state, { wasReturned: loaded.wasReturned });
   if (!to) throw illegalItemTransition(action, item.state);
+  if (opts.last) commitWithNextStatement(ctx.tx);
   const updated = await casTransition(
     ctx,
     {
@@ -126,11 +133,17 @@ export async function transitionHop(
     patch?: Partial<typeof hops.$inferInsert>;
     /** Rows written in the transition's statement, only if it succeeds (an adoption and its ledger rows). */
     alongside?: AlongsideWrite;
+    /**
+     * The transition is the use case's last statement and its CAS cannot miss (the hop was locked when
+     * loaded): COMMIT is written with it (`commitWithNextStatement`).
+     */
+    last?: boolean;
   },
 ): Promise<HopChange> {
   const to = nextHopState(action, { state: hop.state, stage: hop.stage, stageCount: opts.stageCount });
   if (!HOP_STATES_SET.has(to)) throw hopRefusal(action, hop, to);
   const next = to as HopState;
+  if (opts.last) commitWithNextStatement(ctx.tx);
   const updated = await casTransition(
     ctx,
     {
