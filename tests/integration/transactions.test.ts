@@ -134,6 +134,30 @@ describe('transactions', () => {
     expect(row!.inside).toBe(true);
   });
 
+  it('a marked statement the driver refuses before writing it takes everything before it back', async () => {
+    await database.exec('truncate tx_probe');
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into tx_probe (tag) values ('before a refused statement')`);
+        commitWithNextStatement(tx);
+        // node-postgres cannot serialise a BigInt inside a JSON value: it refuses the statement unsent.
+        await tx.execute(sql`select ${{ big: 1n }}::jsonb`);
+      }),
+    ).rejects.toThrow();
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into tx_probe (tag) values ('before a savepoint')`);
+        commitWithNextStatement(tx);
+        await tx.transaction(async (inner) => {
+          await inner.execute(sql`insert into tx_probe (tag) values ('inside the savepoint')`);
+        });
+      }),
+      // Refused before it is written (drizzle's attempt to roll back to the savepoint then fails too).
+    ).rejects.toThrow();
+    expect(await tags()).toEqual([]);
+    await expectNoTransactionLeftOpen();
+  });
+
   it('a savepoint rolled back inside keeps the outer transaction’s work', async () => {
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`insert into tx_probe (tag) values ('outer')`);

@@ -133,28 +133,62 @@ export function beginWithFirstStatement(database: ReturnType<typeof drizzlePg<Sc
     };
     client.on('error', onError);
     const socket = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
-    /** COMMIT, once written with the statement `commitWithNextStatement` marked; then nothing more may run. */
+    /**
+     * COMMIT, once written with the statement `commitWithNextStatement` marked (ROLLBACK if the driver
+     * refused that statement); then nothing more may run.
+     */
     const last: { armed: boolean; commit: Promise<pg.QueryResult> | null } = { armed: false, commit: null };
     // The session's statements go through here (drizzle's node-postgres session calls only `query`).
     const statements = {
       query: (...args: Parameters<pg.PoolClient['query']>) => {
         if (last.commit) throw new Error('a statement after the transaction was committed');
-        if (!last.armed) return (client.query as (...a: unknown[]) => unknown)(...args);
+        const run = client.query as (...a: unknown[]) => unknown;
+        if (!last.armed) return run.apply(client, args);
         last.armed = false;
+        const [first] = args as unknown[];
+        const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+        if (typeof text === 'string' && /^\s*savepoint/i.test(text))
+          throw new Error('a savepoint cannot be a transaction’s last statement');
         // The statement and COMMIT in one write: PostgreSQL runs COMMIT as soon as the statement is done —
         // or answers ROLLBACK if it failed (a failed statement aborts the transaction).
         socket?.cork?.();
-        const result = (client.query as (...a: unknown[]) => unknown)(...args);
-        last.commit = client.query('commit');
+        let result: Promise<unknown>;
+        try {
+          result = run.apply(client, args) as Promise<unknown>;
+        } catch (error) {
+          socket?.uncork?.();
+          throw error;
+        }
+        // node-postgres refuses some statements without PostgreSQL seeing them fail (a value it cannot
+        // serialise, a statement name reused for another text): its promise is rejected at once or on the
+        // next tick. Then a COMMIT would keep what came before, so the choice between COMMIT and ROLLBACK
+        // waits for the event loop's check phase — after those, and before the corked connection has written
+        // anything, so still in the same write.
+        let refused = false;
+        result.catch(() => {
+          refused = true;
+        });
+        last.commit = new Promise<pg.QueryResult>((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              client.query(refused ? 'rollback' : 'commit').then(resolve, reject);
+            } catch (error) {
+              reject(error as Error);
+            } finally {
+              socket?.uncork?.();
+            }
+          }),
+        );
         last.commit.catch(() => undefined);
-        socket?.uncork?.();
         return result;
       },
     } as unknown as pg.PoolClient;
     const session = new NodePgSession(statements, root.dialect, root.schema, root.options);
     const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Db;
+    // Only a pipelining connection writes a statement as soon as it is issued (both pools do).
+    const pipelined = (client as unknown as { pipeline?: boolean }).pipeline === true;
     (tx as unknown as Record<symbol, () => void>)[COMMIT_WITH_NEXT] = () => {
-      last.armed = true;
+      last.armed = pipelined;
     };
     // BEGIN and the first statement leave in one write: the connection stays corked until the event loop's
     // check phase, which it passes before it can wait for any answer, so nothing ever waits on this write.
@@ -197,8 +231,11 @@ const COMMIT_WITH_NEXT = Symbol('commitWithNextStatement');
  * Marks the transaction's next statement as its last: COMMIT is written with it, a round trip fewer, and
  * the rows it locks are held one round trip less. Only for a statement after which the use case can no
  * longer fail in a way that must undo something written before it: if the statement fails, PostgreSQL
- * rolls everything back; if it succeeds, everything commits, whatever the use case then decides. Outside
- * a transaction of `beginWithFirstStatement` (a savepoint, a plain query) it does nothing.
+ * rolls everything back; if it succeeds, everything commits, whatever the use case then decides. A statement
+ * node-postgres refuses before sending it is followed by ROLLBACK instead; a savepoint cannot be marked; a
+ * statement after the marked one is refused. A connection lost while the marked statement runs leaves its
+ * outcome unknown to the server, as a COMMIT lost in flight does. Outside a transaction of
+ * `beginWithFirstStatement` (a savepoint, a plain query) it does nothing.
  */
 export function commitWithNextStatement(tx: Db): void {
   (tx as unknown as Record<symbol, (() => void) | undefined>)[COMMIT_WITH_NEXT]?.();
