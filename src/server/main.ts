@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { openAppDatabase } from './db/app-role.js';
+import { maintainEmbedded } from './db/maintenance.js';
 import { loadDemoData } from '../demo/seed.js';
 import { housekeeping } from './modules/auth/sessions.js';
 import { sealAll } from './modules/audit/audit.js';
@@ -58,6 +59,22 @@ async function main(): Promise<void> {
   await seal();
   const sealer = setInterval(() => void seal(), 1_000);
   sealer.unref();
+  // The embedded database has no autovacuum: the server vacuums and analyzes its tables by autovacuum's
+  // rule, once a minute (db/maintenance.ts). PostgreSQL does this itself.
+  let maintaining: Promise<void> | null = null;
+  const maintain = () => {
+    maintaining ??= maintainEmbedded(database)
+      .then((runs) => {
+        for (const done of runs)
+          app.log.info({ ...done, ms: Math.round(done.ms) }, 'embedded database maintenance');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'embedded database maintenance failed'))
+      .finally(() => {
+        maintaining = null;
+      });
+  };
+  const maintenance = database.kind === 'pglite' ? setInterval(maintain, 60_000) : null;
+  maintenance?.unref();
   // Mail to people (one-time passwords) leaves through the outbox, after commit, with retries.
   app.mailSender?.start();
   if (!app.mailSender && config.mode === 'production')
@@ -75,6 +92,8 @@ async function main(): Promise<void> {
   console.log(`  打开浏览器访问： http://${shown}:${config.port}/\n`);
   const stop = async () => {
     clearInterval(sealer);
+    if (maintenance) clearInterval(maintenance);
+    await maintaining;
     await app.close();
     await seal();
     await syslog?.close();
