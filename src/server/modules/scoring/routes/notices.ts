@@ -14,6 +14,7 @@ import {
   ReceivedNoticeList,
 } from '../schemas.js';
 import { fileResponse } from '../../../http/responses.js';
+import { heavyGate } from '../../../http/gate.js';
 import type { NoticeSnapshot } from '../use-cases/notices.js';
 import {
   createNotice,
@@ -36,6 +37,8 @@ const disposition = (name: string, ext: string) => attachmentDisposition(`${name
 /** 通报: frozen snapshots of a period's statistics, issued to the evaluated units. */
 export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
+  // Compiling a notice is the heaviest request there is: a few at a time, the rest in arrival order.
+  const compiling = heavyGate('正在编制的通报较多，请稍后重试');
 
   app.get(
     '/api/hubs/:id/notices',
@@ -60,8 +63,10 @@ export async function noticeRoutes(appBase: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const { title, remarks, ...period } = req.body;
-      const notice = await inTransaction(req, (ctx) =>
-        createNotice(ctx, req.params.id, { title, remarks: remarks ?? null, period: periodSpecOf(period) }),
+      const notice = await compiling.run(() =>
+        inTransaction(req, (ctx) =>
+          createNotice(ctx, req.params.id, { title, remarks: remarks ?? null, period: periodSpecOf(period) }),
+        ),
       );
       // The frozen table can be large (a province's month lists thousands of titles): it is read with GET.
       return reply.code(201).header('location', `/api/notices/${notice.id}`).send(notice);
