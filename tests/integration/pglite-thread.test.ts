@@ -1,5 +1,6 @@
 /**
- * The embedded PGlite in its worker thread, reached through node-postgres (db/pglite-link.ts): one session
+ * The embedded PGlite reached through node-postgres (db/pglite-link.ts), on the server's thread by default
+ * or in a worker thread with ZX_PGLITE_THREAD=1 (both below): one session
  * lent to one client at a time, so concurrent transactions never interleave; errors end a statement or a
  * transaction, never the session; named prepared statements survive a replaced client; notifications are
  * heard once committed and never when rolled back; a data directory keeps what was committed across a
@@ -21,10 +22,10 @@ import {
 } from '../../src/server/db/client.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import * as schema from '../../src/server/db/schema.js';
-import { openPgliteThread, type PgliteLink } from '../../src/server/db/pglite-link.js';
+import { openPgliteThread, pgliteInThread, type PgliteLink } from '../../src/server/db/pglite-link.js';
 import { ENGINE } from '../helpers/db.js';
 
-describe.skipIf(ENGINE !== 'pglite')('PGlite in a worker thread', () => {
+describe.skipIf(ENGINE !== 'pglite')('PGlite through node-postgres', () => {
   let database: Database;
   beforeAll(async () => {
     database = await openDatabase({ dataDir: 'memory://' });
@@ -89,6 +90,36 @@ describe.skipIf(ENGINE !== 'pglite')('PGlite in a worker thread', () => {
     );
     expect(rows).toHaveLength(4000);
     expect(rows[3999]!.s).toBe(`${'政'.repeat(500)}4000`);
+  });
+});
+
+describe.skipIf(ENGINE !== 'pglite')('in a worker thread (ZX_PGLITE_THREAD=1)', () => {
+  it('answers, keeps a transaction whole, hears a NOTIFY and closes', async () => {
+    process.env.ZX_PGLITE_THREAD = '1';
+    let link: PgliteLink;
+    try {
+      expect(pgliteInThread()).toBe(true);
+      link = await openPgliteThread('memory://');
+    } finally {
+      delete process.env.ZX_PGLITE_THREAD;
+    }
+    expect(pgliteInThread()).toBe(false);
+    try {
+      const heard: string[] = [];
+      await link.subscribe('zx_probe', (p) => heard.push(p));
+      const tx = beginWithFirstStatement(drizzle(link.pool, { schema }), link.pool);
+      await link.pool.query('create table t (v int)');
+      await tx.transaction(async (t) => {
+        await t.execute(sql`insert into t values (1)`);
+        commitWithNextStatement(t);
+        await t.execute(sql`select pg_notify('zx_probe', 'one')`);
+      });
+      expect((await link.pool.query('select count(*)::int as n from t')).rows).toEqual([{ n: 1 }]);
+      expect(heard).toEqual(['one']);
+      expect(link.requests()).toBeGreaterThan(0);
+    } finally {
+      await link.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
@@ -43,8 +44,83 @@ function threadUrl(): URL {
   throw new Error(`pglite-thread not found beside ${import.meta.url}`);
 }
 
+/** What `Thread` uses of a worker thread: a real one, or `SameThread` standing in for it. */
+interface WorkerLike {
+  postMessage(value: object, transfer?: ArrayBuffer[]): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
+}
+// EventEmitter's and Worker's own listener type: each event's listener takes its own arguments.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+/**
+ * Whether PGlite runs in a worker thread (`ZX_PGLITE_THREAD=1`) or on the server's own thread (the default).
+ * The thread doubled the embedded database's throughput on two cores, but a worker thread of WebAssembly
+ * beside the main thread's JavaScript can abort the whole process: V8's registry of JIT code pages, shared
+ * by every thread of the process, fails a check under that mix (`Check failed: jit_page.has_value()`; seen
+ * once in CI, a test process with PGlite threads started and stopped per test file; known upstream,
+ * nodejs/node#64500, archestra-ai/archestra#6177). Until V8 fixes it, a unit's database does not risk it.
+ */
+export function pgliteInThread(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.ZX_PGLITE_THREAD === '1';
+}
+
+/**
+ * PGlite on this thread, behind the worker's message interface: the same requests and answers as
+ * pglite-thread.ts, handled one at a time in arrival order, each answer delivered on a later turn of the
+ * event loop as a thread's would be. It keeps no handle open, so it never holds a process alive.
+ */
+class SameThread extends EventEmitter implements WorkerLike {
+  private readonly db: PGlite;
+  private queue: Promise<void>;
+
+  constructor(dataDir: string) {
+    super();
+    this.db = dataDir === 'memory://' ? new PGlite() : new PGlite(dataDir);
+    this.queue = this.db.waitReady.then(
+      () => this.answer({ ready: true }),
+      (err: unknown) => this.answer({ ready: false, error: describe(err) }),
+    );
+  }
+
+  postMessage(request: { id: number; bytes?: Uint8Array; close?: true }): void {
+    this.queue = this.queue.then(async () => {
+      try {
+        if (request.close) {
+          if (!this.db.closed) await this.db.close();
+          this.answer({ id: request.id, closed: true });
+        } else this.answer({ id: request.id, bytes: await this.db.execProtocolRaw(request.bytes!) });
+      } catch (err) {
+        this.answer({ id: request.id, error: describe(err) });
+      }
+    });
+  }
+
+  private answer(message: object): void {
+    setImmediate(() => this.emit('message', message));
+  }
+
+  ref(): void {}
+  unref(): void {}
+
+  async terminate(): Promise<number> {
+    await this.queue;
+    if (!this.db.closed) await this.db.close();
+    return 0;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
 class Thread {
-  readonly worker: Worker;
+  readonly worker: WorkerLike;
   readonly ready: Promise<void>;
   /** The named statements parsed in the thread's one session (pg's per-connection cache, shared). */
   readonly parsedStatements: Record<string, string> = {};
@@ -61,12 +137,14 @@ class Thread {
     dataDir: string,
     private readonly onNotification: (channel: string, payload: string) => void,
   ) {
-    this.worker = new Worker(threadUrl(), {
-      workerData: { dataDir },
-      // The process's flags, but not one that only means something beside `--eval` (a worker has no
-      // string to evaluate and would refuse to start).
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
-    });
+    this.worker = pgliteInThread()
+      ? new Worker(threadUrl(), {
+          workerData: { dataDir },
+          // The process's flags, but not one that only means something beside `--eval` (a worker has no
+          // string to evaluate and would refuse to start).
+          execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+        })
+      : new SameThread(dataDir);
     // Like a socket that waits for an answer, the thread keeps the process alive only while a request is
     // out (and while it opens): an idle database does not hold a finished command-line run open.
     this.ready = new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { CACHE_CHANNELS, type NotifiedCache } from '../../../db/notified-cache.js';
+import { heavyGate, type Gate } from '../../../http/gate.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
@@ -119,6 +120,13 @@ export type RankingPage = Pick<z.infer<typeof Rankings>, 'periodicals' | 'page' 
  * One page of the ranking (every unit when `page` is null), the sums over every unit and the chart's
  * leaders, from one statement: the database ranks every unit and returns the page and the leaders only.
  */
+/**
+ * A ranking page the cache cannot answer is computed at most one per core at a time, the others waiting in
+ * arrival order (http/gate.ts): sixteen readers of a 2,000-unit hub's year otherwise share the cores until
+ * some wait several times as long as the rest.
+ */
+const rankingComputations = heavyGate('正在计算的排名较多，请稍后重试');
+
 export async function rankingPage(
   tx: Db,
   hubId: string,
@@ -139,6 +147,7 @@ export async function rankingPage(
     'aggregates',
     window,
     cache,
+    rankingComputations,
   );
   const first = rows[0];
   const total = first?.units ?? 0;
@@ -191,6 +200,8 @@ async function statsRows(
   source: StatsSource,
   window: RowWindow,
   cache: RankingCache | null = null,
+  /** Computations through here wait their turn (a ranking page, read outside any transaction). */
+  gate: Gate | null = null,
 ): Promise<{
   rows: RankedRow[];
   present: (r: UnitStatsRow) => UnitStats;
@@ -205,7 +216,7 @@ async function statsRows(
     zeroAt: rules.missedSolicitationsZeroAt,
     ...window,
   };
-  const compute = async () => {
+  const computeNow = async () => {
     const units = await evaluatedUnitIds(tx, hubId);
     // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
     // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
@@ -218,6 +229,7 @@ async function statsRows(
     // The hub (its ledger) and every unit it evaluates (their hops, names): what a notification names.
     return { value, subjects: [hubId, ...units] };
   };
+  const compute = gate ? () => gate.run(computeNow) : computeNow;
   const rows =
     cache && source === 'aggregates'
       ? await cache.read(JSON.stringify(params), compute)
