@@ -9,12 +9,13 @@ import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 import { Parser } from 'pg-protocol/dist/parser.js';
 
 /**
- * The embedded PGlite run in a worker thread (pglite-thread.ts) and reached through node-postgres, the
- * driver the server uses on PostgreSQL: the same driver, type parsing and prepared statements on both
- * engines, the database's WebAssembly on a core of its own, and PGlite's JavaScript wire parser replaced by
- * node-postgres's. A node-postgres client normally writes the wire protocol to a socket; here its
- * connection hands the same bytes to the thread and parses the thread's answer bytes the way it parses a
- * socket's.
+ * The embedded PGlite reached through node-postgres, the driver the server uses on PostgreSQL: the same
+ * driver, type parsing and prepared statements on both engines, and PGlite's JavaScript wire parser replaced
+ * by node-postgres's. A node-postgres client normally writes the wire protocol to a socket; here its
+ * connection hands the same bytes to PGlite and parses the answer bytes the way it parses a socket's. PGlite
+ * runs on the server's thread (`SameThread`) unless `ZX_PGLITE_THREAD=1` puts it in a worker thread of its
+ * own (pglite-thread.ts: the database's WebAssembly on another core; see `pgliteInThread` for why that is
+ * not the default). "The thread" below is whichever of the two runs it.
  *
  * PGlite has one session. The pool lends it to one client at a time (max 1), so a transaction holds the
  * database for its duration, as PGlite's own transaction lock does; named prepared statements live in that
@@ -397,7 +398,7 @@ class ThreadConnection extends EventEmitter {
 /** A LISTEN channel's name as the server writes them (interpolated into LISTEN, so checked first). */
 export const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Starts PGlite on `dataDir` ('memory://' for an in-memory database) in a worker thread. */
+/** Starts PGlite on `dataDir` ('memory://' for an in-memory database), in a worker thread if configured. */
 export async function openPgliteThread(dataDir: string): Promise<PgliteLink> {
   /** Each channel with subscribers: its LISTEN (in force once resolved, forgotten if it fails) and them. */
   const channels = new Map<string, { inForce: Promise<void>; listeners: Set<(payload: string) => void> }>();
