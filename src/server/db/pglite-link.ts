@@ -2,8 +2,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import {
+  servePglite,
+  type PgliteMessage,
+  type PgliteRequest,
+  type PgliteServer,
+  type ThreadData,
+} from './pglite-thread.js';
 import { serialize } from 'pg-protocol';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 import { Parser } from 'pg-protocol/dist/parser.js';
@@ -32,8 +38,8 @@ export interface PgliteLink {
   requests(): number;
 }
 
-type Answer =
-  { id: number; bytes: Uint8Array } | { id: number; error: string } | { id: number; closed: true };
+/** An answer to one request (the other message says whether the database opened). */
+type Answer = Extract<PgliteMessage, { id: number }>;
 
 /** Where the thread's code is: beside this module (source or tsc's output), or below the server bundle. */
 function threadUrl(): URL {
@@ -72,52 +78,29 @@ export function pgliteInThread(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
- * PGlite on this thread, behind the worker's message interface: the same requests and answers as
- * pglite-thread.ts, handled one at a time in arrival order, each answer delivered on a later turn of the
- * event loop as a thread's would be. It keeps no handle open, so it never holds a process alive.
+ * PGlite on this thread, behind the worker's message interface: the same `servePglite` a worker thread
+ * runs, each answer delivered on a later turn of the event loop as a thread's would be. It keeps no handle
+ * open, so it never holds a process alive.
  */
 class SameThread extends EventEmitter implements WorkerLike {
-  private readonly db: PGlite;
-  private queue: Promise<void>;
+  private readonly server: PgliteServer;
 
   constructor(dataDir: string) {
     super();
-    this.db = dataDir === 'memory://' ? new PGlite() : new PGlite(dataDir);
-    this.queue = this.db.waitReady.then(
-      () => this.answer({ ready: true }),
-      (err: unknown) => this.answer({ ready: false, error: describe(err) }),
-    );
+    this.server = servePglite(dataDir, (message) => setImmediate(() => this.emit('message', message)));
   }
 
-  postMessage(request: { id: number; bytes?: Uint8Array; close?: true }): void {
-    this.queue = this.queue.then(async () => {
-      try {
-        if (request.close) {
-          if (!this.db.closed) await this.db.close();
-          this.answer({ id: request.id, closed: true });
-        } else this.answer({ id: request.id, bytes: await this.db.execProtocolRaw(request.bytes!) });
-      } catch (err) {
-        this.answer({ id: request.id, error: describe(err) });
-      }
-    });
-  }
-
-  private answer(message: object): void {
-    setImmediate(() => this.emit('message', message));
+  postMessage(request: PgliteRequest): void {
+    this.server.handle(request);
   }
 
   ref(): void {}
   unref(): void {}
 
   async terminate(): Promise<number> {
-    await this.queue;
-    if (!this.db.closed) await this.db.close();
+    await this.server.close();
     return 0;
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
 class Thread {
@@ -140,7 +123,7 @@ class Thread {
   ) {
     this.worker = pgliteInThread()
       ? new Worker(threadUrl(), {
-          workerData: { dataDir },
+          workerData: { pgliteThread: true, dataDir } satisfies ThreadData,
           // The process's flags, but not one that only means something beside `--eval` (a worker has no
           // string to evaluate and would refuse to start).
           execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
