@@ -13,7 +13,12 @@ import pg from 'pg';
 import { openDatabase, queryRows } from '../src/server/db/client.js';
 import { migrate } from '../src/server/db/migrate.js';
 import { DEFAULT_RULES } from '../src/server/modules/scoring/domain.js';
-import { resolvePeriod, type Period } from '../src/server/modules/scoring/periods.js';
+import {
+  bucketRanges,
+  periodBuckets,
+  resolvePeriod,
+  type Period,
+} from '../src/server/modules/scoring/periods.js';
 import { evaluatedUnitIds } from '../src/server/modules/scoring/repo.js';
 import { namedQuery } from '../src/server/modules/scoring/sql.js';
 import { recomputeHub } from '../src/server/modules/scoring/use-cases/recompute.js';
@@ -160,7 +165,7 @@ try {
     runs.sort((a, b) => a - b);
     console.log(`${label.padEnd(48)} ${runs[2]!.toFixed(1).padStart(8)} ms median of 5 (${n} units ranked)`);
   };
-  console.log('\nranking query (sql/unit-stats.sql through unitStats):');
+  console.log('\nranking (sql/unit-figures.sql and ranking.ts, through unitStats):');
   await time('province hub, year (14 cities + 100 departments)', P, year);
   await time('province hub, month', P, month);
   await time('city hub, year (~7 counties)', city!.id, year);
@@ -169,8 +174,9 @@ try {
 
   const plan = await queryRows<{ 'QUERY PLAN': string }>(
     db,
-    sql`explain (analyze, buffers) ${namedQuery('unit-stats', {
+    sql`explain (analyze, buffers) ${namedQuery('unit-figures', {
       hubId: P,
+      bucketRanges: JSON.stringify(bucketRanges(periodBuckets(year))),
       unitIds: JSON.stringify([...(await evaluatedUnitIds(db, P))]),
       start: year.start.toISOString(),
       end: year.end.toISOString(),
@@ -184,7 +190,7 @@ try {
   if (process.env.BENCH_PLAN) {
     const county = await queryRows<{ 'QUERY PLAN': string }>(
       db,
-      sql`explain (analyze) ${namedQuery('unit-stats', { hubId: process.env.BENCH_PLAN === 'P' ? P : countyRow!.id, unitIds: JSON.stringify([...(await evaluatedUnitIds(db, process.env.BENCH_PLAN === 'P' ? P : countyRow!.id))]), start: year.start.toISOString(), end: year.end.toISOString(), isYear: true, zeroAt: 2 })}`,
+      sql`explain (analyze) ${namedQuery('unit-figures', { bucketRanges: JSON.stringify(bucketRanges(periodBuckets(year))), hubId: process.env.BENCH_PLAN === 'P' ? P : countyRow!.id, unitIds: JSON.stringify([...(await evaluatedUnitIds(db, process.env.BENCH_PLAN === 'P' ? P : countyRow!.id))]), start: year.start.toISOString(), end: year.end.toISOString(), isYear: true, zeroAt: 2 })}`,
     );
     for (const l of county) console.log(l['QUERY PLAN']);
   }

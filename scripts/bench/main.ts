@@ -43,6 +43,7 @@ import {
   toRow,
   type Row,
 } from './report.js';
+import { sqlText } from '../../src/server/modules/scoring/sql.js';
 import { countStatements, formatStatements, type CountedRequest } from './statements.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -252,11 +253,12 @@ const CHANGE_EVERY_MS = 100;
 
 /**
  * The rankings with the cache on while their hub's figures change every 100 ms — tens of times a real hub's
- * rate of change: what readers see when each view may come after a change. The change is the notification
- * the scoring triggers write in a changing transaction (a `zx_scoring` row naming the hub on the change
- * feed, drizzle/0028), written by the benchmark on its own connection: the server drops the hub's rankings
- * as after a real change, and the next reader computes them (readers arriving meanwhile share that
- * computation). PostgreSQL only: an embedded database cannot be written from outside its process.
+ * rate of change: what readers see when each view may come after a change. The change is what the scoring
+ * triggers write when the hub's ledger moves for one unit, as an adoption does (a `<hub>/<unit>` row on the
+ * change feed, drizzle/0029), for a unit drawn at random among those it evaluates, written by the benchmark on
+ * its own connection: the servers mark that unit, and the next reader recomputes its figures (readers
+ * arriving meanwhile share that refresh) and ranks the hub again. PostgreSQL only: an embedded database
+ * cannot be written from outside its process.
  */
 function changingRankings(url: string, ops: Operation[]): Operation[] {
   return ops.flatMap((o) => {
@@ -267,14 +269,24 @@ function changingRankings(url: string, ops: Operation[]): Operation[] {
   });
 }
 
-/** Puts `hubId`'s change on the feed every CHANGE_EVERY_MS on a connection of its own; the function returned stops. */
+/** The units `hubId` evaluates (sql/evaluated-unit-ids.sql, as the server reads them). */
+const EVALUATED_UNITS = sqlText('evaluated-unit-ids').replace(/(?<!:):hubId\b/g, '$1');
+
+/** Puts a change of `hubId`'s figures on the feed every CHANGE_EVERY_MS on a connection of its own; the function returned stops. */
 function notifyingChanges(url: string, hubId: string): () => Promise<void> {
   const client = new pg.Client({ connectionString: url });
   let stopped = false;
   const notifying = (async () => {
     await client.connect();
+    const units = (await client.query<{ org_id: string }>(EVALUATED_UNITS, [hubId])).rows.map(
+      (r) => r.org_id,
+    );
+    if (!units.length) throw new Error(`hub ${hubId} evaluates no unit`);
     while (!stopped) {
-      await client.query(`insert into change_feed (channel, subject) values ('zx_scoring', $1)`, [hubId]);
+      const unit = units[Math.floor(Math.random() * units.length)]!;
+      await client.query(`insert into change_feed (channel, subject) values ('zx_scoring', $1)`, [
+        `${hubId}/${unit}`,
+      ]);
       await sleep(CHANGE_EVERY_MS);
     }
     await client.end();

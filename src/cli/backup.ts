@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { getCrypto } from '../server/crypto/current.js';
 import { openDatabase, type Db } from '../server/db/client.js';
-import { notifyEverythingChanged } from '../server/db/notified-cache.js';
+import { notifyEverythingChanged } from '../server/db/cache-channels.js';
 import * as schema from '../server/db/schema.js';
 import { sealAll, verifyAuditChain } from '../server/modules/audit/audit.js';
 

@@ -1,6 +1,6 @@
 /**
  * Changes made behind the naming triggers' back tell every cache channel that anything may have changed
- * (db/notified-cache.ts CACHE_CHANNELS): migrations that apply anything (a rolling upgrade runs beside
+ * (db/cache-channels.ts CACHE_CHANNELS): migrations that apply anything (a rolling upgrade runs beside
  * instances holding answers), and TRUNCATE of a table the caches are computed from (drizzle/0025). The
  * sessions' channel is NOTIFY, the rankings' the change feed (drizzle/0028): each is heard as the server
  * hears it.
@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/server/db/migrate.js';
 import { CHANGE_FEED_DEFAULTS, ChangeFeed } from '../../src/server/db/change-feed.js';
-import { CACHE_CHANNELS } from '../../src/server/db/notified-cache.js';
+import { CACHE_CHANNELS } from '../../src/server/db/cache-channels.js';
 import { testDatabase } from '../helpers/db.js';
 
 let database: Awaited<ReturnType<typeof testDatabase>>;

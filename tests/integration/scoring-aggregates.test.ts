@@ -12,18 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/commands.js';
 import { queryRows, type Db } from '../../src/server/db/client.js';
 import { CHANGE_FEED_DEFAULTS, ChangeFeed } from '../../src/server/db/change-feed.js';
-import { NotifiedCache } from '../../src/server/db/notified-cache.js';
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
+import { FiguresCache } from '../../src/server/modules/scoring/figures-cache.js';
 import { resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
 import { aggregateDifferences } from '../../src/server/modules/scoring/repo.js';
 import {
+  deriveRanking,
   rankingPage,
   SCORING_CHANNEL,
   unitStats,
-  type RankedRow,
 } from '../../src/server/modules/scoring/use-cases/stats.js';
 import { testDatabase } from '../helpers/db.js';
-import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
+import { buildOrg, buildOrgTree, type OrgTree } from '../helpers/factories.js';
 
 let database: Awaited<ReturnType<typeof testDatabase>>;
 let db: Db;
@@ -356,11 +356,10 @@ describe('pre-aggregated statistics', () => {
     // The cache as the server runs it (routes/ranking-cache.ts): told by the change feed, catching up
     // with it before each read. Nobody waits here for a change to be heard: the catch-up must do it.
     const feed = new ChangeFeed(database, { ...CHANGE_FEED_DEFAULTS, pollMs: 60_000 });
-    const cache = new NotifiedCache<RankedRow[]>({
-      ttlMs: 600_000,
-      maxEntries: 1_000,
-      catchUp: () => feed.sync(),
-    });
+    const cache = new FiguresCache(
+      { ttlMs: 600_000, maxEntries: 1_000, maxUnits: 100_000, catchUp: () => feed.sync() },
+      deriveRanking,
+    );
     const stop = await feed.listen(
       SCORING_CHANNEL,
       (subject) => cache.invalidate(subject || null),
@@ -405,8 +404,9 @@ describe('pre-aggregated statistics', () => {
         await exec(change);
         await expectCachedEqualFresh(`tree change ${i}`);
       }
-      // Most reads after a change were served from memory: a change drops only its subjects' rankings.
+      // Most reads after a change were answered from memory, the units a change named recomputed alone.
       expect(cache.hits).toBeGreaterThan(cache.misses / 4);
+      expect(cache.refreshes).toBeGreaterThan(10);
     } finally {
       await stop();
       await feed.stop();
@@ -438,4 +438,62 @@ describe('pre-aggregated statistics', () => {
     await expectConsistent();
     await expectRankingsFromAggregatesEqualLedger();
   }, 300_000);
+
+  it('name on the feed each (hub, unit) whose ledger moved, or the hub past 64 units (drizzle/0029)', async () => {
+    const feed = new ChangeFeed(database, { ...CHANGE_FEED_DEFAULTS, pollMs: 60_000 });
+    const heard: string[] = [];
+    const stop = await feed.listen(SCORING_CHANNEL, (subject) => heard.push(subject ?? 'null'));
+    await feed.start();
+    const entry = (hub: string, org: string) =>
+      sql`(gen_random_uuid(), ${hub}::uuid, ${org}::uuid, 'manual_bonus', '2027-03-01T00:00:00Z', 1, null, null,
+        '名单', true, now())`;
+    const insert = (rows: ReturnType<typeof entry>[]) =>
+      exec(sql`insert into score_entries (id, hub_id, org_id, kind, occurred_at, points, cause_id, item_id,
+          explanation, manual, created_at) values ${sql.join(rows, sql`, `)}`);
+    const heardAfter = async (act: () => Promise<unknown>) => {
+      await feed.sync();
+      heard.length = 0;
+      await act();
+      await feed.sync();
+      return [...heard].sort();
+    };
+    try {
+      expect(
+        await heardAfter(() =>
+          insert([
+            entry(tree.K.id, tree.S.id),
+            entry(tree.K.id, tree.T.id),
+            entry(tree.C.id, tree.K.id),
+            entry(tree.K.id, tree.S.id),
+          ]),
+        ),
+      ).toEqual(
+        [`${tree.C.id}/${tree.K.id}`, `${tree.K.id}/${tree.S.id}`, `${tree.K.id}/${tree.T.id}`].sort(),
+      );
+      expect(
+        await heardAfter(() =>
+          exec(sql`update score_entries set points = points + 1
+          where explanation = '名单' and hub_id = ${tree.C.id}`),
+        ),
+      ).toEqual([`${tree.C.id}/${tree.K.id}`]);
+      const many: string[] = [];
+      for (let i = 0; i < 65; i++)
+        many.push(await buildOrg(db, { name: `乡镇${i}`, parentId: tree.K.id, level: 'township' }));
+      expect(
+        await heardAfter(() =>
+          insert([...many.map((org) => entry(tree.K.id, org)), entry(tree.C.id, tree.K.id)]),
+        ),
+      ).toEqual([`${tree.C.id}/${tree.K.id}`, `hub:${tree.K.id}`].sort());
+      expect(
+        await heardAfter(() =>
+          exec(sql`delete from score_entries where explanation = '名单'
+          and hub_id = ${tree.K.id}`),
+        ),
+      ).toEqual([`hub:${tree.K.id}`]);
+    } finally {
+      await exec(sql`delete from score_entries where explanation = '名单'`);
+      await stop();
+      await feed.stop();
+    }
+  });
 });

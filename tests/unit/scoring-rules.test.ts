@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, type ScoringRules } from '../../src/server/modules/scoring/domain.js';
 import {
   adoptionRate,
-  competitionRanks,
   creditAdoption,
   creditInstruction,
   effectiveTotal,
@@ -258,20 +257,6 @@ describe('effectiveTotal: missing solicitations zero the annual score', () => {
     { sum: 1.00004, missed: 0, zeroAt: 2, isYear: true, want: { points: 1, zeroed: false } },
   ])('sum $sum, missed $missed, zeroAt $zeroAt, year $isYear', ({ sum, missed, zeroAt, isYear, want }) => {
     expect(effectiveTotal(sum, missed, zeroAt, isYear)).toEqual(want);
-  });
-});
-
-describe('competitionRanks: 1, 2, 2, 4 with explicit ties', () => {
-  it.each([
-    { pts: [10, 8, 8, 5], ranks: [1, 2, 2, 4], tied: [false, true, true, false] },
-    { pts: [0, 0, 0], ranks: [1, 1, 1], tied: [true, true, true] },
-    { pts: [3.3334, 3.3333, 1], ranks: [1, 1, 3], tied: [true, true, false] },
-    { pts: [5, -2, 7], ranks: [1, 2, 3], tied: [false, false, false] },
-    { pts: [9, 9, 4, 4, 1], ranks: [1, 1, 3, 3, 5], tied: [true, true, true, true, false] },
-  ])('$pts', ({ pts, ranks, tied }) => {
-    const got = competitionRanks(pts.map((points, i) => ({ id: i, points })));
-    expect(got.map((r) => r.rank)).toEqual(ranks);
-    expect(got.map((r) => r.tied)).toEqual(tied);
   });
 });
 

@@ -12,7 +12,7 @@
  *
  * Freshness: `sync()` resolves once a read begun after the call has been handed out, so a reader who
  * catches up before using what it kept sees every change committed before it arrived (the ranking cache
- * does, NotifiedCache's `catchUp`). Without a caller the feed is read every `pollMs` (live streams).
+ * does: modules/scoring/figures-cache.ts `catchUp`). Without a caller the feed is read every `pollMs` (live streams).
  *
  * Rows are pruned by transaction id once every transaction before it ended at least `retentionMs` ago (by
  * this instance's clock); a reader whose last read began more than half of that ago, or that sees

@@ -5,7 +5,7 @@ import { getCrypto } from '../crypto/current.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { queryRows, type Database } from './client.js';
 import { DATA_STEPS, dataStepOf } from './data-steps.js';
-import { notifyEverythingChanged } from './notified-cache.js';
+import { notifyEverythingChanged } from './cache-channels.js';
 
 /**
  * Applies the committed SQL migrations in `drizzle/` in file-name order, each once, each in its own

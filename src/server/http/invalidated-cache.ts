@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Listen } from '../db/change-feed.js';
 
-/** What a cache of this instance needs to hear from its channel (db/notified-cache.ts, auth/session-cache.ts). */
+/** What a cache of this instance needs to hear from its channel (modules/scoring/figures-cache.ts, auth/session-cache.ts). */
 export interface InvalidatedCache {
   /** A subject changed; null: anything may have (an empty payload, or notifications missed). */
   invalidate(subject: string | null): void;

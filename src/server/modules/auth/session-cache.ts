@@ -1,4 +1,4 @@
-import { CACHE_CHANNELS } from '../../db/notified-cache.js';
+import { CACHE_CHANNELS } from '../../db/cache-channels.js';
 import type { Membership } from '../../http/context.js';
 
 /** The channel the session triggers notify (drizzle/0023_session_cache_invalidation.sql): payload a user id. */

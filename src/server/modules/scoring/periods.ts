@@ -236,7 +236,7 @@ export function periodBuckets(period: Pick<Period, 'start' | 'end'>): PeriodBuck
 export type BucketRange = ['day' | 'month' | 'year', string, string];
 
 /**
- * The non-empty bucket ranges of a period, [grain, from, to), the form sql/unit-stats.sql reads them in,
+ * The non-empty bucket ranges of a period, [grain, from, to), the form sql/unit-figures.sql reads them in,
  * each one index range per unit: a year is one range, a month one, a ragged custom range at most five.
  */
 export function bucketRanges(b: PeriodBuckets): BucketRange[] {

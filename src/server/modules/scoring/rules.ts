@@ -206,26 +206,6 @@ export function effectiveTotal(
   return { points: round4(sum), zeroed: false };
 }
 
-/**
- * Standard competition ranking (1, 2, 2, 4) by points, compared at the 2 decimals people see; `tied` marks
- * every unit sharing its rank. Mirrors the window functions of sql/unit-stats.sql.
- */
-export function competitionRanks<T extends { points: number }>(
-  rows: readonly T[],
-): (T & { rank: number; tied: boolean })[] {
-  const sorted = [...rows].sort((a, b) => round2(b.points) - round2(a.points));
-  const counts = new Map<number, number>();
-  for (const r of sorted) counts.set(round2(r.points), (counts.get(round2(r.points)) ?? 0) + 1);
-  let rank = 0;
-  let prev: number | null = null;
-  return sorted.map((r, i) => {
-    const p = round2(r.points);
-    if (p !== prev) rank = i + 1;
-    prev = p;
-    return { ...r, rank, tied: (counts.get(p) ?? 0) > 1 };
-  });
-}
-
 /** 采用率: adopted items among the items submitted in the period, to 4 decimals; null when none submitted. */
 export function adoptionRate(adoptedOfSubmitted: number, submitted: number): number | null {
   if (submitted <= 0) return null;

@@ -65,7 +65,7 @@ export const scoreEntries = pgTable(
     // Recomputing one adoption or instruction finds its rows in every hub's ledger by cause.
     index('score_entries_cause_idx').on(t.causeId),
     // The adoption-rate numerator: was this unit's submitted item credited an adoption by this hub? And
-    // a unit's ledger rows for one item in a period (unit-stats.sql, ledger_multi): with the time in the
+    // a unit's ledger rows for one item in a period (unit-figures.sql, ledger_multi): with the time in the
     // key a city's month ranked in 8 ms, not 32 (the planner had scanned the unit's month per item).
     index('score_entries_hub_org_item_at_idx').on(t.hubId, t.orgId, t.itemId, t.occurredAt),
     uniqueIndex('score_entries_auto_uq')
@@ -149,7 +149,7 @@ export const noticeRecipients = pgTable(
  * transaction as every write (drizzle/0011_scoring_aggregates.sql): the ranking of any period reads whole
  * years, the whole months beside them and the days at its edges instead of every ledger row and hop. Counts of distinct items are the
  * row counts here minus the excess of the few (unit, item) pairs holding more than one row, read from the
- * ledger and hops themselves (see sql/unit-stats.sql). `grain` is 'day', 'month' or 'year' (drizzle/0022:
+ * ledger and hops themselves (see sql/unit-figures.sql). `grain` is 'day', 'month' or 'year' (drizzle/0022:
  * a year's ranking reads one bucket per unit); `bucket` the Beijing date (the first of the month or year). sql/aggregates-check.sql recomputes them from the sources.
  */
 

@@ -60,7 +60,7 @@ export type SqlName =
   | 'hop-parents'
   | 'instruction-facts'
   | 'ledger-update'
-  | 'unit-stats'
+  | 'unit-figures'
   | 'unit-stats-source'
   | 'aggregates-check'
   | 'notice-snapshot'

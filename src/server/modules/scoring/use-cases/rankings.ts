@@ -10,7 +10,7 @@ import { rankingPage, unitStats, type RankingCache } from './stats.js';
 const CHART_LEADERS = 15;
 
 /**
- * 排名 among the units a hub evaluates over a period (sql/unit-stats.sql): one page of the ranked units
+ * 排名 among the units a hub evaluates over a period (sql/unit-figures.sql, ranking.ts): one page of the ranked units
  * with the sums over all of them and the chart's leaders; without `page`, every unit (the Excel export).
  * The ranked rows come from `cache` when it holds them (reading requests only: `ctx.tx` must not be a
  * transaction that wrote); who may see them is decided on every request.

@@ -16,7 +16,7 @@ const ENTRY_LIMIT = 300;
 
 /**
  * 本单位积分与排名: a unit's own standing with one hub that evaluates it — its figures and points over the
- * period (the same unit-stats.sql as the hub's ranking), its rank position among the hub's units (only the
+ * period (the same figures and ranking as the hub's), its rank position among the hub's units (only the
  * position and the number of units: other units' figures reach it through the hub's issued 通报), the
  * ledger rows that make up its points, and its quota progress in the current quota periods. The hub's
  * ranked rows come from `cache` when it holds them (reading requests only).

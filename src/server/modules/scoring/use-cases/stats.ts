@@ -1,57 +1,31 @@
 import { inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
-import { CACHE_CHANNELS, type NotifiedCache } from '../../../db/notified-cache.js';
+import { CACHE_CHANNELS } from '../../../db/cache-channels.js';
 import { heavyGate, type Gate } from '../../../http/gate.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
+import type { FiguresCache } from '../figures-cache.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
 import { bucketRanges, periodBuckets, type Period } from '../periods.js';
+import {
+  rankingWindow,
+  rankUnits,
+  type Ranking,
+  type RowWindow,
+  type UnitFigures,
+  type WindowRow,
+} from '../ranking.js';
 import { adoptionRate, round2 } from '../rules.js';
 import { evaluatedUnitIds } from '../repo.js';
 import type { Rankings } from '../schemas.js';
 import { runNamed, runPrepared } from '../sql.js';
 
-interface UnitStatsRow {
-  org_id: string;
-  org_kind: OrgKind;
-  org_name: string;
-  org_short_name: string;
-  is_hub: boolean;
-  submitted_county: number;
-  submitted_city: number;
-  submitted_province: number;
-  submitted_national: number;
-  submitted: number;
-  adopted: number;
-  adoptions: number;
-  adopted_of_submitted: number;
-  by_periodical: Record<string, number>;
-  instructions: number;
-  missed_solicitations: number;
-  ledger_points: string | number;
-  zeroed: boolean;
-  points: string | number;
-  rank: number;
-  tied: boolean;
-}
+/** A row as presented: a unit's figures and places (ranking.ts), or the reference query's (ledger source). */
+type UnitStatsRow = UnitFigures & { points: string | number; rank: number; tied: boolean };
 
-/** What unit-stats.sql adds to each row: its place, the chart's orders and the sums over every unit. */
-export interface RankedRow extends UnitStatsRow {
-  position: number;
-  by_submitted: number;
-  by_adopted: number;
-  units: number;
-  total_county: number;
-  total_city: number;
-  total_province: number;
-  total_national: number;
-  total_submitted: number;
-  total_adopted: number;
-  total_adoptions: number;
-  total_instructions: number;
-  in_page: boolean;
-}
+/** A row of a ranking page: the unit's figures, places, the sums over every unit, whether the page shows it. */
+export type RankedRow = WindowRow;
 
 export interface UnitStats {
   orgId: string;
@@ -77,22 +51,14 @@ export interface UnitStats {
   tied: boolean;
 }
 
-/** Which rows of the ranking a query returns (sql/unit-stats.sql): positions (offset, offset + limit] and
- * the `leaders` first by points, submissions and adoptions. */
-interface RowWindow {
-  offset: number;
-  limit: number;
-  leaders: number;
-}
-
-const SOURCES = { aggregates: 'unit-stats', ledger: 'unit-stats-source' } as const;
+const SOURCES = { aggregates: 'unit-figures', ledger: 'unit-stats-source' } as const;
 type StatsSource = keyof typeof SOURCES;
 
 const EVERY_ROW: RowWindow = { offset: 0, limit: 2_147_483_647, leaders: 0 };
 
 /**
- * Every evaluated unit's figures and rank for a period (sql/unit-stats.sql, one query over the
- * pre-aggregated buckets with window functions, names included), with periodical labels joined
+ * Every evaluated unit's figures and rank for a period (sql/unit-figures.sql, one query over the
+ * pre-aggregated buckets, names included, ranked by ranking.ts), with periodical labels joined
  * afterwards by id. `source: 'ledger'` computes the same from the ledger and hops alone (sql/unit-stats-source.sql), the
  * reference the consistency tests compare with. `cache`: reading requests only (see `RankingCache`).
  */
@@ -104,7 +70,15 @@ export async function unitStats(
   source: StatsSource = 'aggregates',
   cache: RankingCache | null = null,
 ): Promise<UnitStats[]> {
-  const { rows, present } = await statsRows(tx, hubId, rules, period, source, EVERY_ROW, cache);
+  const rows: UnitStatsRow[] =
+    source === 'ledger'
+      ? // The reference of the consistency checks: planned per call, ranked by SQL's window functions.
+        await runNamed<UnitStatsRow>(tx, SOURCES.ledger, {
+          ...statsParams(hubId, rules, period),
+          unitIds: JSON.stringify([...(await evaluatedUnitIds(tx, hubId))]),
+        })
+      : await rankedRows(tx, hubId, rules, period, EVERY_ROW, cache, null);
+  const { present } = await presenter(tx, rules);
   return rows.map(present);
 }
 
@@ -117,16 +91,16 @@ export type RankingPage = Pick<z.infer<typeof Rankings>, 'periodicals' | 'page' 
 };
 
 /**
- * One page of the ranking (every unit when `page` is null), the sums over every unit and the chart's
- * leaders, from one statement: the database ranks every unit and returns the page and the leaders only.
- */
-/**
  * A ranking page the cache cannot answer is computed at most one per core at a time, the others waiting in
  * arrival order (http/gate.ts): sixteen readers of a 2,000-unit hub's year otherwise share the cores until
  * some wait several times as long as the rest.
  */
 const rankingComputations = heavyGate('正在计算的排名较多，请稍后重试');
 
+/**
+ * One page of the ranking (every unit when `page` is null), the sums over every unit and the chart's
+ * leaders: every unit ranked (ranking.ts), the page and the leaders returned.
+ */
 export async function rankingPage(
   tx: Db,
   hubId: string,
@@ -139,16 +113,8 @@ export async function rankingPage(
   const window = page
     ? { offset: (page.page - 1) * page.pageSize, limit: page.pageSize, leaders }
     : { ...EVERY_ROW, leaders };
-  const { rows, present, periodicals } = await statsRows(
-    tx,
-    hubId,
-    rules,
-    period,
-    'aggregates',
-    window,
-    cache,
-    rankingComputations,
-  );
+  const rows = await rankedRows(tx, hubId, rules, period, window, cache, rankingComputations);
+  const { present, periodicals } = await presenter(tx, rules);
   const first = rows[0];
   const total = first?.units ?? 0;
   const leadersBy = (key: 'position' | 'by_submitted' | 'by_adopted', value: (r: RankedRow) => number) =>
@@ -182,58 +148,69 @@ export async function rankingPage(
 }
 
 /**
- * Ranked rows of the hubs' rankings kept between reading requests (db/notified-cache.ts): a row's figures
- * come from the hub's ledger and its units' hops and names, and every change to them notifies
- * `zx_scoring` (drizzle/0024_ranking_cache_invalidation.sql) with the hub's or the unit's id, or `*` when
- * the tree changed (which units a hub evaluates, a unit's name or level).
+ * The hubs' rankings kept between reading requests as their units' figures (figures-cache.ts): a unit's
+ * figures come from the hub's ledger and the unit's hops and name, and every change to them writes
+ * `zx_scoring` on the change feed (drizzle/0024, 0028, 0029) naming the unit, the hub and unit, the hub, or
+ * `*` when the tree changed (which units a hub evaluates, a unit's name or level).
  */
-export type RankingCache = NotifiedCache<RankedRow[]>;
+export type RankingCache = FiguresCache<UnitFigures, Ranking>;
 
-/** The channel the scoring triggers notify (drizzle/0024_ranking_cache_invalidation.sql). */
+/** What a ranking cache derives from a hub's figures: the units ranked (ranking.ts). */
+export const deriveRanking = (figures: Iterable<UnitFigures>): Ranking => rankUnits(figures);
+
+/** The channel the scoring triggers write (drizzle/0024_ranking_cache_invalidation.sql, 0028, 0029). */
 export const SCORING_CHANNEL = CACHE_CHANNELS.rankings;
 
-async function statsRows(
-  tx: Db,
-  hubId: string,
-  rules: ScoringRules,
-  period: Period,
-  source: StatsSource,
-  window: RowWindow,
-  cache: RankingCache | null = null,
-  /** Computations through here wait their turn (a ranking page, read outside any transaction). */
-  gate: Gate | null = null,
-): Promise<{
-  rows: RankedRow[];
-  present: (r: UnitStatsRow) => UnitStats;
-  periodicals: RankingPage['periodicals'];
-}> {
-  const params = {
+/** The statistics' parameters of a hub's period: what a kept ranking is keyed by. */
+function statsParams(hubId: string, rules: ScoringRules, period: Period) {
+  return {
     hubId,
     start: period.start.toISOString(),
     end: period.end.toISOString(),
     bucketRanges: JSON.stringify(bucketRanges(periodBuckets(period))),
     isYear: period.isYear,
     zeroAt: rules.missedSolicitationsZeroAt,
-    ...window,
   };
-  const computeNow = async () => {
-    const units = await evaluatedUnitIds(tx, hubId);
-    // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
-    // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
-    // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call.
-    // The reference query of the consistency checks is planned per call (and returns every row).
-    const value = await (source === 'ledger' ? runNamed : runPrepared)<RankedRow>(tx, SOURCES[source], {
+}
+
+/**
+ * The rows of `window` of the hub's ranking (ranking.ts) from its units' figures (sql/unit-figures.sql):
+ * kept in `cache` and refreshed unit by unit, or computed now — through `gate` when given (a ranking page).
+ */
+async function rankedRows(
+  tx: Db,
+  hubId: string,
+  rules: ScoringRules,
+  period: Period,
+  window: RowWindow,
+  cache: RankingCache | null,
+  gate: Gate | null,
+): Promise<RankedRow[]> {
+  const params = statsParams(hubId, rules, period);
+  // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
+  // custom one or better for the province, a city and a county hub, a month and a year (2–7 ms), once the
+  // repeated-item steps start from the counters' partial indexes; planning alone had cost 3 ms a call. The
+  // same plan serves the few units a change named (figures-cache.ts).
+  const figuresOf = async (unitIds: Iterable<string>) => {
+    const rows = await runPrepared<UnitFigures>(tx, SOURCES.aggregates, {
       ...params,
-      unitIds: JSON.stringify([...units]),
+      unitIds: JSON.stringify([...unitIds]),
     });
-    // The hub (its ledger) and every unit it evaluates (their hops, names): what a notification names.
-    return { value, subjects: [hubId, ...units] };
+    return new Map(rows.map((r) => [r.org_id, r]));
   };
-  const compute = gate ? () => gate.run(computeNow) : computeNow;
-  const rows =
-    cache && source === 'aggregates'
-      ? await cache.read(JSON.stringify(params), compute)
-      : (await compute()).value;
+  const everyUnit = async () => figuresOf(await evaluatedUnitIds(tx, hubId));
+  const all = gate ? () => gate.run(everyUnit) : everyUnit;
+  const ranking = cache
+    ? await cache.read(JSON.stringify(params), hubId, { all, units: figuresOf })
+    : rankUnits((await all()).values());
+  return rankingWindow(ranking, window);
+}
+
+/** Each unit's figures and place as the statistics show them, with the counted periodicals' names. */
+async function presenter(
+  tx: Db,
+  rules: ScoringRules,
+): Promise<{ present: (r: UnitStatsRow) => UnitStats; periodicals: RankingPage['periodicals'] }> {
   const pIds = rules.periodicals.map((p) => p.periodicalId);
   const pRows = pIds.length
     ? await tx
@@ -274,5 +251,5 @@ async function statsRows(
     tied: r.tied,
   });
   const periodicalList = pIds.map((id) => ({ periodicalId: id, periodicalName: pName.get(id) ?? '' }));
-  return { rows, present, periodicals: periodicalList };
+  return { present, periodicals: periodicalList };
 }

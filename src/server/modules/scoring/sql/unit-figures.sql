@@ -1,4 +1,6 @@
--- 排名: per unit a hub evaluates, over [:start, :end):
+-- A hub's units' figures over [:start, :end) (ranked afterwards by ranking.ts), for the units :unitIds names:
+-- every unit it evaluates (evaluated-unit-ids.sql, run first by evaluatedUnitIds()), or the few a change
+-- named since their figures were kept (use-cases/figures-cache.ts). Per unit:
 --   submitted_<level>  distinct items of hops SENT BY the unit (for a hub unit: its own items and the ones it
 --                      forwarded) submitted in the period to an org of that level; withdrawn hops excluded
 --   submitted          distinct items over all levels
@@ -8,16 +10,14 @@
 --   adopted_of_submitted  items submitted in the period (above) adopted at any time (ledger): the numerator
 --                      of the adoption rate
 --   instructions       instruction rows of the ledger in the period
---   points             ledger sum in the period; for a whole year 0 when missed solicitations >= :zeroAt
---   rank / tied        standard competition ranking by points at 2 decimals; tied when the rank is shared
---   position           1, 2 … in the order shown (rank, then adopted, submitted, the units' order)
+--   ledger_points      ledger sum in the period
+--   zeroed             a whole year with missed solicitations >= :zeroAt (its points count 0)
 -- Read from the aggregates (drizzle/0011_scoring_aggregates.sql and 0022, kept by triggers in the writing
 -- transaction): yearly buckets for the whole years, monthly ones for the whole months beside them, daily
 -- ones for the edges (periods.periodBuckets, passed as :bucketRanges). Sums and row counts add up; a
 -- distinct count is the row count minus the excess of the (unit, item) pairs with more than one row, few,
 -- found by the counters' partial indexes and counted from the ledger and hops themselves. The same
--- figures from the ledger and hops alone: unit-stats-source.sql (the consistency tests compare them).
--- :unitIds is the JSON array of evaluated-units.sql (run first, by evaluatedUnitIds()).
+-- figures, ranked, from the ledger and hops alone: unit-stats-source.sql (the consistency tests compare them).
 -- Every step is `materialized`: each is small (a row per unit, or per unit and periodical), and planned
 -- apart they cost less to plan than the one join tree inlining makes of them: on the 1M-item province a
 -- year's ranking planned in 5.5 ms and ran in 4.8, now 2.4 and 3.0; a month's ran in 12.5, now 7.
@@ -194,53 +194,5 @@ totals as materialized (
   left join sums s on s.org_id = o.id
   left join cohort c on c.org_id = o.id
   left join per_periodical pp on pp.org_id = o.id
-),
-scored as materialized (
-  select t.*, case when t.zeroed then 0 else round(t.ledger_points, 4) end as points from totals t
-),
--- The order is decided on narrow rows (a unit's keys), the wide ones joined back for the rows returned:
--- sorting 2,000 wide rows four times had cost more than the statistics themselves.
-ranked as materialized (
-  select org_id, adopted, submitted, sort_order,
-    (rank() over (order by round(points, 2) desc))::int as rank,
-    (count(*) over (partition by round(points, 2)) > 1) as tied
-  from scored
-),
-positioned as materialized (
-  select org_id, adopted, submitted, rank, tied,
-    (row_number() over (order by rank, adopted desc, submitted desc, sort_order, org_id))::int as position
-  from ranked
-),
-ordered as materialized (
-  select org_id, rank, tied, position,
-    (row_number() over (order by submitted desc, position))::int as by_submitted,
-    (row_number() over (order by adopted desc, position))::int as by_adopted
-  from positioned
-),
--- A page of the ranking (positions (:offset, :offset + :limit]) and the :leaders first units by points,
--- by submissions and by adoptions (the chart), with the sums over every unit on each row: a 2,000-unit
--- hub answers a page and its summary, not 2,000 rows. The statistics of notices and exports ask for every
--- row (offset 0, the largest limit, no leaders).
-chosen as materialized (
-  select * from ordered
-  where (position > :offset::bigint and position <= :offset::bigint + :limit::bigint)
-    or position <= :leaders::int or by_submitted <= :leaders::int or by_adopted <= :leaders::int
-),
-all_units as materialized (
-  select count(*)::int as units,
-    coalesce(sum(submitted_county), 0)::int as total_county,
-    coalesce(sum(submitted_city), 0)::int as total_city,
-    coalesce(sum(submitted_province), 0)::int as total_province,
-    coalesce(sum(submitted_national), 0)::int as total_national,
-    coalesce(sum(submitted), 0)::int as total_submitted,
-    coalesce(sum(adopted), 0)::int as total_adopted,
-    coalesce(sum(adoptions), 0)::int as total_adoptions,
-    coalesce(sum(instructions), 0)::int as total_instructions
-  from scored
 )
-select scored.*, c.rank, c.tied, c.position, c.by_submitted, c.by_adopted, all_units.*,
-  (c.position > :offset::bigint and c.position <= :offset::bigint + :limit::bigint) as in_page
-from chosen c
-join scored on scored.org_id = c.org_id
-cross join all_units
-order by c.position
+select * from totals
