@@ -2,14 +2,15 @@
  * The inbox (items/queries.ts listInbox) runs one prepared statement per shape — which filters, how many
  * hubs — with every value a placeholder (db/prepared.ts preparedShapes). Against an oracle that filters
  * every hop in memory: every combination of filters, one hub or two, in and out, walked page by page
- * through its cursor, each shape called past the five runs after which PostgreSQL may plan generically.
+ * through its cursor, each shape called past the five runs after which PostgreSQL may plan generically (the
+ * server's sessions force generic plans: db/client.ts), pages of every size.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Db } from '../../src/server/db/client.js';
 import type { Actor } from '../../src/server/http/context.js';
-import { listInbox, type InboxFilter } from '../../src/server/modules/items/queries.js';
+import { fetchSize, listInbox, type InboxFilter } from '../../src/server/modules/items/queries.js';
 import { testDatabase } from '../helpers/db.js';
 import { allPages } from '../helpers/pages.js';
 import { buildOrgTree, type OrgTree } from '../helpers/factories.js';
@@ -150,6 +151,25 @@ describe('the inbox, one prepared statement per shape', () => {
         }
     expect(nonEmpty).toBeGreaterThan(100);
   }, 120_000);
+
+  it('pages of every size walk every row once: the statement fetches 21, 51 or 101 rows (fetchSize)', async () => {
+    const actor = editorOf(tree.K.id, tree.C.id);
+    const expected = oracle([tree.K.id, tree.C.id], {});
+    expect(expected.length).toBeGreaterThan(30);
+    for (const limit of [1, 19, 20, 21, 22, 49, 50, 51, 99, 100]) {
+      expect({ limit, ids: await walk(actor, { limit }) }).toEqual({ limit, ids: expected });
+      const first = await listInbox(db, actor, { limit });
+      expect(first.rows).toHaveLength(Math.min(limit, expected.length));
+      expect(first.nextCursor === null).toBe(limit >= expected.length);
+    }
+    expect([1, 20, 21, 50, 51, 100].map(fetchSize)).toEqual([21, 21, 51, 51, 101, 101]);
+    expect(() => fetchSize(101)).toThrow();
+  });
+
+  it('runs with generic plans, in every session (db/client.ts)', async () => {
+    const [row] = await queryRows<{ plan_cache_mode: string }>(db, sql`show plan_cache_mode`);
+    expect(row!.plan_cache_mode).toBe('force_generic_plan');
+  });
 
   it('a hub the actor does not edit for is a 400 naming the field, and no hub an empty page', async () => {
     await expect(listInbox(db, editorOf(tree.K.id), { hubId: tree.C.id, limit: 5 })).rejects.toMatchObject({
