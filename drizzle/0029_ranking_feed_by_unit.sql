@@ -5,32 +5,24 @@
 -- names the hub instead, `hub:<hub>`: its rankings are dropped and computed afresh. The hops' trigger already
 -- names the sending unit (0028); the tree's, `*`.
 CREATE OR REPLACE FUNCTION zx_scoring_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  pairs text[];
 BEGIN
+  -- Each changed row's `<hub>/<unit>` (the transition tables each trigger has: new, old, or both).
   IF TG_OP = 'INSERT' THEN
-    WITH pairs AS (SELECT DISTINCT hub_id, org_id FROM new_rows),
-    wide AS (SELECT hub_id FROM pairs GROUP BY hub_id HAVING count(*) > 64)
-    INSERT INTO change_feed (channel, subject)
-    SELECT 'zx_scoring', 'hub:' || hub_id::text FROM wide
-    UNION ALL
-    SELECT 'zx_scoring', p.hub_id::text || '/' || p.org_id::text
-    FROM pairs p WHERE p.hub_id NOT IN (SELECT hub_id FROM wide);
+    SELECT array_agg(hub_id::text || '/' || org_id::text) INTO pairs FROM new_rows;
   ELSIF TG_OP = 'DELETE' THEN
-    WITH pairs AS (SELECT DISTINCT hub_id, org_id FROM old_rows),
-    wide AS (SELECT hub_id FROM pairs GROUP BY hub_id HAVING count(*) > 64)
-    INSERT INTO change_feed (channel, subject)
-    SELECT 'zx_scoring', 'hub:' || hub_id::text FROM wide
-    UNION ALL
-    SELECT 'zx_scoring', p.hub_id::text || '/' || p.org_id::text
-    FROM pairs p WHERE p.hub_id NOT IN (SELECT hub_id FROM wide);
+    SELECT array_agg(hub_id::text || '/' || org_id::text) INTO pairs FROM old_rows;
   ELSE
-    WITH pairs AS (SELECT DISTINCT hub_id, org_id FROM (SELECT hub_id, org_id FROM new_rows UNION ALL SELECT hub_id, org_id FROM old_rows) x),
-    wide AS (SELECT hub_id FROM pairs GROUP BY hub_id HAVING count(*) > 64)
-    INSERT INTO change_feed (channel, subject)
-    SELECT 'zx_scoring', 'hub:' || hub_id::text FROM wide
-    UNION ALL
-    SELECT 'zx_scoring', p.hub_id::text || '/' || p.org_id::text
-    FROM pairs p WHERE p.hub_id NOT IN (SELECT hub_id FROM wide);
+    SELECT array_agg(x.hub_id::text || '/' || x.org_id::text) INTO pairs
+    FROM (SELECT hub_id, org_id FROM new_rows UNION ALL SELECT hub_id, org_id FROM old_rows) x;
   END IF;
+  WITH p AS (SELECT DISTINCT pair, split_part(pair, '/', 1) AS hub_id FROM unnest(pairs) AS pair),
+  wide AS (SELECT hub_id FROM p GROUP BY hub_id HAVING count(*) > 64)
+  INSERT INTO change_feed (channel, subject)
+  SELECT 'zx_scoring', 'hub:' || hub_id FROM wide
+  UNION ALL
+  SELECT 'zx_scoring', p.pair FROM p WHERE p.hub_id NOT IN (SELECT hub_id FROM wide);
   RETURN NULL;
 END
 $$;

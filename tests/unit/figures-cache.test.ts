@@ -1,31 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FiguresCache, type FiguresSource } from '../../src/server/modules/scoring/figures-cache.js';
 import type { UnitFigures } from '../../src/server/modules/scoring/ranking.js';
+import { unitFigures } from '../helpers/unit-figures.js';
 
 /** A unit's figures: only `submitted` varies here (the "version" of its figures). */
-function fig(id: string, submitted: number): UnitFigures {
-  return {
-    org_id: id,
-    org_kind: 'township',
-    org_name: id,
-    org_short_name: id,
-    is_hub: false,
-    sort_order: 0,
-    submitted_county: submitted,
-    submitted_city: 0,
-    submitted_province: 0,
-    submitted_national: 0,
-    submitted,
-    adopted: 0,
-    adoptions: 0,
-    adopted_of_submitted: 0,
-    by_periodical: {},
-    instructions: 0,
-    missed_solicitations: 0,
-    ledger_points: '0',
-    zeroed: false,
-  };
-}
+const fig = (id: string, submitted: number) =>
+  unitFigures({ org_id: id, submitted, submitted_county: submitted });
 
 /** The answer derived from figures: `unit=submitted` pairs in id order. */
 const describeFigures = (figures: Iterable<UnitFigures>) =>

@@ -5,33 +5,17 @@ import {
   rankUnits,
   type UnitFigures,
 } from '../../src/server/modules/scoring/ranking.js';
+import { unitFigures } from '../helpers/unit-figures.js';
 
 let seq = 0;
-/** A unit's figures; ids in creation order unless given. */
+/** A unit's figures; ids in creation order unless given, `points` its ledger sum. */
 function unit(f: Partial<UnitFigures> & { points?: string | number }): UnitFigures {
-  const id = f.org_id ?? `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
-  return {
-    org_id: id,
-    org_kind: 'township',
-    org_name: id,
-    org_short_name: id,
-    is_hub: false,
-    sort_order: 0,
-    submitted_county: 0,
-    submitted_city: 0,
-    submitted_province: 0,
-    submitted_national: 0,
-    submitted: 0,
-    adopted: 0,
-    adoptions: 0,
-    adopted_of_submitted: 0,
-    by_periodical: {},
-    instructions: 0,
-    missed_solicitations: 0,
-    zeroed: false,
-    ...f,
-    ledger_points: f.ledger_points ?? f.points ?? '0',
-  };
+  const { points, ...rest } = f;
+  return unitFigures({
+    org_id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+    ...rest,
+    ledger_points: f.ledger_points ?? points ?? '0',
+  });
 }
 
 describe('hundredths: a decimal at 2 places, half away from zero, exactly', () => {
