@@ -147,6 +147,33 @@ describe('figures cache (rankings kept as units’ figures, refreshed unit by un
     expect(db.calls).toEqual([['a'], ['c']]);
   });
 
+  it('a refresh that saw a transaction not yet heard answers none of it or all of it, never half', async () => {
+    // Committed but not yet read from the feed: the catch-up delivers them.
+    const unheard: string[] = [];
+    const c = cache({ catchUp: async () => unheard.splice(0).forEach((s) => c.invalidate(s)) });
+    const db = database(['a', 'b', 'c']);
+    await c.read('H:year', 'H', db.source);
+    db.calls.length = 0;
+    db.set('a', 1);
+    c.invalidate('a');
+    let raced = false;
+    const racing: FiguresSource<UnitFigures> = {
+      all: db.source.all,
+      units: (ids) => {
+        if (!raced) {
+          // One transaction moves a and b, and commits before the refresh's statement takes its snapshot.
+          raced = true;
+          db.set('a', 2);
+          db.set('b', 2);
+          unheard.push('H/a', 'H/b');
+        }
+        return db.source.units(ids);
+      },
+    };
+    expect(await c.read('H:year', 'H', racing)).toBe('a=2 b=2 c=0');
+    expect(db.calls).toEqual([['a'], ['a', 'b']]);
+  });
+
   it('a unit marked again while its refresh runs stays marked', async () => {
     const c = cache();
     const db = database(['a', 'b']);

@@ -12,8 +12,9 @@
  *
  * Exactness, with `catchUp` (the feed's sync: every change committed before the call has been heard):
  * a reader is answered only from figures that reflect every change heard when it arrived —
- * - kept figures with no unit marked (each unit's figures were computed after its last change heard, so
- *   together they are the figures as of the feed's position: one consistent state, not a mix); or
+ * - kept figures with no unit marked (each unit's figures were computed after its last change heard, and
+ *   every change a refresh's statement saw has been heard before the refresh was applied, so together they
+ *   are the figures as of the feed's position: one consistent state, not a mix); or
  * - figures computed in full by one statement begun after the reader arrived.
  * A reader finding marked units waits for them to be refreshed (one refresh at a time per ranking, which
  * every waiting reader shares), then looks again; when changes keep marking units faster than refreshes
@@ -203,13 +204,20 @@ export class FiguresCache<F extends UnitFigures, D> {
     }
   }
 
-  /** Recomputes the marked units of `e`; a unit marked again meanwhile stays marked. */
+  /**
+   * Recomputes the marked units of `e`; a unit marked again meanwhile stays marked. The statement may see a
+   * transaction committed since the marks were heard — one that moved a unit refreshed here and another
+   * one not marked yet: the feed is caught up after it, so that transaction's units are marked before the
+   * refresh is applied (both then stay marked, and are refreshed together), and no reader is answered half
+   * of a transaction.
+   */
   private async refresh(e: Entry<F, D>, source: FiguresSource<F>): Promise<void> {
     const generation = this.generation;
     const ids = [...e.marked.keys()];
     let fresh: Map<string, F>;
     try {
       fresh = await source.units(ids);
+      if (this.options.catchUp) await this.options.catchUp();
     } catch (err) {
       this.forget(e.key, e);
       throw err;

@@ -164,7 +164,8 @@ export const SCORING_CHANNEL = CACHE_CHANNELS.rankings;
 /** The statistics' parameters of a hub's period: what a kept ranking is keyed by. */
 function statsParams(hubId: string, rules: ScoringRules, period: Period) {
   return {
-    hubId,
+    // As the feed names it (uuid text is lower case): a request may spell the id in capitals.
+    hubId: hubId.toLowerCase(),
     start: period.start.toISOString(),
     end: period.end.toISOString(),
     bucketRanges: JSON.stringify(bucketRanges(periodBuckets(period))),
@@ -201,7 +202,7 @@ async function rankedRows(
   const everyUnit = async () => figuresOf(await evaluatedUnitIds(tx, hubId));
   const all = gate ? () => gate.run(everyUnit) : everyUnit;
   const ranking = cache
-    ? await cache.read(JSON.stringify(params), hubId, { all, units: figuresOf })
+    ? await cache.read(JSON.stringify(params), params.hubId, { all, units: figuresOf })
     : rankUnits((await all()).values());
   return rankingWindow(ranking, window);
 }
