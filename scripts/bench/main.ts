@@ -43,7 +43,8 @@ import {
   toRow,
   type Row,
 } from './report.js';
-import { sqlText } from '../../src/server/modules/scoring/sql.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { namedQuery } from '../../src/server/modules/scoring/sql.js';
 import { countStatements, formatStatements, type CountedRequest } from './statements.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -269,8 +270,11 @@ function changingRankings(url: string, ops: Operation[]): Operation[] {
   });
 }
 
-/** The units `hubId` evaluates (sql/evaluated-unit-ids.sql, as the server reads them). */
-const EVALUATED_UNITS = sqlText('evaluated-unit-ids').replace(/(?<!:):hubId\b/g, '$1');
+/** The units `hubId` evaluates: sql/evaluated-unit-ids.sql with its parameters bound as the server binds them. */
+function evaluatedUnits(hubId: string): { text: string; values: unknown[] } {
+  const q = new PgDialect().sqlToQuery(namedQuery('evaluated-unit-ids', { hubId }));
+  return { text: q.sql, values: q.params };
+}
 
 /** Puts a change of `hubId`'s figures on the feed every CHANGE_EVERY_MS on a connection of its own; the function returned stops. */
 function notifyingChanges(url: string, hubId: string): () => Promise<void> {
@@ -278,9 +282,8 @@ function notifyingChanges(url: string, hubId: string): () => Promise<void> {
   let stopped = false;
   const notifying = (async () => {
     await client.connect();
-    const units = (await client.query<{ org_id: string }>(EVALUATED_UNITS, [hubId])).rows.map(
-      (r) => r.org_id,
-    );
+    const { text, values } = evaluatedUnits(hubId);
+    const units = (await client.query<{ org_id: string }>(text, values)).rows.map((r) => r.org_id);
     if (!units.length) throw new Error(`hub ${hubId} evaluates no unit`);
     while (!stopped) {
       const unit = units[Math.floor(Math.random() * units.length)]!;

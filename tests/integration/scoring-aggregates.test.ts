@@ -14,14 +14,10 @@ import { queryRows, type Db } from '../../src/server/db/client.js';
 import { CHANGE_FEED_DEFAULTS, ChangeFeed } from '../../src/server/db/change-feed.js';
 import { DEFAULT_RULES } from '../../src/server/modules/scoring/domain.js';
 import { FiguresCache } from '../../src/server/modules/scoring/figures-cache.js';
+import { rankUnits } from '../../src/server/modules/scoring/ranking.js';
 import { resolvePeriod, type PeriodSpec } from '../../src/server/modules/scoring/periods.js';
 import { aggregateDifferences } from '../../src/server/modules/scoring/repo.js';
-import {
-  deriveRanking,
-  rankingPage,
-  SCORING_CHANNEL,
-  unitStats,
-} from '../../src/server/modules/scoring/use-cases/stats.js';
+import { rankingPage, SCORING_CHANNEL, unitStats } from '../../src/server/modules/scoring/use-cases/stats.js';
 import { testDatabase } from '../helpers/db.js';
 import { buildOrg, buildOrgTree, type OrgTree } from '../helpers/factories.js';
 
@@ -358,7 +354,7 @@ describe('pre-aggregated statistics', () => {
     const feed = new ChangeFeed(database, { ...CHANGE_FEED_DEFAULTS, pollMs: 60_000 });
     const cache = new FiguresCache(
       { ttlMs: 600_000, maxEntries: 1_000, maxUnits: 100_000, catchUp: () => feed.sync() },
-      deriveRanking,
+      rankUnits,
     );
     const stop = await feed.listen(
       SCORING_CHANNEL,

@@ -31,10 +31,6 @@ export interface Database {
 }
 
 /**
- * Opens PostgreSQL when a URL is given, else the embedded PGlite in `dataDir` (or in memory when
- * `dataDir` is 'memory://').
- */
-/**
  * Every connection's settings.
  * - JIT off: our statements are short OLTP queries and index-driven reports, where JIT compilation costs
  *   more than it saves (measured: 1.2 s of JIT inside one ledger query at province scale).
@@ -48,6 +44,10 @@ export interface Database {
  */
 const CONNECTION_SETTINGS = '-c jit=off -c plan_cache_mode=force_generic_plan';
 
+/**
+ * Opens PostgreSQL when a URL is given, else the embedded PGlite in `dataDir` (or in memory when
+ * `dataDir` is 'memory://').
+ */
 export async function openDatabase(opts: {
   url?: string | undefined;
   dataDir: string;
@@ -85,8 +85,8 @@ export async function openDatabase(opts: {
       close: () => pool.end(),
     };
   }
-  // The embedded database runs in a worker thread, reached through node-postgres like PostgreSQL
-  // (pglite-link.ts): the database and the server's JavaScript on two cores instead of one thread.
+  // The embedded database, reached through node-postgres like PostgreSQL (pglite-link.ts): on this thread,
+  // or in a worker thread with ZX_PGLITE_THREAD=1.
   if (opts.dataDir !== 'memory://') mkdirSync(opts.dataDir, { recursive: true });
   const link = await openPgliteThread(opts.dataDir === 'memory://' ? 'memory://' : `${opts.dataDir}/pgdata`);
   // The one session's settings, as PostgreSQL's connections get them (CONNECTION_SETTINGS; PGlite has no JIT).

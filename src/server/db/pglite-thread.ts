@@ -36,8 +36,6 @@ export type PgliteMessage =
 export interface PgliteServer {
   /** Queues a request behind the ones before it. */
   handle(request: PgliteRequest): void;
-  /** Settles once every request queued so far has been answered. */
-  drained(): Promise<void>;
   /** Closes the database (after the queued requests) unless a request already did. */
   close(): Promise<void>;
 }
@@ -73,7 +71,6 @@ export function servePglite(
     handle: (request) => {
       queue = queue.then(() => handle(request));
     },
-    drained: () => queue,
     close: async () => {
       await queue;
       if (!db.closed) await db.close();

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listenForCache } from '../../../http/invalidated-cache.js';
 import { FiguresCache } from '../figures-cache.js';
-import { deriveRanking, SCORING_CHANNEL, type RankingCache } from '../use-cases/stats.js';
+import { rankUnits } from '../ranking.js';
+import { SCORING_CHANNEL, type RankingCache } from '../use-cases/stats.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +34,7 @@ export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
             // A reader sees every change committed before it arrived (db/change-feed.ts).
             catchUp: () => app.changeFeed.sync(),
           },
-          deriveRanking,
+          rankUnits,
         )
       : null;
   app.decorate('rankingCache', cache);

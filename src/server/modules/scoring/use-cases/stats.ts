@@ -155,9 +155,6 @@ export async function rankingPage(
  */
 export type RankingCache = FiguresCache<UnitFigures, Ranking>;
 
-/** What a ranking cache derives from a hub's figures: the units ranked (ranking.ts). */
-export const deriveRanking = (figures: Iterable<UnitFigures>): Ranking => rankUnits(figures);
-
 /** The channel the scoring triggers write (drizzle/0024_ranking_cache_invalidation.sql, 0028, 0029). */
 export const SCORING_CHANNEL = CACHE_CHANNELS.rankings;
 
@@ -199,7 +196,7 @@ async function rankedRows(
     });
     return new Map(rows.map((r) => [r.org_id, r]));
   };
-  const everyUnit = async () => figuresOf(await evaluatedUnitIds(tx, hubId));
+  const everyUnit = async () => figuresOf(await evaluatedUnitIds(tx, params.hubId));
   const all = gate ? () => gate.run(everyUnit) : everyUnit;
   const ranking = cache
     ? await cache.read(JSON.stringify(params), params.hubId, { all, units: figuresOf })
