@@ -412,6 +412,30 @@ describe('at the hubs', () => {
     expect(after.adoptions.find((a) => a.id === adopted.adoptionId)!.revokedAt).not.toBeNull();
   });
 
+  it('takes ids written in capitals as the same ids (path, body and query): no 403 or 404 for the letter case', async () => {
+    const d = await submittedItem();
+    const k = await as(tree.K.editor);
+    const HOP = d.hops[0]!.id.toUpperCase();
+    expect(HOP).not.toBe(d.hops[0]!.id);
+    hopChanged(await k.post(`/api/hops/${HOP}/receive`), { hopId: d.hops[0]!.id, action: 'receive' });
+    const fwd = hopChanged(
+      await k.post(`/api/hops/${HOP}/forward`, { targetOrgId: tree.C.id.toUpperCase() }),
+      {
+        action: 'forward',
+      },
+    );
+    expect(fwd.createdHopId).not.toBeNull();
+    const detail = await k.get(`/api/items/${d.id.toUpperCase()}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json<Detail>().id).toBe(d.id);
+    const lower = await k.get(`/api/hubs/${tree.K.id}/rankings?period=year&year=2026`);
+    const upper = await k.get(`/api/hubs/${tree.K.id.toUpperCase()}/rankings?period=year&year=2026`);
+    expect([lower.statusCode, upper.statusCode]).toEqual([200, 200]);
+    expect(upper.json()).toEqual(lower.json());
+    const inbox = await k.get(`/api/inbox?hubId=${tree.K.id.toUpperCase()}`);
+    expect(inbox.statusCode).toBe(200);
+  });
+
   it('runs configured receiving stages; adoption waits for the last stage, each stage can send back', async () => {
     const { hubStages } = await import('../../src/server/modules/orgs/schema.js');
     await t.app.database.db.insert(hubStages).values([

@@ -14,9 +14,10 @@ import { canSeeAttachment } from './policy.js';
 import { attachments } from './schema.js';
 import type { AttachmentStorage } from './storage.js';
 import { uploadAttachment } from './use-cases/upload-attachment.js';
+import { entityId } from '../../http/entity-id.js';
 
 const tags = ['附件'];
-const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 const UploadHeaders = z.looseObject({
   'content-type': z.string().max(200).optional(),
   /** The file's own name, percent-encoded (UTF-8), shown to people only. */

@@ -17,6 +17,7 @@ import {
   secondFactorRequiredFor,
 } from './second-factor.js';
 import { loadSecurityPolicy } from './security-policy.js';
+import { entityId } from '../../http/entity-id.js';
 
 const user = { access: 'user' } as const;
 const tags = ['两步验证'];
@@ -191,7 +192,7 @@ export async function secondFactorRoutes(appBase: FastifyInstance): Promise<void
       schema: {
         tags: ['安全管理'],
         summary: '重置用户的两步验证（安全管理员；用户下次登录时重新绑定）',
-        params: z.object({ id: z.uuid() }),
+        params: z.object({ id: entityId() }),
         response: { 200: z.object({ ok: z.boolean() }) },
       },
     },

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { inTransaction, readContext } from '../../app.js';
 import { BODY_MAX_CHARS, TITLE_MAX } from '../items/domain/catalog.js';
 import { clearAutosave, getAutosave, saveAutosave } from './autosave.js';
+import { entityId } from '../../http/entity-id.js';
 
 const user = { access: 'user' } as const;
 const tags = ['自动保存'];
 const TargetParams = z.strictObject({
-  target: z.union([z.literal('new'), z.uuid()], { error: '应为 new 或稿件编号' }),
+  target: z.union([z.literal('new'), entityId()], { error: '应为 new 或稿件编号' }),
 });
 const AutosaveBody = z.strictObject({
   baseRowVersion: z.number().int().min(0).nullable(),

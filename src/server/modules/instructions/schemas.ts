@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { entityId } from '../../http/entity-id.js';
 
-const id = z.uuid({ error: '编号格式不正确' });
+const id = entityId({ error: '编号格式不正确' });
 const limit = z.coerce.number().int().min(1).max(100).default(20);
 const cursor = z.string().max(200).optional();
 

@@ -3,22 +3,23 @@ import { ADOPTION_TYPES, CATEGORIES, DISCLOSURES, REPORT_STAGES, URGENCIES } fro
 import { HOP_ACTIONS, HOP_STATES, ITEM_ACTIONS, ITEM_STATES } from './domain/states.js';
 import { ORG_LEVELS, REVIEW_MODES } from '../orgs/domain.js';
 import { ISSUE_STATES } from '../periodicals/domain.js';
+import { entityId } from '../../http/entity-id.js';
 
 /** Request and response schemas: they validate, type the handlers and write the OpenAPI document. */
-export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 
 const meta = {
   category: z.enum(CATEGORIES),
   urgency: z.enum(URGENCIES),
   disclosure: z.enum(DISCLOSURES),
   reportStage: z.enum(REPORT_STAGES).nullish(),
-  followsItemId: z.uuid().nullish(),
-  coReporterOrgIds: z.array(z.uuid()).max(20).optional(),
-  targetOrgIds: z.array(z.uuid()).max(5).optional(),
+  followsItemId: entityId().nullish(),
+  coReporterOrgIds: z.array(entityId()).max(20).optional(),
+  targetOrgIds: z.array(entityId()).max(5).optional(),
 };
 
 export const CreateItemBody = z.strictObject({
-  orgId: z.uuid(),
+  orgId: entityId(),
   title: z.string().max(200),
   bodyHtml: z.string().max(500_000),
   ...meta,
@@ -49,7 +50,7 @@ export const AdvanceBody = z.strictObject({
 export const RequiredOpinionBody = z.strictObject({ opinion: z.string().min(1, '请填写意见').max(2000) });
 export const SignBody = z.strictObject({
   opinion: z.string().max(2000).nullish(),
-  targetOrgIds: z.array(z.uuid()).min(1).max(5).optional(),
+  targetOrgIds: z.array(entityId()).min(1).max(5).optional(),
 });
 export const ReasonBody = z.strictObject({ reason: z.string().min(1, '请填写理由').max(2000) });
 export const CommentBody = z.strictObject({ comment: z.string().max(2000).nullish() });
@@ -66,11 +67,11 @@ export const ItemListQuery = z.strictObject({
 export const InboxQuery = z.strictObject({
   /** in: submissions to the actor's hubs (收件箱); out: what those hubs forwarded upward (转报件). */
   direction: z.enum(['in', 'out']).default('in'),
-  hubId: z.uuid().optional(),
+  hubId: entityId().optional(),
   state: z.enum(HOP_STATES).optional(),
   category: z.enum(CATEGORIES).optional(),
   urgency: z.enum(URGENCIES).optional(),
-  fromOrgId: z.uuid().optional(),
+  fromOrgId: entityId().optional(),
   q: z.string().max(100).optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
@@ -89,9 +90,12 @@ export const HubEditBody = z.strictObject({
   bodyHtml: z.string().max(500_000),
   note: z.string().max(500).nullish(),
 });
-export const ForwardBody = z.strictObject({ targetOrgId: z.uuid(), comment: z.string().max(2000).nullish() });
+export const ForwardBody = z.strictObject({
+  targetOrgId: entityId(),
+  comment: z.string().max(2000).nullish(),
+});
 export const AdoptBody = z.strictObject({
-  periodicalId: z.uuid(),
+  periodicalId: entityId(),
   type: z.enum(ADOPTION_TYPES).default('single'),
   comment: z.string().max(2000).nullish(),
 });

@@ -10,6 +10,7 @@ import { Timestamp } from '../../http/responses.js';
 import { BUSINESS_ROLES } from '../orgs/domain.js';
 import { orgs } from '../orgs/schema.js';
 import { notificationReads, notifications } from './schema.js';
+import { entityId } from '../../http/entity-id.js';
 
 const user = { access: 'user' } as const;
 const tags = ['通知'];
@@ -19,7 +20,7 @@ const ListQuery = z.strictObject({
   cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 
 const NotificationPage = z.object({
   rows: z.array(

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ORG_KINDS, ORG_LEVELS, REVIEW_MODES, ROLES, STAGE_ROLES } from './domain.js';
 import { Timestamp } from '../../http/responses.js';
+import { entityId } from '../../http/entity-id.js';
 
 /** Request schemas for units, hub settings, people and the tree import. Unknown fields are refused. */
-export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 
 const orgName = z.string().trim().min(1, '请填写单位名称').max(100, '单位名称不能超过100字');
 const shortName = z.string().trim().min(1, '简称不能为空').max(50, '简称不能超过50字');
@@ -17,7 +18,7 @@ export const CreateOrgBody = z.strictObject({
   kind: z.enum(ORG_KINDS),
   level: z.enum(ORG_LEVELS),
   divisionCode: divisionCode.nullish(),
-  parentId: z.uuid().nullish(),
+  parentId: entityId().nullish(),
   isHub: z.boolean().optional(),
   reviewMode: z.enum(REVIEW_MODES).optional(),
   urgentSignForMinutes: z
@@ -40,7 +41,7 @@ export const UpdateOrgBody = z.strictObject({
   kind: z.enum(ORG_KINDS).optional(),
   level: z.enum(ORG_LEVELS).optional(),
   divisionCode: divisionCode.nullish(),
-  parentId: z.uuid().nullish(),
+  parentId: entityId().nullish(),
   isHub: z.boolean().optional(),
   reviewMode: z.enum(REVIEW_MODES).optional(),
   urgentSignForMinutes: z
@@ -66,7 +67,7 @@ export const StagesBody = z.strictObject({
 });
 export type StageInput = z.infer<typeof StagesBody>['stages'][number];
 
-export const DirectReportHubsBody = z.strictObject({ rowVersion, hubIds: z.array(z.uuid()).max(10) });
+export const DirectReportHubsBody = z.strictObject({ rowVersion, hubIds: z.array(entityId()).max(10) });
 
 /** Login names: letters, digits and . _ - @; compared case-insensitively. */
 const username = z
@@ -85,11 +86,11 @@ const email = z
   .max(254, '邮箱地址过长')
   .regex(z.regexes.email, '邮箱地址格式不正确')
   .transform((v) => v.toLowerCase());
-const membership = z.strictObject({ orgId: z.uuid(), role: z.enum(ROLES) });
+const membership = z.strictObject({ orgId: entityId(), role: z.enum(ROLES) });
 export type MembershipInput = z.infer<typeof membership>;
 const membershipList = z.array(membership).min(1, '至少分配一个单位角色').max(50);
 
-export const UserListQuery = z.strictObject({ orgId: z.uuid() });
+export const UserListQuery = z.strictObject({ orgId: entityId() });
 
 export const CreateUserBody = z.strictObject({
   username,
@@ -113,7 +114,7 @@ export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
 /** Nobody chooses another person's password: a reset always generates a one-time password. */
 export const ResetPasswordBody = z.strictObject({}).optional();
 
-export const GrantableRolesQuery = z.strictObject({ orgId: z.uuid() });
+export const GrantableRolesQuery = z.strictObject({ orgId: entityId() });
 
 export const ImportOrgsBody = z.strictObject({
   csv: z.string().min(1, '导入内容为空').max(1_500_000, '导入文件过大'),
@@ -226,8 +227,8 @@ export const PendingGrantSchema = z.object({
 export const PendingGrantList = z.array(PendingGrantSchema);
 /** Which pending grant: the account, unit and role, and when it was granted (a grant made again is another). */
 export const PendingGrantBody = z.strictObject({
-  userId: z.uuid(),
-  orgId: z.uuid(),
+  userId: entityId(),
+  orgId: entityId(),
   role: z.enum(ROLES),
   grantedAt: z.iso.datetime({ offset: true }),
 });

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { ISSUE_STATES, PERIODICAL_KINDS, RECIPIENT_KINDS, REVIEW_DECISIONS } from './domain.js';
 import { Timestamp } from '../../http/responses.js';
 import { ADOPTION_TYPES, CATEGORIES, URGENCIES } from '../items/domain/catalog.js';
+import { entityId } from '../../http/entity-id.js';
 
 /** Request schemas of periodicals, issues and their distribution: validation, handler types, OpenAPI. */
-export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 export const EntryParams = z.strictObject({
-  id: z.uuid({ error: '编号格式不正确' }),
-  entryId: z.uuid({ error: '编号格式不正确' }),
+  id: entityId({ error: '编号格式不正确' }),
+  entryId: entityId({ error: '编号格式不正确' }),
 });
 
 const line = z.string().trim().min(1).max(200);
@@ -16,13 +17,13 @@ export const DistributionLinesSchema = z.strictObject({
   song: z.array(line).max(50),
   fa: z.array(line).max(50),
 });
-const orgIds = z.array(z.uuid()).max(2000);
+const orgIds = z.array(entityId()).max(2000);
 const rowVersion = z.number().int().positive();
 const copies = z.number().int().min(0).max(100_000);
 
-export const PeriodicalListQuery = z.strictObject({ hubId: z.uuid() });
+export const PeriodicalListQuery = z.strictObject({ hubId: entityId() });
 export const CreatePeriodicalBody = z.strictObject({
-  hubId: z.uuid(),
+  hubId: entityId(),
   name: z.string().trim().min(1, '请填写刊物名称').max(50, '刊物名称不能超过50字'),
   kind: z.enum(PERIODICAL_KINDS),
 });
@@ -61,7 +62,7 @@ export const UpdateIssueBody = z.strictObject({
 
 const editorNote = z.string().trim().max(2000).nullish();
 export const AddEntryBody = z.strictObject({
-  adoptionIds: z.array(z.uuid()).min(1, '请选择采用稿件').max(30),
+  adoptionIds: z.array(entityId()).min(1, '请选择采用稿件').max(30),
   /** For a 综合 entry: the merged title; a 单篇 entry starts from the adopted version's. */
   title: z.string().max(200).optional(),
   bodyHtml: z.string().max(500_000).optional(),
@@ -76,7 +77,7 @@ export const EditEntryBody = z.strictObject({
   editorNote,
   sourceLine: z.string().trim().max(300).optional(),
 });
-export const ReorderBody = z.strictObject({ rowVersion, entryIds: z.array(z.uuid()).min(1).max(500) });
+export const ReorderBody = z.strictObject({ rowVersion, entryIds: z.array(entityId()).min(1).max(500) });
 
 export const TransitionBody = z.strictObject({ rowVersion: rowVersion.optional() });
 export const ReviewBody = z.strictObject({
@@ -95,7 +96,7 @@ export const IssueBody = z.strictObject({
 export const DistributeBody = z.strictObject({ orgIds: orgIds.min(1, '请选择增发单位') });
 export const ExcerptBody = z.strictObject({
   orgIds: orgIds.min(1, '请选择摘发单位'),
-  entryIds: z.array(z.uuid()).min(1, '请选择摘发的文章').max(500),
+  entryIds: z.array(entityId()).min(1, '请选择摘发的文章').max(500),
 });
 export const RecallBody = z.strictObject({ reason: z.string().trim().min(1, '请填写收回理由').max(2000) });
 

@@ -4,9 +4,10 @@ import { ORG_KINDS, ORG_LEVELS } from '../orgs/domain.js';
 import { PERIODICAL_KINDS } from '../periodicals/domain.js';
 import { ENTRY_KINDS, PENALTY_TYPES, QUOTA_PERIODS, RANKING_PERIODS } from './domain.js';
 import { resolvePeriod, type PeriodSpec } from './periods.js';
+import { entityId } from '../../http/entity-id.js';
 
-export const HubParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
-export const HubQuotaParams = z.strictObject({ id: z.uuid(), quotaId: z.uuid() });
+export const HubParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
+export const HubQuotaParams = z.strictObject({ id: entityId(), quotaId: entityId() });
 
 const points = z.number().min(-10_000).max(10_000);
 const levelPoints = z
@@ -23,7 +24,7 @@ export const ScoringRulesBody = z.strictObject({
   periodicals: z
     .array(
       z.strictObject({
-        periodicalId: z.uuid(),
+        periodicalId: entityId(),
         single: z.number().min(0).max(10_000),
         combined: z.number().min(0).max(10_000),
       }),
@@ -70,30 +71,30 @@ const reason = z.string().trim().min(1, '请填写理由').max(500);
 export const ScoreEntryBody = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('manual_bonus'),
-    orgId: z.uuid(),
+    orgId: entityId(),
     points: z.number().gt(0, '加分应为正数').max(10_000),
     reason,
     occurredOn,
   }),
   z.strictObject({
     kind: z.literal('manual_deduction'),
-    orgId: z.uuid(),
+    orgId: entityId(),
     points: z.number().gt(0, '扣分请填写正数，系统按负分记账').max(10_000),
     reason,
     occurredOn,
   }),
   z.strictObject({
     kind: z.literal('penalty'),
-    orgId: z.uuid(),
+    orgId: entityId(),
     penaltyType: z.enum(PENALTY_TYPES),
     reason,
     occurredOn,
   }),
-  z.strictObject({ kind: z.literal('missed_solicitation'), orgId: z.uuid(), reason, occurredOn }),
+  z.strictObject({ kind: z.literal('missed_solicitation'), orgId: entityId(), reason, occurredOn }),
 ]);
 
 export const LedgerQuery = z.strictObject({
-  orgId: z.uuid().optional(),
+  orgId: entityId().optional(),
   from: date.optional(),
   to: date.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -182,7 +183,7 @@ const MinSubmitted = z.strictObject({
 
 export const QuotaBody = z
   .strictObject({
-    orgId: z.uuid().nullish(),
+    orgId: entityId().nullish(),
     orgKind: z.enum(ORG_KINDS).nullish(),
     period: z.enum(QUOTA_PERIODS),
     minSubmitted: MinSubmitted.default({}),
@@ -209,13 +210,13 @@ export const NoticeBody = z
   })
   .superRefine(periodRefine);
 
-export const IdParams = z.strictObject({ id: z.uuid({ error: '编号格式不正确' }) });
+export const IdParams = z.strictObject({ id: entityId({ error: '编号格式不正确' }) });
 export const RewardsQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 export const LaggingQuery = PeriodQuery;
 
 /** 本单位积分与排名: one of my units, one of the hubs evaluating it (default: the first), a period. */
 export const StandingQuery = z
-  .strictObject({ ...periodShape, orgId: z.uuid().optional(), hubId: z.uuid().optional() })
+  .strictObject({ ...periodShape, orgId: entityId().optional(), hubId: entityId().optional() })
   .superRefine(periodRefine);
 
 const num = z.number();
