@@ -29,7 +29,15 @@ import { Budget } from './budget.js';
 import { refreshAccounts } from './dataset.js';
 import { pgliteRunner, pgRunner, preparePglite, preparePostgres } from './db.js';
 import { loadFixture, type Fixture } from './fixture.js';
-import { login, operations, runOp, Sessions, startServer, type Operation } from './http-harness.js';
+import {
+  login,
+  operations,
+  runOp,
+  Sessions,
+  startServer,
+  type Operation,
+  type RunningServer,
+} from './http-harness.js';
 import { runCommitCeiling, runPgbench, type PgbenchResult } from './pgbench.js';
 import {
   formatErrors,
@@ -92,14 +100,18 @@ const selected = (ops: Operation[]) =>
 const inMulti = (o: Operation) =>
   isWorkflowWrite(o.name) || o.name.startsWith('inbox') || o.name.startsWith('item list');
 
+const pidOf = (s: RunningServer): number => s.child.pid ?? -1;
+const serverTarget = (s: RunningServer) => ({ base: s.base, pids: [pidOf(s)] });
+
 /** Runs each operation at each client count against a started server (or nginx in front of several). */
 async function measure(
   engine: Row['engine'],
-  base: string,
+  target: { base: string; pids: readonly number[] },
   ops: Operation[],
   counts: number[],
   budget: Budget,
 ): Promise<Row[]> {
+  const { base, pids } = target;
   const sessions = new Sessions();
   const rows: Row[] = [];
   for (const op of ops) {
@@ -108,6 +120,7 @@ async function measure(
     for (const c of counts) {
       const share = budget.take(op);
       let row: Row;
+      let clientCpu = '';
       if (share === 0) {
         row = toRow(
           engine,
@@ -120,8 +133,8 @@ async function measure(
       } else {
         const cap = Math.min(limits.maxRequests, share);
         const stop = op.during?.();
-        const r = await runOp(base, c, next, { seconds: limits.seconds, maxRequests: cap }).finally(() =>
-          stop?.(),
+        const r = await runOp(base, c, next, { seconds: limits.seconds, maxRequests: cap }, pids).finally(
+          () => stop?.(),
         );
         const short =
           r.exhausted || (cap < limits.maxRequests && r.samples.length >= cap && r.seconds < limits.seconds);
@@ -131,10 +144,13 @@ async function measure(
             : `pool share of ${cap} targets used up in ${r.seconds.toFixed(1)} s (limit ${limits.seconds} s)`
           : '';
         row = toRow(engine, op.name, op.kind, c, r, note);
+        const perRequest = (ms: number) => (ms / r.samples.length).toFixed(2);
+        if (r.samples.length)
+          clientCpu = `; CPU per request: server ${r.serverCpuMs === null ? '-' : perRequest(r.serverCpuMs)} ms, load generator ${perRequest(r.clientCpuMs)} ms`;
       }
       rows.push(row);
       log(
-        `  ${engine} ${op.name} c=${c}: n=${row.n} ${row.rps.toFixed(1)}/s p50 ${row.p50.toFixed(1)} p95 ${row.p95.toFixed(1)} p99 ${row.p99.toFixed(1)} max ${row.max.toFixed(1)} ms${row.non2xx ? `  !!! ${row.non2xx} non-2xx` : ''}${row.note ? `  !! ${row.note}` : ''}`,
+        `  ${engine} ${op.name} c=${c}: n=${row.n} ${row.rps.toFixed(1)}/s p50 ${row.p50.toFixed(1)} p95 ${row.p95.toFixed(1)} p99 ${row.p99.toFixed(1)} max ${row.max.toFixed(1)} ms${clientCpu}${row.non2xx ? `  !!! ${row.non2xx} non-2xx` : ''}${row.note ? `  !! ${row.note}` : ''}`,
       );
     }
   }
@@ -243,7 +259,7 @@ async function computedRankings(
   if (!rankings.length) return [];
   const server = await startServer({ ...env, extra: { ZX_RANKING_CACHE_SECONDS: '0' } });
   try {
-    return await measure(engine, server.base, rankings, rankingClientCounts, budget);
+    return await measure(engine, serverTarget(server), rankings, rankingClientCounts, budget);
   } finally {
     await server.stop();
   }
@@ -347,11 +363,11 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
   try {
     await login(server.base, fixture.provinceEditor);
     raw('before');
-    rows = await measure('PostgreSQL', server.base, single, clientCounts, budget);
+    rows = await measure('PostgreSQL', serverTarget(server), single, clientCounts, budget);
     rows.push(
       ...(await measure(
         'PostgreSQL',
-        server.base,
+        serverTarget(server),
         changingRankings(db.url, single),
         rankingClientCounts,
         budget,
@@ -377,7 +393,15 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
       `${MULTI}: instances ${balanced.instances.map((s) => s.base).join(', ')} behind ${balanced.base} (round robin, keepalive upstream)`,
     );
     try {
-      rows.push(...(await measure(MULTI, balanced.base, multi, multiClientCounts, budget)));
+      rows.push(
+        ...(await measure(
+          MULTI,
+          { base: balanced.base, pids: balanced.instances.map(pidOf) },
+          multi,
+          multiClientCounts,
+          budget,
+        )),
+      );
     } finally {
       await balanced.stop();
     }
@@ -411,7 +435,7 @@ async function pgliteSection(): Promise<{ rows: Row[]; notes: string[] }> {
   log(notes.join('\n'));
   let rows: Row[];
   try {
-    rows = await measure('PGlite', server.base, ops, clientCounts, budget);
+    rows = await measure('PGlite', serverTarget(server), ops, clientCounts, budget);
   } finally {
     await server.stop();
   }

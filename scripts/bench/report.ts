@@ -37,7 +37,7 @@ export function toRow(
   op: string,
   kind: Row['kind'],
   clients: number,
-  r: Omit<OpResult, 'exhausted'>,
+  r: Pick<OpResult, 'samples' | 'seconds' | 'errors'>,
   note = '',
 ): Row {
   const ms = r.samples.map((s) => s.ms).sort((a, b) => a - b);

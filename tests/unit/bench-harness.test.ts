@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nginxConfig } from '../../scripts/bench/balancer.js';
 import { Budget } from '../../scripts/bench/budget.js';
 import type { Fixture } from '../../scripts/bench/fixture.js';
-import { operations, Sessions } from '../../scripts/bench/http-harness.js';
+import { operations, processCpuMs, Sessions } from '../../scripts/bench/http-harness.js';
 import {
   formatMultiComparison,
   formatPoolWarnings,
@@ -123,5 +123,26 @@ describe('bench balancer', () => {
     expect(conf).toContain('listen 127.0.0.1:8080');
     expect(conf).toContain('proxy_http_version 1.1; proxy_set_header Connection "";');
     expect(conf).toContain('daemon off;');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('the CPU a process used, from /proc', () => {
+  it('counts this process’s busy work, and is null for a process that does not exist', () => {
+    const before = processCpuMs(process.pid);
+    expect(before).not.toBeNull();
+    // Busy until the process has used 100 ms more of CPU by its own account, however the machine schedules it.
+    const start = process.cpuUsage();
+    let spin = 0;
+    for (;;) {
+      const used = process.cpuUsage(start);
+      if (used.user + used.system >= 100_000) break;
+      spin++;
+    }
+    expect(spin).toBeGreaterThan(0);
+    const after = processCpuMs(process.pid)!;
+    // /proc counts in 10 ms ticks: 100 ms used reads as at least 80.
+    expect(after - before!).toBeGreaterThanOrEqual(80);
+    expect(processCpuMs(2 ** 22 + 12345)).toBeNull();
+    expect(processCpuMs(undefined)).toBeNull();
   });
 });
