@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Agent, request as undiciRequest } from 'undici';
+import { Pool } from 'undici';
 import { BENCH_PASSWORD } from './dataset.js';
 import type { Fixture } from './fixture.js';
 
@@ -230,13 +230,22 @@ function serversCpuMs(pids: readonly number[]): number | null {
 
 /**
  * The load generator shares the machine's two cores with the server and PostgreSQL, so it is kept as light
- * as the instrument can be: undici's dispatcher on kept-alive sockets (one connection per client, no
+ * as the instrument can be: an undici pool per server address on kept-alive sockets (one connection per client, no
  * pipelining — each client waits for its answer as a browser does). Measured on the province set, inbox at
  * 16 clients: node:http cost the bench process about 0.34 ms of CPU per request (fetch about 1 ms), undici
  * about half of node:http — CPU the server and PostgreSQL get instead, as pgbench's C client leaves it to
  * the database in the raw-SQL figure.
  */
-const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 60_000 });
+const pools = new Map<string, Pool>();
+/** One pool per server address (an instance, or nginx), told the origin once: no URL parsed per request. */
+function poolFor(base: string): Pool {
+  let p = pools.get(base);
+  if (!p) {
+    p = new Pool(base, { connections: 256, pipelining: 1, keepAliveTimeout: 60_000 });
+    pools.set(base, p);
+  }
+  return p;
+}
 
 async function send(base: string, r: RequestSpec): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};
@@ -244,7 +253,7 @@ async function send(base: string, r: RequestSpec): Promise<{ status: number; tex
   if (r.session && r.method !== 'GET') headers['x-csrf-token'] = r.session.csrf;
   const body = r.body === undefined ? undefined : JSON.stringify(r.body);
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await undiciRequest(`${base}${r.url}`, { method: r.method, headers, body, dispatcher });
+  const res = await poolFor(base).request({ path: r.url, method: r.method, headers, body });
   const status = res.statusCode;
   // The body is read whole (the server's work includes sending it); its text kept only for error messages.
   if (status < 300) {
