@@ -329,6 +329,14 @@ describe('audit log viewer', () => {
       `/api/audit?action=access.not_found&actor=${accounts.unitAdmin!.username}`,
     );
     expect(nf.json().rows.length).toBeGreaterThanOrEqual(1);
+    // An id refused before validation (no session) is recorded as the id it names, in lower case.
+    const hopId = randomUUID();
+    const refused = await t.app.inject({ method: 'POST', url: `/api/hops/${hopId.toUpperCase()}/receive` });
+    expect(refused.statusCode).toBe(401);
+    const recorded = (await clients.audit!.get(`/api/audit?objectId=${hopId}`)).json<{
+      rows: { event: string; objectId: string }[];
+    }>().rows;
+    expect(recorded.map((r) => r.objectId)).toEqual([hopId]);
   });
 
   it('filters by action family, object and time, and pages by keyset', async () => {
@@ -338,7 +346,11 @@ describe('audit log viewer', () => {
     expect(logins.length).toBeGreaterThan(0);
     expect(logins.every((r) => r.event.startsWith('auth.'))).toBe(true);
     const obj = (await a.get(`/api/audit?objectType=user&objectId=${accounts.writer!.id}`)).json().rows;
+    expect(obj.length).toBeGreaterThan(0);
     expect(obj.every((r: { objectId: string }) => r.objectId === accounts.writer!.id)).toBe(true);
+    // The id as someone copies it in capitals finds the same records.
+    const upper = `/api/audit?objectType=user&objectId=${accounts.writer!.id.toUpperCase()}`;
+    expect((await a.get(upper)).json().rows).toEqual(obj);
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expect((await a.get(`/api/audit?from=${encodeURIComponent(future)}`)).json().rows).toEqual([]);
     const p1 = (await a.get('/api/audit?limit=3')).json<{ rows: { id: number }[]; nextBefore: number }>();

@@ -10,3 +10,13 @@ import { z } from 'zod';
 export function entityId(params?: Parameters<typeof z.uuid>[0]) {
   return z.uuid(params).overwrite((value) => value.toLowerCase());
 }
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Free text that may name an entity (the audit log's object id: a UUID, or a key of another kind): a UUID
+ * in any letter case becomes the lower-case form it is recorded under; anything else is left as written.
+ */
+export function idTextAsRecorded(value: string): string {
+  return UUID_TEXT.test(value) ? value.toLowerCase() : value;
+}

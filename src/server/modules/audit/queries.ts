@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { users } from '../orgs/schema.js';
 import { auditLog, AUDIT_RESULTS } from './schema.js';
+import { idTextAsRecorded } from '../../http/entity-id.js';
 
 /** The audit viewer's filters: who, what, on which object, when, with which result. */
 export const AuditFilters = z.strictObject({
@@ -14,7 +15,7 @@ export const AuditFilters = z.strictObject({
     .max(64)
     .optional(),
   objectType: z.string().trim().max(40).optional(),
-  objectId: z.string().trim().max(100).optional(),
+  objectId: z.string().trim().max(100).overwrite(idTextAsRecorded).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   result: z.enum(AUDIT_RESULTS).optional(),

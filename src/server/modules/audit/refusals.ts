@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { writeAudit } from './audit.js';
+import { idTextAsRecorded } from '../../http/entity-id.js';
 
 /** The refusals worth an audit row (SECURITY.md §16): not logged in, forbidden, out of scope, locked, throttled. */
 const AUDITED_STATUSES = new Set([401, 403, 404, 423, 429]);
@@ -42,7 +43,9 @@ export async function auditRefusal(
   req.refusalAudited = true;
   const params = (req.params ?? {}) as Record<string, unknown>;
   const segment = route.split('/')[2] ?? '';
-  const objectId = typeof params.id === 'string' ? params.id.slice(0, 100) : null;
+  // Validated (so lower-cased) on every route's usual path; a refusal before validation would see the id as
+  // written, and a UUID is recorded in lower case either way.
+  const objectId = typeof params.id === 'string' ? idTextAsRecorded(params.id.slice(0, 100)) : null;
   try {
     await req.server.database.db.transaction((tx) =>
       writeAudit(tx, {
