@@ -100,8 +100,10 @@ const selected = (ops: Operation[]) =>
 const inMulti = (o: Operation) =>
   isWorkflowWrite(o.name) || o.name.startsWith('inbox') || o.name.startsWith('item list');
 
-const pidOf = (s: RunningServer): number => s.child.pid ?? -1;
-const serverTarget = (s: RunningServer) => ({ base: s.base, pids: [pidOf(s)] });
+/** The process ids of started servers (a child that failed to spawn has none, and no CPU to report). */
+const pidsOf = (servers: readonly RunningServer[]): number[] =>
+  servers.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+const serverTarget = (s: RunningServer) => ({ base: s.base, pids: pidsOf([s]) });
 
 /** Runs each operation at each client count against a started server (or nginx in front of several). */
 async function measure(
@@ -396,7 +398,7 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
       rows.push(
         ...(await measure(
           MULTI,
-          { base: balanced.base, pids: balanced.instances.map(pidOf) },
+          { base: balanced.base, pids: pidsOf(balanced.instances) },
           multi,
           multiClientCounts,
           budget,

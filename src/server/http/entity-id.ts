@@ -11,12 +11,11 @@ export function entityId(params?: Parameters<typeof z.uuid>[0]) {
   return z.uuid(params).overwrite((value) => value.toLowerCase());
 }
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Free text that may name an entity (the audit log's object id: a UUID, or a key of another kind): a UUID
  * in any letter case becomes the lower-case form it is recorded under; anything else is left as written.
  */
 export function idTextAsRecorded(value: string): string {
-  return UUID_TEXT.test(value) ? value.toLowerCase() : value;
+  // zod's pattern of any 8-4-4-4-12 hex id, either case (z.uuid's, without the version and variant checks).
+  return z.regexes.guid.test(value) ? value.toLowerCase() : value;
 }
