@@ -3,6 +3,7 @@ import { nginxConfig } from '../../scripts/bench/balancer.js';
 import { Budget } from '../../scripts/bench/budget.js';
 import type { Fixture } from '../../scripts/bench/fixture.js';
 import { operations, processCpuMs, Sessions } from '../../scripts/bench/http-harness.js';
+import { groupOf } from '../../scripts/bench/profile-groups.js';
 import {
   formatMultiComparison,
   formatPoolWarnings,
@@ -144,5 +145,29 @@ describe.runIf(process.platform === 'linux')('the CPU a process used, from /proc
     expect(after - before!).toBeGreaterThanOrEqual(80);
     expect(processCpuMs(2 ** 22 + 12345)).toBeNull();
     expect(processCpuMs(undefined)).toBeNull();
+  });
+});
+
+describe('a profile sample’s group (npm run bench:profile)', () => {
+  it('names the npm package, our module, Node’s subsystem or V8’s pseudo-frame a sample ran in', () => {
+    expect(groupOf('parseRow', '../../node_modules/pg/lib/result.js')).toBe('pg');
+    expect(groupOf('x', 'file:///r/node_modules/@fastify/cookie/plugin.js')).toBe('@fastify/cookie');
+    expect(groupOf('x', '/r/node_modules/fastify/node_modules/light-my-request/index.js')).toBe(
+      'light-my-request',
+    );
+    expect(groupOf('mapFromDriverValue', '../../node_modules/src/pg-core/columns/timestamp.ts')).toBe(
+      'drizzle-orm',
+    );
+    expect(groupOf('listInbox', '../../src/server/modules/items/queries.ts')).toBe(
+      'src/server/modules/items',
+    );
+    expect(groupOf('gate', '../../src/server/http/gate.ts')).toBe('src/server/http/gate');
+    expect(groupOf('buildApp', '../../src/server/app.ts')).toBe('src/server/app');
+    expect(groupOf('x', '../../src/shared/labels.ts')).toBe('src/shared/labels');
+    expect(groupOf('parserOnHeadersComplete', 'node:_http_common')).toBe('node:http');
+    expect(groupOf('writeGeneric', 'node:internal/stream_base_commons')).toBe('node:stream_base_commons');
+    expect(groupOf('(garbage collector)', '')).toBe('(garbage collector)');
+    expect(groupOf('(program)', '')).toBe('(program)');
+    expect(groupOf('hash', '')).toBe('(native)');
   });
 });
