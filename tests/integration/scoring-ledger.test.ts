@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adoptions } from '../../src/server/modules/items/schema.js';
 import { directReportPoints } from '../../src/server/modules/orgs/schema.js';
 import { periodicals } from '../../src/server/modules/periodicals/schema.js';
+import { SharedComputations } from '../../src/server/modules/scoring/figures-cache.js';
+import type { Ranking, UnitFigures } from '../../src/server/modules/scoring/ranking.js';
 import { scoreEntries } from '../../src/server/modules/scoring/schema.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildOrg, buildOrgTree, type OrgTree } from '../helpers/factories.js';
@@ -376,6 +378,42 @@ describe('rankings', () => {
   it('an empty past period ranks everyone first, tied at 0', async () => {
     const r = await ranking(tree.C.id, tree.C.editor, 'period=custom&from=2020-01-01&to=2020-01-31');
     expect(r.rows.every((x) => x.points === 0 && x.rank === 1 && x.tied)).toBe(true);
+  });
+
+  it('with the cache off, readers asking at once share computations; one asking after a change sees it', async () => {
+    // The test app runs with the cache off (tests/helpers/app.ts): every reader computes, sharing.
+    const reader = t.app.rankingCache;
+    expect(reader).toBeInstanceOf(SharedComputations);
+    const counts = () => (reader as SharedComputations<UnitFigures, Ranking>).counts;
+    const editor = await f.as(tree.C.editor);
+    const chief = await f.as(tree.C.chief);
+    const read = () => editor.get(`/api/hubs/${tree.C.id}/rankings?period=month&month=${thisMonth()}`);
+    const pointsOfK2 = (body: string) =>
+      (JSON.parse(body) as RankingsView).rows.find((x) => x.orgId === tree.K2.id)!.points;
+
+    const before = counts();
+    const crowd = await Promise.all(Array.from({ length: 12 }, read));
+    expect(crowd.map((r) => r.statusCode)).toEqual(Array<number>(12).fill(200));
+    expect(new Set(crowd.map((r) => r.body)).size).toBe(1);
+    const after = counts();
+    // Every reader was answered by a computation, its own or one it shared; fewer than one each.
+    expect(after.computations - before.computations + (after.shared - before.shared)).toBe(12);
+    expect(after.computations - before.computations).toBeLessThan(12);
+    const was = pointsOfK2(crowd[0]!.body);
+
+    // Readers before, during and after a change: those asking after it was committed all see it, even when
+    // they arrive while a computation begun before the commit is still running.
+    const early = Array.from({ length: 6 }, read);
+    const bonus = await chief.post(`/api/hubs/${tree.C.id}/score-entries`, {
+      kind: 'manual_bonus',
+      orgId: tree.K2.id,
+      points: 7,
+      reason: '并发读取排名时的加分',
+    });
+    expect(bonus.statusCode, bonus.body).toBe(201);
+    const late = await Promise.all(Array.from({ length: 6 }, read));
+    expect(late.map((r) => pointsOfK2(r.body))).toEqual(Array<number>(6).fill(was + 7));
+    for (const r of await Promise.all(early)) expect([was, was + 7]).toContain(pointsOfK2(r.body));
   });
 });
 

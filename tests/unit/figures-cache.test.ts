@@ -282,6 +282,21 @@ describe('figures cache (rankings kept as units’ figures, refreshed unit by un
     await c.read('H:year', 'H', db.source);
     expect(db.calls).toHaveLength(3);
     expect(c.size).toBe(0);
+
+    // Readers asking at once while it is down share computations, each begun after its reader asked.
+    db.hold(true);
+    const first = c.read('H:year', 'H', db.source);
+    db.set('a', 5);
+    const crowd = [1, 2, 3].map(() => c.read('H:year', 'H', db.source));
+    await new Promise((r) => setImmediate(r));
+    expect(db.pending()).toBe(1);
+    db.release();
+    expect(await first).toBe('a=0');
+    await new Promise((r) => setImmediate(r));
+    db.release();
+    expect(await Promise.all(crowd)).toEqual(['a=5', 'a=5', 'a=5']);
+    expect(db.calls).toHaveLength(5);
+    expect(c.size).toBe(0);
   });
 
   it('catches up with the feed before looking', async () => {

@@ -25,6 +25,7 @@
  *
  * Only for reads outside a transaction that changed the data (its uncommitted writes must never be kept).
  */
+import { FreshFlight } from '../../http/fresh-flight.js';
 import type { UnitFigures } from './ranking.js';
 
 export interface FiguresCacheOptions {
@@ -47,6 +48,35 @@ export interface FiguresSource<F extends UnitFigures> {
   units: (ids: string[]) => Promise<Map<string, F>>;
 }
 
+/**
+ * How reading requests get a hub's ranking: kept figures (FiguresCache) or, with the cache turned off,
+ * computations shared by the readers that arrive while one is due (SharedComputations).
+ */
+export interface FiguresReader<F extends UnitFigures, D> {
+  read(key: string, hubId: string, source: FiguresSource<F>): Promise<D>;
+}
+
+/**
+ * No ranking kept (`ZX_RANKING_CACHE_SECONDS=0`): every reader is answered by a computation begun after it
+ * asked, shared with the readers of the same ranking who asked while it was due (http/fresh-flight.ts) —
+ * sixteen readers of a 2,000-unit year cost two computations, not sixteen, and none sees less than it would
+ * computing alone.
+ */
+export class SharedComputations<F extends UnitFigures, D> implements FiguresReader<F, D> {
+  private readonly flight = new FreshFlight<D>();
+
+  constructor(private readonly derive: (figures: Iterable<F>) => D) {}
+
+  /** Computations begun, and readers answered by one another reader began. */
+  get counts(): { computations: number; shared: number } {
+    return { computations: this.flight.computations, shared: this.flight.shared };
+  }
+
+  read(key: string, _hubId: string, source: FiguresSource<F>): Promise<D> {
+    return this.flight.run(key, async () => this.derive((await source.all()).values()));
+  }
+}
+
 interface Entry<F extends UnitFigures, D> {
   key: string;
   hubId: string;
@@ -67,7 +97,9 @@ interface Running<F extends UnitFigures, D> {
 /** How many subjects' last change is remembered before they are forgotten all at once (conservatively). */
 const CHANGED_LIMIT = 100_000;
 
-export class FiguresCache<F extends UnitFigures, D> {
+export class FiguresCache<F extends UnitFigures, D> implements FiguresReader<F, D> {
+  /** While the feed is not heard: nothing kept, computations shared as with the cache off. */
+  private readonly unheard: SharedComputations<F, D>;
   private readonly entries = new Map<string, Entry<F, D>>();
   private readonly byUnit = new Map<string, Set<string>>();
   private readonly byHub = new Map<string, Set<string>>();
@@ -88,7 +120,9 @@ export class FiguresCache<F extends UnitFigures, D> {
     private readonly options: FiguresCacheOptions,
     /** The answer made of a ranking's figures (ranking.ts rankUnits), kept until they change. */
     private readonly derive: (figures: Iterable<F>) => D,
-  ) {}
+  ) {
+    this.unheard = new SharedComputations(derive);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -103,6 +137,10 @@ export class FiguresCache<F extends UnitFigures, D> {
   async read(key: string, hubId: string, source: FiguresSource<F>): Promise<D> {
     // A failed catch-up leaves the feed unheard: nothing is then served from memory.
     if (this.options.catchUp) await this.options.catchUp();
+    if (!this.listening) {
+      this.misses++;
+      return this.unheard.read(key, hubId, source);
+    }
     const arrived = this.generation;
     const maxRounds = this.options.maxRounds ?? 4;
     for (let round = 0; ; round++) {

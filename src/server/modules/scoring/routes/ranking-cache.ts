@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listenForCache } from '../../../http/invalidated-cache.js';
-import { FiguresCache } from '../figures-cache.js';
+import { FiguresCache, SharedComputations } from '../figures-cache.js';
 import { rankUnits } from '../ranking.js';
 import { SCORING_CHANNEL, type RankingCache } from '../use-cases/stats.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** This instance's rankings of reading requests, as their units' figures (figures-cache.ts); null when turned off. */
-    rankingCache: RankingCache | null;
+    /**
+     * How this instance's reading requests get a ranking (figures-cache.ts): kept as the units' figures, or,
+     * turned off, computed for each reader (shared by the readers of one ranking who ask while it is due).
+     */
+    rankingCache: RankingCache;
   }
 }
 
@@ -19,12 +22,12 @@ const MAX_ENTRIES = 2_000;
 const MAX_UNITS = 200_000;
 
 /**
- * The rankings' cache (`rankingCacheSeconds`, 0 turns it off), told by `zx_scoring` on the change feed from
+ * The rankings' cache (`rankingCacheSeconds`, 0 turns it off: computations shared, nothing kept), told by `zx_scoring` on the change feed from
  * the moment the server is ready: served only while the feed is in force (figures-cache.ts).
  */
 export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
   const seconds = app.config.rankingCacheSeconds;
-  const cache: RankingCache | null =
+  const cache =
     seconds > 0
       ? new FiguresCache(
           {
@@ -37,6 +40,7 @@ export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
           rankUnits,
         )
       : null;
-  app.decorate('rankingCache', cache);
+  const reader: RankingCache = cache ?? new SharedComputations(rankUnits);
+  app.decorate('rankingCache', reader);
   listenForCache(app, SCORING_CHANNEL, cache, app.changeFeed.listen);
 });

@@ -5,7 +5,7 @@ import { CACHE_CHANNELS } from '../../../db/cache-channels.js';
 import { heavyGate, type Gate } from '../../../http/gate.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
-import type { FiguresCache } from '../figures-cache.js';
+import type { FiguresReader } from '../figures-cache.js';
 import type { ScoringRules, TargetLevel } from '../domain.js';
 import { bucketRanges, periodBuckets, type Period } from '../periods.js';
 import {
@@ -148,12 +148,14 @@ export async function rankingPage(
 }
 
 /**
- * The hubs' rankings kept between reading requests as their units' figures (figures-cache.ts): a unit's
+ * How reading requests get a ranking (figures-cache.ts): computed for each reader, shared by the readers of
+ * one ranking who ask while a computation is due (SharedComputations, the cache turned off), or kept between
+ * reading requests as the units' figures (FiguresCache): a unit's
  * figures come from the hub's ledger and the unit's hops and name, and every change to them writes
  * `zx_scoring` on the change feed (drizzle/0024, 0028, 0029) naming the unit, the hub and unit, the hub, or
  * `*` when the tree changed (which units a hub evaluates, a unit's name or level).
  */
-export type RankingCache = FiguresCache<UnitFigures, Ranking>;
+export type RankingCache = FiguresReader<UnitFigures, Ranking>;
 
 /** The channel the scoring triggers write (drizzle/0024_ranking_cache_invalidation.sql, 0028, 0029). */
 export const SCORING_CHANNEL = CACHE_CHANNELS.rankings;
