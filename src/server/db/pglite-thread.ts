@@ -1,7 +1,7 @@
 /**
  * The embedded PGlite's side of the link (pglite-link.ts): wire-protocol messages as node-postgres writes
  * them come in, the backend's raw answer bytes go back; PGlite's own JavaScript wire parser is not used at
- * all (execProtocolRaw). Messages are handled one at a time in arrival order: PGlite has a single session,
+ * all (execProtocolRawStream, see `answerBytes`). Messages are handled one at a time in arrival order: PGlite has a single session,
  * and the link lends it to one node-postgres client at a time (a pool of one), like PGlite's own
  * transaction lock.
  *
@@ -57,11 +57,7 @@ export function servePglite(
         post({ id: request.id, closed: true });
         return;
       }
-      const answer = await db.execProtocolRaw(request.bytes);
-      // PGlite answers with a copy of its receive buffer: hand that copy over as is (transferred, not
-      // copied again) unless it is a view into something larger.
-      const out =
-        answer.byteOffset === 0 && answer.byteLength === answer.buffer.byteLength ? answer : answer.slice();
+      const out = await answerBytes(db, request.bytes);
       post({ id: request.id, bytes: out }, [out.buffer as ArrayBuffer]);
     } catch (err) {
       post({ id: request.id, error: describe(err) });
@@ -76,6 +72,33 @@ export function servePglite(
       if (!db.closed) await db.close();
     },
   };
+}
+
+/**
+ * The backend's answer to `bytes`, as raw wire bytes in a buffer of its own (to be handed over as is).
+ * Through `execProtocolRawStream`, not `execProtocolRaw`: PGlite 0.5's `execProtocolRaw` also runs every
+ * answer through its own JavaScript wire parser and keeps each parsed message in a list that a raw call
+ * never empties — measured on a 50-row page, 271 µs a query against 52 µs here, and the heap growing by
+ * 325 MB over 20,000 queries against none (tests/integration/pglite-link.test.ts). The chunks are views
+ * into the database's memory, copied as they come.
+ */
+async function answerBytes(db: PGlite, bytes: Uint8Array): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  await db.execProtocolRawStream(bytes, {
+    onRawData: (chunk: Uint8Array) => {
+      chunks.push(chunk.slice());
+      length += chunk.length;
+    },
+  });
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 function describe(err: unknown): string {
