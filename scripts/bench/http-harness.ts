@@ -218,6 +218,31 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * A process's resident memory now and at its peak (MB, from /proc/<pid>/status VmRSS and VmHWM); null off
+ * Linux or once the process is gone.
+ */
+export function processMemoryMb(pid: number | undefined): { rss: number; peak: number } | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const rss = kb('VmRSS');
+    const peak = kb('VmHWM');
+    return Number.isFinite(rss) && Number.isFinite(peak) ? { rss: rss / 1024, peak: peak / 1024 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a server's memory reads after its rows, for the run's notes. */
+export function formatMemory(label: string, pid: number | undefined): string {
+  const m = processMemoryMb(pid);
+  return m
+    ? `${label} server memory after its rows: resident ${m.rss.toFixed(0)} MB, peak ${m.peak.toFixed(0)} MB`
+    : `${label} server memory: not readable here`;
+}
+
 function serversCpuMs(pids: readonly number[]): number | null {
   let total = 0;
   for (const pid of pids) {

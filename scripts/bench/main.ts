@@ -35,6 +35,7 @@ import {
   runOp,
   Sessions,
   startServer,
+  formatMemory,
   type Operation,
   type RunningServer,
 } from './http-harness.js';
@@ -376,6 +377,7 @@ async function postgresSection(): Promise<{ rows: Row[]; pgbench: PgbenchResult[
       )),
     );
     raw('after');
+    notes.push(formatMemory('PostgreSQL', server.child.pid));
   } finally {
     await server.stop();
   }
@@ -438,6 +440,8 @@ async function pgliteSection(): Promise<{ rows: Row[]; notes: string[] }> {
   let rows: Row[];
   try {
     rows = await measure('PGlite', serverTarget(server), ops, clientCounts, budget);
+    // The database runs inside this process: its memory is the embedded deployment's whole footprint.
+    notes.push(formatMemory('PGlite', server.child.pid));
   } finally {
     await server.stop();
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nginxConfig } from '../../scripts/bench/balancer.js';
 import { Budget } from '../../scripts/bench/budget.js';
 import type { Fixture } from '../../scripts/bench/fixture.js';
-import { operations, processCpuMs, Sessions } from '../../scripts/bench/http-harness.js';
+import { operations, processCpuMs, processMemoryMb, Sessions } from '../../scripts/bench/http-harness.js';
 import { groupOf } from '../../scripts/bench/profile-groups.js';
 import {
   formatMultiComparison,
@@ -145,6 +145,16 @@ describe.runIf(process.platform === 'linux')('the CPU a process used, from /proc
     expect(after - before!).toBeGreaterThanOrEqual(80);
     expect(processCpuMs(2 ** 22 + 12345)).toBeNull();
     expect(processCpuMs(undefined)).toBeNull();
+  });
+
+  it('reads a process’s resident memory and its peak, and null for a process that does not exist', () => {
+    const held = Buffer.alloc(64 * 1024 * 1024, 1); // 64 MB touched: resident
+    const m = processMemoryMb(process.pid)!;
+    expect(m.rss).toBeGreaterThan(64);
+    expect(m.peak).toBeGreaterThanOrEqual(m.rss);
+    expect(held[held.length - 1]).toBe(1);
+    expect(processMemoryMb(2 ** 22 + 12345)).toBeNull();
+    expect(processMemoryMb(undefined)).toBeNull();
   });
 });
 
