@@ -79,7 +79,7 @@ export function servePglite(
  * Through `execProtocolRawStream`, not `execProtocolRaw`: PGlite 0.5's `execProtocolRaw` also runs every
  * answer through its own JavaScript wire parser and keeps each parsed message in a list that a raw call
  * never empties — measured on a 50-row page, 271 µs a query against 52 µs here, and the heap growing by
- * 325 MB over 20,000 queries against none (tests/integration/pglite-link.test.ts). The chunks are views
+ * 325 MB over 20,000 queries against none (tests/integration/pglite-thread.test.ts). The chunks are views
  * into the database's memory, copied as they come.
  */
 async function answerBytes(db: PGlite, bytes: Uint8Array): Promise<Uint8Array> {

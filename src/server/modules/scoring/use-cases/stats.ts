@@ -77,7 +77,9 @@ export async function unitStats(
           ...statsParams(hubId, rules, period),
           unitIds: JSON.stringify([...(await evaluatedUnitIds(tx, hubId))]),
         })
-      : await rankedRows(tx, hubId, rules, period, EVERY_ROW, cache, null);
+      : // A reading request's (with `cache`) goes through the same gate as a ranking page's: readers of either
+        // may share one computation (figures-cache.ts), which must be limited the same way for all of them.
+        await rankedRows(tx, hubId, rules, period, EVERY_ROW, cache, cache ? rankingComputations : null);
   const { present } = await presenter(tx, rules);
   return rows.map(present);
 }
