@@ -1,9 +1,9 @@
 /**
  * The embedded PGlite's side of the link (pglite-link.ts): wire-protocol messages as node-postgres writes
  * them come in, the backend's raw answer bytes go back; PGlite's own JavaScript wire parser is not used at
- * all (execProtocolRawStream, see `answerBytes`). Messages are handled one at a time in arrival order: PGlite has a single session,
- * and the link lends it to one node-postgres client at a time (a pool of one), like PGlite's own
- * transaction lock.
+ * all (execProtocolRawStream, see `answerBytes`). Messages are handled one at a time in arrival order:
+ * PGlite has a single session, and the link lends it to one node-postgres client at a time (a pool of one),
+ * like PGlite's own transaction lock.
  *
  * `servePglite` is that side, whoever carries the messages: pglite-link.ts calls it on the server's own
  * thread (the default), and run as a worker thread (ZX_PGLITE_THREAD=1) this file calls it itself, with the

@@ -22,8 +22,9 @@ const MAX_ENTRIES = 2_000;
 const MAX_UNITS = 200_000;
 
 /**
- * The rankings' cache (`rankingCacheSeconds`, 0 turns it off: computations shared, nothing kept), told by `zx_scoring` on the change feed from
- * the moment the server is ready: served only while the feed is in force (figures-cache.ts).
+ * The rankings' cache (`rankingCacheSeconds`; 0 turns it off: computations shared, nothing kept), told by
+ * `zx_scoring` on the change feed from the moment the server is ready: served only while the feed is in
+ * force (figures-cache.ts).
  */
 export const rankingCachePlugin = fp(async (app: FastifyInstance) => {
   const seconds = app.config.rankingCacheSeconds;

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { CACHE_CHANNELS } from '../../../db/cache-channels.js';
-import { heavyGate, type Gate } from '../../../http/gate.js';
+import { heavyGate } from '../../../http/gate.js';
 import { ORG_KIND_LABELS, type OrgKind } from '../../orgs/domain.js';
 import { periodicals } from '../../periodicals/schema.js';
 import type { FiguresReader } from '../figures-cache.js';
@@ -77,9 +77,7 @@ export async function unitStats(
           ...statsParams(hubId, rules, period),
           unitIds: JSON.stringify([...(await evaluatedUnitIds(tx, hubId))]),
         })
-      : // A reading request's (with `cache`) goes through the same gate as a ranking page's: readers of either
-        // may share one computation (figures-cache.ts), which must be limited the same way for all of them.
-        await rankedRows(tx, hubId, rules, period, EVERY_ROW, cache, cache ? rankingComputations : null);
+      : await rankedRows(tx, hubId, rules, period, EVERY_ROW, cache);
   const { present } = await presenter(tx, rules);
   return rows.map(present);
 }
@@ -93,9 +91,9 @@ export type RankingPage = Pick<z.infer<typeof Rankings>, 'periodicals' | 'page' 
 };
 
 /**
- * A ranking page the cache cannot answer is computed at most one per core at a time, the others waiting in
- * arrival order (http/gate.ts): sixteen readers of a 2,000-unit hub's year otherwise share the cores until
- * some wait several times as long as the rest.
+ * A ranking a reading request's cache cannot answer (a ranking page's, a unit's standing's) is computed at
+ * most one per core at a time, the others waiting in arrival order (http/gate.ts): sixteen readers of a
+ * 2,000-unit hub's year otherwise share the cores until some wait several times as long as the rest.
  */
 const rankingComputations = heavyGate('正在计算的排名较多，请稍后重试');
 
@@ -115,7 +113,7 @@ export async function rankingPage(
   const window = page
     ? { offset: (page.page - 1) * page.pageSize, limit: page.pageSize, leaders }
     : { ...EVERY_ROW, leaders };
-  const rows = await rankedRows(tx, hubId, rules, period, window, cache, rankingComputations);
+  const rows = await rankedRows(tx, hubId, rules, period, window, cache);
   const { present, periodicals } = await presenter(tx, rules);
   const first = rows[0];
   const total = first?.units ?? 0;
@@ -152,8 +150,8 @@ export async function rankingPage(
 /**
  * How reading requests get a ranking (figures-cache.ts): computed for each reader, shared by the readers of
  * one ranking who ask while a computation is due (SharedComputations, the cache turned off), or kept between
- * reading requests as the units' figures (FiguresCache): a unit's
- * figures come from the hub's ledger and the unit's hops and name, and every change to them writes
+ * reading requests as the units' figures (FiguresCache): a unit's figures come from the hub's ledger and the
+ * unit's hops and name, and every change to them writes
  * `zx_scoring` on the change feed (drizzle/0024, 0028, 0029) naming the unit, the hub and unit, the hub, or
  * `*` when the tree changed (which units a hub evaluates, a unit's name or level).
  */
@@ -177,7 +175,11 @@ function statsParams(hubId: string, rules: ScoringRules, period: Period) {
 
 /**
  * The rows of `window` of the hub's ranking (ranking.ts) from its units' figures (sql/unit-figures.sql):
- * kept in `cache` and refreshed unit by unit, or computed now — through `gate` when given (a ranking page).
+ * kept in `cache` and refreshed unit by unit, or computed now. A reading request's (the one that passes
+ * `cache`) computes through `rankingComputations`, whichever page asks — readers of a ranking page and of a
+ * unit's standing may share one computation (figures-cache.ts), so it is limited alike for all of them — and
+ * waits there before it holds a connection; a transaction's (notices, quotas, exports) is not gated: it
+ * already holds one.
  */
 async function rankedRows(
   tx: Db,
@@ -186,7 +188,6 @@ async function rankedRows(
   period: Period,
   window: RowWindow,
   cache: RankingCache | null,
-  gate: Gate | null,
 ): Promise<RankedRow[]> {
   const params = statsParams(hubId, rules, period);
   // Prepared (sql.ts runPrepared): its generic plan was measured on the 1M-item province as good as the
@@ -201,7 +202,7 @@ async function rankedRows(
     return new Map(rows.map((r) => [r.org_id, r]));
   };
   const everyUnit = async () => figuresOf(await evaluatedUnitIds(tx, params.hubId));
-  const all = gate ? () => gate.run(everyUnit) : everyUnit;
+  const all = cache ? () => rankingComputations.run(everyUnit) : everyUnit;
   const ranking = cache
     ? await cache.read(JSON.stringify(params), params.hubId, { all, units: figuresOf })
     : rankUnits((await all()).values());
