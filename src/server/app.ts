@@ -157,23 +157,7 @@ export async function buildApp(opts: {
   });
 
   app.setErrorHandler((error, req, reply) => sendError(error, req, reply));
-  app.setNotFoundHandler((req, reply) => {
-    const path = normalisedPath(req.url);
-    if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
-    // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
-    if (
-      path === '/index.html' &&
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      existsSync(WEB_DIST + 'index.html')
-    )
-      return sendAppShell(req, reply);
-    if (/\.[a-z0-9]+$/i.test(path))
-      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(req, reply);
-    return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
-  });
+  app.setNotFoundHandler(answerNotFound);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -265,6 +249,27 @@ export async function buildApp(opts: {
 }
 
 /**
+ * A request no route answers: the API's one 404 under /api; a missing file (a name with an extension) a plain
+ * 404; any other GET a route of the single-page app, answered with its shell.
+ */
+function answerNotFound(req: FastifyRequest, reply: FastifyReply) {
+  const path = normalisedPath(req.url);
+  if (isApiRequest(req)) return reply.code(404).send(NOT_FOUND_BODY);
+  // A missing file (a name with an extension) is a 404; any other path is a route of the single-page app.
+  if (
+    path === '/index.html' &&
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    existsSync(WEB_DIST + 'index.html')
+  )
+    return sendAppShell(req, reply);
+  if (/\.[a-z0-9]+$/i.test(path)) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+  if (existsSync(WEB_DIST + 'index.html')) return sendAppShell(req, reply);
+  return reply.code(404).type('text/plain; charset=utf-8').send('前端尚未构建：请运行 npm run build');
+}
+
+/**
  * The single-page app's index.html: every client-side route reloads to it; revalidated on each load. Each
  * answer carries this request's CSP nonce: on its scripts and stylesheets, and in a meta tag the app reads
  * to give Ant Design's CSS-in-JS (SECURITY.md §25). The file is re-read when a build replaces it.
@@ -328,8 +333,21 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
   if (state === '40P01' || state === '40001')
     return reply.code(409).send({ code: 'conflict', message: '与他人的操作同时发生，未执行，请刷新后重试' });
   if (e.statusCode === 404) return reply.code(404).send(NOT_FOUND_BODY);
+  // The static files refuse a path whose spelling they cannot check against the directory (a name longer than
+  // the file system allows) or that is not canonical (`..`, `//`): no file answers it, so it is a path no
+  // route answers — under /api the API's 404, elsewhere as any unknown path. Never their bare 403.
+  if (e.code === 'FST_STATIC_FORBIDDEN_PATH') return answerNotFound(req, reply);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 429 ? 'rate_limited' : 'validation';
+    const code =
+      e.statusCode === 401
+        ? 'unauthenticated'
+        : e.statusCode === 403
+          ? 'forbidden'
+          : e.statusCode === 413
+            ? 'too_large'
+            : e.statusCode === 429
+              ? 'rate_limited'
+              : 'validation';
     await auditRefusal(req, e.statusCode, code, undefined);
     return reply.code(e.statusCode).send({ code, message: `请求无效：${e.message ?? ''}` });
   }

@@ -71,6 +71,29 @@ describe('web shell', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it('a path the static files refuse (too long for the file system, or not canonical) is an unknown path, never a 403', async () => {
+    const long = 'a'.repeat(5000);
+    const org = await buildOrg(t.app.database.db, { name: '长路径街道', parentId: null, level: 'county' });
+    const c = await Client.login(
+      t.app,
+      (await buildUser(t.app.database.db, org, ['writer'])).username,
+      PASSWORD,
+    );
+    for (const url of [`/api/items/${long}`, `/api/${long}`]) {
+      const res = await c.get(url);
+      expect(res.statusCode, url.slice(0, 20)).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'not_found' });
+    }
+    for (const url of [`/${long}`, `/${'a'.repeat(300)}`, '/x/./y']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url.slice(0, 20)).toBe(200);
+      expect(res.body).toContain('<div id="root">');
+    }
+    const file = await t.app.inject({ method: 'GET', url: `/${long}.js` });
+    expect(file.statusCode).toBe(404);
+    expect(file.body).not.toContain('<div id="root">');
+  });
+
   it('unknown API paths answer a JSON 404, however the path is spelled', async () => {
     const org = await buildOrg(t.app.database.db, { name: '测试街道', parentId: null, level: 'county' });
     const user = await buildUser(t.app.database.db, org, ['writer']);
