@@ -234,6 +234,19 @@ describe('inside the unit', () => {
     await t.app.database.db.insert(directReportPoints).values({ orgId: tree.T.id, hubId: tree.P.id });
     const ok = await w.post('/api/items', draft(tree.T.id, { targetOrgIds: [tree.K.id, tree.P.id] }));
     expect(ok.statusCode, ok.body).toBe(201);
+    // What the unit may submit to, as the form offers it: the hub above and the 直报 hub; in any letter case.
+    for (const id of [tree.T.id, tree.T.id.toUpperCase()]) {
+      const targets = await w.get(`/api/orgs/${id}/targets`);
+      expect(targets.statusCode).toBe(200);
+      expect(targets.json<{ id: string }[]>().map((h) => h.id)).toEqual([tree.K.id, tree.P.id]);
+    }
+  });
+
+  it('answers 404 for the targets of a unit that does not exist, not an empty list', async () => {
+    const w = await as(tree.T.writer);
+    const res = await w.get('/api/orgs/00000000-0000-4000-8000-000000000001/targets');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'not_found' });
   });
 
   it('SEC-19 sanitises the rich text on the server', async () => {

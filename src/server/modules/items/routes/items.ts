@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inTransaction, readContext } from '../../../app.js';
-import { AppError, invalid } from '../../../http/errors.js';
+import { AppError, invalid, notFound } from '../../../http/errors.js';
 import { diffText } from '../domain/text.js';
 import { presentItemDetail } from '../present.js';
 import { dashboardCounts, listInbox, listItems } from '../queries.js';
@@ -36,7 +36,7 @@ import {
   submitForReview,
   withdrawItem,
 } from '../use-cases/item-actions.js';
-import { allowedTargetHubs } from '../use-cases/targets.js';
+import { targetHubsIfUnit } from '../use-cases/targets.js';
 
 const tags = ['稿件'];
 const user = { access: 'user' } as const;
@@ -255,6 +255,10 @@ export async function itemRoutes(appBase: FastifyInstance): Promise<void> {
         response: { 200: TargetOrgs },
       },
     },
-    async (req) => allowedTargetHubs(req.server.database.db, req.params.id),
+    async (req) => {
+      const hubs = await targetHubsIfUnit(req.server.database.db, req.params.id);
+      if (!hubs) throw notFound('单位');
+      return hubs;
+    },
   );
 }

@@ -47,7 +47,14 @@ const targetHubsStatement = preparedSql<TargetRow>(
  * rule itself stays in the pure `allowedTargets`.
  */
 export async function allowedTargetHubs(tx: Db, orgId: string): Promise<TargetHub[]> {
+  return (await targetHubsIfUnit(tx, orgId)) ?? [];
+}
+
+/** The hubs `orgId` may submit to, as `allowedTargetHubs`; null when there is no such unit. */
+export async function targetHubsIfUnit(tx: Db, orgId: string): Promise<TargetHub[] | null> {
   const rows = await targetHubsStatement(tx, { orgId });
+  // The walk up starts at the unit itself: no row for it, no unit.
+  if (!rows.some((r) => r.id === orgId && !r.direct)) return null;
   const byId = new Map<string, TreeOrg>(
     rows.map((o) => [o.id, { id: o.id, parentId: o.parent_id, isHub: o.is_hub }]),
   );
