@@ -23,7 +23,7 @@ import { nodeCryptoProvider } from './crypto/provider.js';
 import { setCrypto } from './crypto/current.js';
 import type { Database } from './db/client.js';
 import type { UseCaseContext } from './http/context.js';
-import { AppError, NOT_FOUND_BODY } from './http/errors.js';
+import { AppError, codeOfStatus, NOT_FOUND_BODY } from './http/errors.js';
 import { apiPath, isApiRequest, normalisedPath } from './http/route-kind.js';
 import { createSerializerCompiler, type SerializerFallback } from './http/serializer.js';
 import { authPlugin, requireActor } from './modules/auth/routes.js';
@@ -338,16 +338,7 @@ async function sendError(error: unknown, req: FastifyRequest, reply: FastifyRepl
   // route answers — under /api the API's 404, elsewhere as any unknown path. Never their bare 403.
   if (e.code === 'FST_STATIC_FORBIDDEN_PATH') return answerNotFound(req, reply);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const code =
-      e.statusCode === 401
-        ? 'unauthenticated'
-        : e.statusCode === 403
-          ? 'forbidden'
-          : e.statusCode === 413
-            ? 'too_large'
-            : e.statusCode === 429
-              ? 'rate_limited'
-              : 'validation';
+    const code = codeOfStatus(e.statusCode);
     await auditRefusal(req, e.statusCode, code, undefined);
     return reply.code(e.statusCode).send({ code, message: `请求无效：${e.message ?? ''}` });
   }

@@ -18,6 +18,22 @@ export const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * The code of a 4xx that Fastify or a plugin answers rather than a use case (no AppError, only a status):
+ * the table's own code for the statuses it names plainly, anything else a request the server could not
+ * take as sent (400, 414, 415, 431 …).
+ */
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  413: 'too_large',
+  429: 'rate_limited',
+};
+
+export function codeOfStatus(status: number): ErrorCode {
+  return CODE_OF_STATUS[status] ?? 'validation';
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
